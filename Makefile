@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vmcfw - one Makefile for the image, the host tests and the tooling.
+# `make help` lists the targets. V=1 shows full commands.
+
+ENDIAN ?= big
+ifeq ($(ENDIAN),little)
+CROSS_COMPILE ?= powerpc64le-linux-gnu-
+O ?= build/le
+ABI_FLAGS := -mlittle-endian -mabi=elfv2
+else ifeq ($(ENDIAN),big)
+CROSS_COMPILE ?= powerpc64-linux-gnu-
+O ?= build
+ABI_FLAGS := -mbig-endian -mabi=elfv1
+else
+$(error ENDIAN must be big or little)
+endif
+
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+READELF := $(CROSS_COMPILE)readelf
+SIZE := $(CROSS_COMPILE)size
+NM := $(CROSS_COMPILE)nm
+HOSTCC ?= cc
+PYTHON ?= /usr/bin/python3
+CACHE ?= /var/cache/vmcfw
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-8s %s\n'
+endif
+
+# Link address: 64 MiB, clear of SLOF's load-base and of OF at 12/32 MiB
+# (see docs/boot.md); the image relocates itself wherever it is loaded.
+LINK_BASE ?= 0x4000000
+
+NEWLIB_DIR = $(shell sh scripts/build-newlib.sh $(CROSS_COMPILE) $(CACHE)/newlib)
+
+TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+	-ffreestanding -fno-builtin-printf -fno-stack-protector -fPIE -mcmodel=medium \
+	-msoft-float -mno-altivec -mno-vsx -mlong-double-64 -mcpu=power8 $(ABI_FLAGS) \
+	-ffunction-sections -fdata-sections -fno-common -I. -DVMCFW_IMAGE
+TARGET_ASFLAGS := $(ABI_FLAGS) -I. -D__ASSEMBLY__
+TARGET_LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack -nostdlib \
+	--gc-sections --defsym=LINK_BASE=$(LINK_BASE) -T linker.ld
+
+# Image sources: every C and assembly file of the image's folders.
+IMAGE_DIRS := boot hcall drivers vmc console lib
+IMAGE_C := $(sort $(wildcard $(addsuffix /*.c,$(IMAGE_DIRS))))
+IMAGE_S := $(sort $(wildcard $(addsuffix /*.S,$(IMAGE_DIRS))))
+IMAGE_OBJS := $(patsubst %.S,$(O)/%.o,$(IMAGE_S)) $(patsubst %.c,$(O)/%.o,$(IMAGE_C))
+IMAGE := $(O)/vmcfw.elf
+
+.PHONY: all image help
+all: image
+image: $(IMAGE)
+
+help:
+	@echo 'vmcfw targets:'
+	@echo '  make [ENDIAN=little]  build build/vmcfw.elf (BE, ELFv1) or build/le/vmcfw.elf (LE, ELFv2)'
+	@echo '  make setup            install Debian packages, build newlib (BE+LE) and the patched QEMU'
+	@echo '  make run              boot the image in QEMU pseries (SLOF), console on stdio'
+	@echo '  make smoke            boot with `smoke`; exit status is the image verdict'
+	@echo '  make test             host unit tests, then every QEMU boot suite (pytest)'
+	@echo '  make host-test        host unit tests only (cmocka, ASan+UBSan)'
+	@echo '  make check-image      verify relocations, entry and segments of the image'
+	@echo '  make bench            print size and speed figures (never asserted)'
+	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets'
+	@echo '  make qemu             build the patched qemu-system-ppc64 (prints its path last)'
+	@echo '  make clean'
+	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof'
+
+$(O)/%.o: %.c | newlib-check
+	$(quiet) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(TARGET_CFLAGS) -isystem $(NEWLIB_DIR)/include -MMD -MP -c $< -o $@
+
+$(O)/%.o: %.S
+	$(quiet) AS $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_ASFLAGS) -MMD -MP -c $< -o $@
+
+.PHONY: newlib-check
+newlib-check:
+	@test -n "$(NEWLIB_DIR)" -a -f "$(NEWLIB_DIR)/lib/libc.a" || { echo "newlib missing: run make setup" >&2; exit 1; }
+
+LIBGCC = $(shell $(CC) $(ABI_FLAGS) -msoft-float -print-libgcc-file-name)
+
+$(IMAGE): $(IMAGE_OBJS) linker.ld scripts/check-relocs.sh
+	$(quiet) LD $@
+	$(Q)$(LD) $(TARGET_LDFLAGS) -Map $(O)/vmcfw.map -o $@.tmp $(IMAGE_OBJS) \
+		--start-group $(NEWLIB_DIR)/lib/libc.a $(LIBGCC) --end-group
+	$(Q)sh scripts/check-relocs.sh $(READELF) $@.tmp
+	$(Q)mv $@.tmp $@
+	$(Q)$(SIZE) $@ | tail -n1 | awk '{printf "  SIZE     text=%s data=%s bss=%s\n",$$1,$$2,$$3}'
+
+-include $(IMAGE_OBJS:.o=.d)
+
+.PHONY: check-image
+check-image: $(IMAGE)
+	$(Q)sh scripts/check-image.sh $(READELF) $(IMAGE) $(ENDIAN)
+
+# --- set-up -------------------------------------------------------------
+.PHONY: setup packages newlib
+packages:
+	$(Q)sh scripts/setup-packages.sh
+newlib: packages
+	$(Q)sh scripts/build-newlib.sh powerpc64-linux-gnu- $(CACHE)/newlib >/dev/null
+	$(Q)sh scripts/build-newlib.sh powerpc64le-linux-gnu- $(CACHE)/newlib >/dev/null
+	@echo "setup: newlib ready (BE and LE)"
+setup: packages newlib qemu-setup
+
+# --- running ------------------------------------------------------------
+FW ?= slof
+APPEND ?=
+.PHONY: run smoke
+run: packages
+	$(Q)$(MAKE) --no-print-directory image
+	$(Q)$(PYTHON) tools/boot.py --image $(IMAGE) --fw $(FW) --append "$(APPEND)" --interactive
+
+smoke: packages
+	$(Q)$(MAKE) --no-print-directory image
+	$(Q)$(PYTHON) tools/boot.py --image $(IMAGE) --fw $(FW) --append "smoke $(APPEND)"
+
+# --- tests --------------------------------------------------------------
+.PHONY: test images pytest
+images:
+	$(Q)$(MAKE) --no-print-directory ENDIAN=big image
+	$(Q)$(MAKE) --no-print-directory ENDIAN=little image
+
+test: setup
+	$(Q)$(MAKE) --no-print-directory host-test
+	$(Q)$(MAKE) --no-print-directory images
+	$(Q)$(MAKE) --no-print-directory ENDIAN=big check-image
+	$(Q)$(MAKE) --no-print-directory ENDIAN=little check-image
+	$(Q)$(MAKE) --no-print-directory pytest
+
+pytest:
+	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: images
+	$(Q)$(PYTHON) tools/bench.py
+
+.PHONY: clean
+clean:
+	rm -rf build
+
+# Fragments owned by their folders.
+-include tests/host/host.mk
+-include hv/qemu/qemu.mk
+
+# Fallbacks while a fragment is absent.
+qemu-setup::
+	@true

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hcall.h - THE hypervisor seam.
+ *
+ * Everything above this header talks to the hypervisor only through the
+ * h_*() functions declared here. The image links hcall/ (which executes
+ * `sc 1`); host tests link hv/sim/ (a simulated hypervisor). Protocol code
+ * (vmc/, the CRQ ring) therefore compiles unchanged into both.
+ *
+ * All arguments and results are register values: no byte swapping here.
+ */
+#ifndef VMCFW_HCALL_H
+#define VMCFW_HCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Opcodes (PAPR / LoPAR). */
+#define H_GET_TCE		0x1C
+#define H_PUT_TCE		0x20
+#define H_GET_TERM_CHAR		0x54
+#define H_PUT_TERM_CHAR		0x58
+#define H_EOI			0x64
+#define H_CPPR			0x68
+#define H_IPI			0x6C
+#define H_IPOLL			0x70
+#define H_XIRR			0x74
+#define H_CEDE			0xE0
+#define H_REG_CRQ		0xFC
+#define H_FREE_CRQ		0x100
+#define H_VIO_SIGNAL		0x104
+#define H_SEND_CRQ		0x108
+#define H_COPY_RDMA		0x110
+#define H_ENABLE_CRQ		0x2B0
+#define H_SET_MODE		0x31C
+#define H_REQUEST_VMC		0x360
+#define KVMPPC_H_RTAS		0xF000
+#define HCALL_MAX_OPCODE	0x400	/* bound for the per-opcode counters */
+
+/* Return codes. */
+#define H_SUCCESS		0
+#define H_BUSY			1
+#define H_CLOSED		2
+#define H_NOT_AVAILABLE		3
+#define H_CONSTRAINED		4
+#define H_PARTIAL		5
+#define H_IN_PROGRESS		14
+#define H_CONTINUE		18
+#define H_LONG_BUSY_ORDER_1MSEC		9900
+#define H_LONG_BUSY_ORDER_10MSEC	9901
+#define H_LONG_BUSY_ORDER_100MSEC	9902
+#define H_LONG_BUSY_ORDER_1SEC		9903
+#define H_LONG_BUSY_ORDER_10SEC		9904
+#define H_LONG_BUSY_ORDER_100SEC	9905
+#define H_HARDWARE		(-1)
+#define H_FUNCTION		(-2)
+#define H_PRIVILEGE		(-3)
+#define H_PARAMETER		(-4)
+#define H_BAD_MODE		(-5)
+#define H_PTEG_FULL		(-6)
+#define H_NOT_FOUND		(-7)
+#define H_NO_MEM		(-9)
+#define H_AUTHORITY		(-10)
+#define H_PERMISSION		(-11)
+#define H_DROPPED		(-12)
+#define H_SOURCE_PARM		(-13)
+#define H_DEST_PARM		(-14)
+#define H_REMOTE_PARM		(-15)
+#define H_RESOURCE		(-16)
+
+/* TCE permission bits (low bits of the TCE value given to H_PUT_TCE). */
+#define TCE_READ		0x1ULL	/* device may read the page */
+#define TCE_WRITE		0x2ULL	/* device may write the page */
+#define TCE_PAGE_SIZE		4096ULL
+
+/* H_SET_MODE resources. */
+#define H_SET_MODE_RESOURCE_LE	4
+
+static inline bool hcall_is_long_busy(long rc)
+{
+	return rc >= H_LONG_BUSY_ORDER_1MSEC && rc <= H_LONG_BUSY_ORDER_100SEC;
+}
+
+static inline bool hcall_is_busy(long rc)
+{
+	return rc == H_BUSY || hcall_is_long_busy(rc);
+}
+
+/** hcall_rc_name - symbolic name of an hcall return code ("H_PARAMETER"). */
+const char *hcall_rc_name(long rc);
+
+/** hcall_op_name - symbolic name of an hcall opcode ("H_SEND_CRQ"). */
+const char *hcall_op_name(unsigned long opcode);
+
+/**
+ * hcall_long_busy_us - the wait a long-busy code asks for, in microseconds.
+ * @rc: H_LONG_BUSY_ORDER_* value; other values give 0.
+ */
+uint64_t hcall_long_busy_us(long rc);
+
+/*
+ * Per-opcode statistics, kept by whichever implementation of the seam is
+ * linked (image or simulator), so `stats` and the benchmarks can count
+ * hcalls per message.
+ */
+struct hcall_stats {
+	uint64_t calls[HCALL_MAX_OPCODE / 4];
+	uint64_t errors[HCALL_MAX_OPCODE / 4];	/* rc < 0 */
+	uint64_t busy[HCALL_MAX_OPCODE / 4];	/* rc busy / long busy */
+};
+extern struct hcall_stats hcall_stats;
+void hcall_stats_reset(void);
+uint64_t hcall_stats_total(void);
+void hcall_stats_account(unsigned long opcode, long rc);
+
+/* --- The seam proper: one function per hcall the project makes. --- */
+long h_put_tce(uint64_t liobn, uint64_t ioba, uint64_t tce);
+long h_get_tce(uint64_t liobn, uint64_t ioba, uint64_t *tce);
+long h_put_term_char(uint64_t termno, uint64_t len, uint64_t hi, uint64_t lo);
+long h_get_term_char(uint64_t termno, uint64_t *len, uint64_t *hi, uint64_t *lo);
+long h_reg_crq(uint64_t unit, uint64_t ioba, uint64_t len);
+long h_free_crq(uint64_t unit);
+long h_send_crq(uint64_t unit, uint64_t hi, uint64_t lo);
+long h_enable_crq(uint64_t unit);
+long h_vio_signal(uint64_t unit, uint64_t mode);
+long h_copy_rdma(uint64_t len, uint64_t src_liobn, uint64_t src_ioba,
+		 uint64_t dst_liobn, uint64_t dst_ioba);
+long h_request_vmc(uint64_t *drc_index);
+long h_cppr(uint64_t cppr);
+long h_xirr(uint64_t cppr, uint64_t *xirr);
+long h_eoi(uint64_t xirr);
+long h_ipi(uint64_t server, uint64_t mfrr);
+long h_cede(void);
+long h_set_mode(uint64_t mflags, uint64_t resource, uint64_t v1, uint64_t v2);
+
+/**
+ * hcall_retry - run an hcall again while it answers busy, within a budget.
+ * @call: closure that issues the hcall once and returns its rc
+ * @arg: passed to @call
+ * @budget_us: total wait allowed (long-busy hints are honoured)
+ *
+ * Returns the first non-busy rc, or the last busy rc when the budget is
+ * spent. Waiting uses the deadline API (lib/time.h), so under the host
+ * simulator it runs on virtual time.
+ */
+long hcall_retry(long (*call)(void *arg), void *arg, uint64_t budget_us);
+
+#endif /* VMCFW_HCALL_H */
