@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vmc_wire.h - the VMC message codec: native struct <-> CRQ wire format.
+ *
+ * Every VMC message is one 16-byte CRQ entry with header 0x80 and the type
+ * in byte 1 (vmc-protocol.md §5). Multi-byte fields are big-endian on the
+ * wire and in the two H_SEND_CRQ words, whatever the CPU's byte order, so
+ * the codec uses explicit shifts only: no struct overlay, no byte swapping
+ * helpers, no assumption about the host.
+ *
+ * Two layouts exist:
+ *   administrative (CAP 0x01, CAP_RESP 0x81):
+ *     0 hdr | 1 type | 2 status | 3-4 rsvd | 5 max_hmc | 6-7 pool_size |
+ *     8-11 max_mtu | 12-13 crq_size | 14-15 version
+ *   HMC interface (every other type):
+ *     0 hdr | 1 type | 2 status | 3 owner | 4 session | 5 index |
+ *     6-7 buffer_id | 8-11 rsvd | 12-15 var3 (LIOBA for ADD_BUF,
+ *     msg_len for SIGNAL)
+ * The encoder writes reserved bytes as zero. The decoder keeps bytes 8-11
+ * of an HMC message in @rsvd for diagnostics only (Linux sends stack
+ * garbage there in SIGNAL).
+ *
+ * Shared by the MP engine (vmc/) and the HV engine (hv/): keep it stable.
+ */
+#ifndef VMCFW_VMC_WIRE_H
+#define VMCFW_VMC_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMC_WIRE_SIZE		16
+#define VMC_HDR_VALID		0x80	/* CRQ header byte of every VMC message */
+
+/* Message types (byte 1). Responses are the command with bit 0x80 set. */
+#define VMC_MSG_CAP		0x01
+#define VMC_MSG_OPEN		0x02
+#define VMC_MSG_CLOSE		0x03
+#define VMC_MSG_ADD_BUF		0x04
+#define VMC_MSG_REM_BUF		0x05
+#define VMC_MSG_SIGNAL		0x06
+#define VMC_MSG_CAP_RESP	0x81
+#define VMC_MSG_OPEN_RESP	0x82
+#define VMC_MSG_CLOSE_RESP	0x83
+#define VMC_MSG_ADD_BUF_RESP	0x84
+#define VMC_MSG_REM_BUF_RESP	0x85
+
+/*
+ * Response status (byte 2), Linux numbering (vmc-protocol.md §5.4). We
+ * emit these; received statuses are only compared against 0.
+ */
+#define VMC_ST_SUCCESS			0
+#define VMC_ST_INVALID_HMC_INDEX	1
+#define VMC_ST_INVALID_BUFFER_ID	2
+#define VMC_ST_CLOSED_HMC		3
+#define VMC_ST_INTERFACE_FAILURE	4
+#define VMC_ST_NO_BUFFER		5
+/* CAP_RESP, OPEN_RESP, CLOSE_RESP statuses (LoPAR). */
+#define VMC_ST_GENERAL_FAILURE		1
+#define VMC_ST_INVALID_VERSION		2	/* CAP_RESP only */
+
+/* ADD_BUF owner byte (byte 3). */
+#define VMC_OWNER_MP		0	/* buffer for MP->HV traffic ("ALPHA") */
+#define VMC_OWNER_HV		1	/* buffer for HV->MP traffic */
+
+#define VMC_PROTOCOL_VERSION	0x0101	/* major 1, minor 1 */
+#define VMC_VERSION_MAJOR(v)	((uint16_t)(v) >> 8)
+#define VMC_HMC_ID_LEN		32
+#define VMC_INVALID_BUFFER_ID	0xFFFF
+#define VMC_SESSION_MAX		0xFE	/* sessions run 1..254; 0 = wildcard */
+
+/**
+ * struct vmc_msg - one VMC message in native form.
+ * @type: VMC_MSG_*
+ * @status: response status (0 in commands)
+ * @owner: ADD_BUF owner byte (VMC_OWNER_*); 0 otherwise
+ * @session: HMC session number (Sn)
+ * @index: HMC index (Idx)
+ * @buffer_id: buffer ID (bytes 6-7)
+ * @rsvd: bytes 8-11 of an HMC message as received (never encoded)
+ * @lioba/@msg_len/@var3: bytes 12-15; ADD_BUF's LIOBA, SIGNAL's length
+ * @max_hmc, @pool_size, @max_mtu, @crq_size, @version: CAP/CAP_RESP only
+ *
+ * Fields that the layout of @type does not carry are ignored by the
+ * encoder and zeroed by the decoder.
+ */
+struct vmc_msg {
+	uint8_t type;
+	uint8_t status;
+	uint8_t owner;
+	uint8_t session;
+	uint8_t index;
+	uint16_t buffer_id;
+	uint32_t rsvd;
+	union {
+		uint32_t lioba;
+		uint32_t msg_len;
+		uint32_t var3;
+	};
+	uint8_t max_hmc;
+	uint16_t pool_size;
+	uint32_t max_mtu;
+	uint16_t crq_size;
+	uint16_t version;
+};
+
+/** vmc_msg_is_admin - true for the administrative layout (CAP, CAP_RESP). */
+static inline bool vmc_msg_is_admin(uint8_t type)
+{
+	return type == VMC_MSG_CAP || type == VMC_MSG_CAP_RESP;
+}
+
+/** vmc_msg_type_known - true for the eleven defined message types. */
+bool vmc_msg_type_known(uint8_t type);
+
+/** vmc_msg_type_name - "CAP", "OPEN_RESP", ...; "UNKNOWN" otherwise. */
+const char *vmc_msg_type_name(uint8_t type);
+
+/**
+ * vmc_status_name - name of a response status.
+ * @type: the response type, since CAP/OPEN/CLOSE responses use LoPAR's
+ *        generic codes and buffer responses Linux's numbering (§5.4)
+ * @status: the status byte
+ */
+const char *vmc_status_name(uint8_t type, uint8_t status);
+
+/** vmc_msg_to_bytes - encode @m into 16 big-endian bytes (header 0x80). */
+void vmc_msg_to_bytes(const struct vmc_msg *m, uint8_t out[VMC_WIRE_SIZE]);
+
+/**
+ * vmc_msg_from_bytes - decode 16 wire bytes.
+ * Returns false (and leaves a zeroed @m) when byte 0 is not 0x80. Unknown
+ * types decode with the HMC layout; the caller decides what to do.
+ */
+bool vmc_msg_from_bytes(struct vmc_msg *m, const uint8_t in[VMC_WIRE_SIZE]);
+
+/** vmc_msg_encode - encode @m as the H_SEND_CRQ words (@hi = bytes 0-7). */
+void vmc_msg_encode(const struct vmc_msg *m, uint64_t *hi, uint64_t *lo);
+
+/** vmc_msg_decode - decode the two H_SEND_CRQ words; false if not 0x80. */
+bool vmc_msg_decode(struct vmc_msg *m, uint64_t hi, uint64_t lo);
+
+/** vmc_wire_get_be64 / vmc_wire_put_be64 - big-endian load/store of 8 bytes. */
+uint64_t vmc_wire_get_be64(const uint8_t *p);
+void vmc_wire_put_be64(uint8_t *p, uint64_t v);
+
+/**
+ * vmc_msg_format - one-line human description for logs and dumps.
+ * Returns what snprintf returns.
+ */
+int vmc_msg_format(const struct vmc_msg *m, char *buf, size_t len);
+
+/* Convenience constructors: everything not named is zero. */
+struct vmc_msg vmc_msg_hmc(uint8_t type, uint8_t session, uint8_t index, uint16_t buffer_id);
+struct vmc_msg vmc_msg_cap(uint8_t type, uint8_t max_hmc, uint16_t pool_size,
+			   uint32_t max_mtu, uint16_t crq_size, uint16_t version);
+
+#endif /* VMCFW_VMC_WIRE_H */
