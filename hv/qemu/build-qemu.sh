@@ -1,0 +1,244 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build the patched qemu-system-ppc64 that carries the spapr-vmc device.
+#
+#   hv/qemu/build-qemu.sh [--sanitize] [--print-path]
+#
+# Idempotent. Steps: deb-src entry, `apt-get source --download-only qemu`,
+# `dpkg-source -x`, build dependencies, a patched copy of Debian's tree in a
+# folder keyed by (Debian version, hash of the structural patch inputs, flags),
+# configure for ppc64-softmmu only, `ninja qemu-system-ppc64`.
+# The device glue and the hv/ engine sources are synced into the keyed tree on
+# every run (only changed files are rewritten), so editing them costs one
+# compile and a relink. The absolute path of the binary is the LAST line
+# printed. --print-path prints that path (or nothing) without building.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CACHE=${CACHE:-/var/cache/vmcfw}
+QCACHE=$CACHE/qemu
+JOBS=${JOBS:-2}
+SANITIZE=0
+PRINT_ONLY=0
+for a in "$@"; do
+	case $a in
+	--sanitize) SANITIZE=1 ;;
+	--print-path) PRINT_ONLY=1 ;;
+	*) echo "usage: $0 [--sanitize] [--print-path]" >&2; exit 2 ;;
+	esac
+done
+[ "${SANITIZE_ENV:-}" = 1 ] && SANITIZE=1
+
+log() { printf 'build-qemu: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+
+# ---------------------------------------------------------------- inputs ---
+# Everything that changes the configure step or the device list is part of the
+# key; changing it means a new build folder (warm ccache keeps that ~2 min).
+DEVICES_MAK='# SPDX-License-Identifier: GPL-2.0-or-later
+# vmcfw: reduced ppc64 device list; pseries plus what the project tests use.
+CONFIG_PSERIES=y
+CONFIG_NVDIMM=y
+CONFIG_USB=y
+CONFIG_USB_OHCI_PCI=y
+CONFIG_SPAPR_VMC=y
+CONFIG_SPAPR_RNG=y
+CONFIG_VIRTIO_PCI=y
+CONFIG_VIRTIO_BLK=y
+CONFIG_VIRTIO_SCSI=y
+CONFIG_VIRTIO_NET=y
+CONFIG_VIRTIO_RNG=y
+CONFIG_VIRTIO_SERIAL=y
+'
+KCONFIG_HUNK='
+config SPAPR_VMC
+    bool
+    default y
+    depends on PSERIES
+'
+CONF_FLAGS="--target-list=ppc64-softmmu --without-default-devices --with-devices-ppc64=vmcfw
+ --disable-docs --disable-tools --disable-install-blobs --disable-guest-agent --disable-user
+ --enable-slirp --disable-werror --firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu"
+SUFFIX=
+if [ $SANITIZE = 1 ]; then
+	CONF_FLAGS="$CONF_FLAGS --enable-sanitizers --enable-debug-info"
+	SUFFIX=-asan
+fi
+
+latest_dsc() { ls "$QCACHE"/src/qemu_*.dsc 2>/dev/null | sort -V | tail -n1; }
+
+key_of() { # $1 = dsc
+	{ cat "$1"; printf '%s' "$DEVICES_MAK" "$KCONFIG_HUNK" "$CONF_FLAGS"; echo v1; } |
+		sha256sum | cut -c1-12
+}
+
+binary_path() {
+	dsc=$(latest_dsc)
+	[ -n "$dsc" ] || return 0
+	ver=$(sed -n 's/^Version: *//p' "$dsc" | sed 's/^[0-9]*://')
+	b="$QCACHE/tree-$ver-$(key_of "$dsc")$SUFFIX/build/qemu-system-ppc64"
+	[ -x "$b" ] && echo "$b"
+	return 0
+}
+
+if [ $PRINT_ONLY = 1 ]; then binary_path; exit 0; fi
+
+# ------------------------------------------------------- (a) deb-src entry ---
+ensure_debsrc() {
+	if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ ||
+	   grep -qs '^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null; then
+		return 0
+	fi
+	src=/etc/apt/sources.list.d/debian.sources
+	[ -f "$src" ] || die "no deb-src entry and no $src to copy one from"
+	log "adding a deb-src entry (copy of the deb entries of $src)"
+	tmp=$(mktemp)
+	awk '
+		/^[ \t]*$/ { if (n) print ""; n = 0; next }
+		/^#/ { next }
+		/^Types:/ { print "Types: deb-src"; n = 1; next }
+		{ print; n = 1 }
+	' "$src" > "$tmp"
+	$SUDO install -m 0644 "$tmp" /etc/apt/sources.list.d/vmcfw-deb-src.sources
+	rm -f "$tmp"
+	$SUDO apt-get update -q >&2
+}
+
+# --------------------------------------------- (b) source package download ---
+fetch_source() {
+	mkdir -p "$QCACHE/src"
+	if [ -z "$(latest_dsc)" ]; then
+		ensure_debsrc
+		log "apt-get source --download-only qemu -> $QCACHE/src"
+		(cd "$QCACHE/src" && apt-get source --download-only qemu >&2) ||
+			{ $SUDO apt-get update -q >&2; (cd "$QCACHE/src" && apt-get source --download-only qemu >&2); }
+	fi
+	DSC=$(latest_dsc)
+	[ -n "$DSC" ] || die "apt-get source gave no .dsc"
+	VER=$(sed -n 's/^Version: *//p' "$DSC" | sed 's/^[0-9]*://')
+	PRISTINE=$QCACHE/debian-$VER
+	if [ ! -f "$PRISTINE/.vmcfw-complete" ]; then
+		rm -rf "$PRISTINE"
+		log "dpkg-source -x $DSC"
+		dpkg-source -x "$DSC" "$PRISTINE" >&2
+		touch "$PRISTINE/.vmcfw-complete"
+	fi
+}
+
+# -------------------------------------------------------- (c) build deps ---
+ensure_deps() {
+	need=
+	for p in build-essential ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev \
+		 libfdt-dev zlib1g-dev ccache flex bison libslirp-dev python3 rsync; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			need="$need $p"
+	done
+	if [ -n "$need" ]; then
+		log "installing:$need"
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >&2 ||
+			{ $SUDO apt-get update -q >&2 &&
+			  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >&2; }
+	fi
+}
+
+# ----------------------------------------------------- (d) patched tree ---
+# Engine sources: hv/*.c except host-only harness files (fuzzers, tests, mains).
+engine_sources() {
+	for f in "$ROOT"/hv/*.c; do
+		[ -f "$f" ] || continue
+		b=$(basename "$f")
+		case $b in
+		*fuzz*|*test*|*main*|*sim*) continue ;;
+		esac
+		grep -qE '^[[:space:]]*int[[:space:]]+main[[:space:]]*\(' "$f" && continue
+		grep -q 'LLVMFuzzerTestOneInput' "$f" && continue
+		echo "$b"
+	done
+}
+
+# Copy $1 to $2 only if the content differs (so ninja sees only real changes).
+sync_file() {
+	if ! cmp -s "$1" "$2"; then
+		mkdir -p "$(dirname "$2")"
+		cp "$1" "$2.vmcfw-tmp" && mv "$2.vmcfw-tmp" "$2"
+		log "updated ${2#$TREE/src/}"
+	fi
+}
+
+prepare_tree() {
+	KEY=$(key_of "$DSC")
+	TREE=$QCACHE/tree-$VER-$KEY$SUFFIX
+	if [ ! -f "$TREE/.src-complete" ]; then
+		rm -rf "$TREE"
+		mkdir -p "$TREE"
+		log "copying Debian's tree to $TREE/src"
+		cp -a "$PRISTINE" "$TREE/src"
+		rm -f "$TREE/src/.vmcfw-complete"
+		touch "$TREE/.src-complete"
+	fi
+	S=$TREE/src
+	stage=$(mktemp -d)
+	# device list
+	printf '%s' "$DEVICES_MAK" > "$stage/vmcfw.mak"
+	sync_file "$stage/vmcfw.mak" "$S/configs/devices/ppc64-softmmu/vmcfw.mak"
+	# Kconfig: pristine + hunk
+	{ cat "$PRISTINE/hw/ppc/Kconfig"; printf '%s' "$KCONFIG_HUNK"; } > "$stage/Kconfig"
+	sync_file "$stage/Kconfig" "$S/hw/ppc/Kconfig"
+	# meson.build: pristine + one line after the SPAPR_RNG line
+	files="'spapr_vmc.c'"
+	for b in $(engine_sources); do files="$files, '../../hv/$b'"; done
+	grep -q "CONFIG_SPAPR_RNG'" "$PRISTINE/hw/ppc/meson.build" ||
+		die "hw/ppc/meson.build has no CONFIG_SPAPR_RNG line to anchor the patch"
+	awk -v line="ppc_ss.add(when: 'CONFIG_SPAPR_VMC', if_true: files($files))" '
+		{ print } /CONFIG_SPAPR_RNG'"'"'/ { print line }' \
+		"$PRISTINE/hw/ppc/meson.build" > "$stage/meson.build"
+	sync_file "$stage/meson.build" "$S/hw/ppc/meson.build"
+	# device glue and engine (the whole hv/*.[ch] set; only listed .c are compiled)
+	[ -f "$HERE/spapr_vmc.c" ] || die "missing $HERE/spapr_vmc.c"
+	sync_file "$HERE/spapr_vmc.c" "$S/hw/ppc/spapr_vmc.c"
+	mkdir -p "$S/hv"
+	for f in "$ROOT"/hv/*.c "$ROOT"/hv/*.h; do
+		[ -f "$f" ] || continue
+		sync_file "$f" "$S/hv/$(basename "$f")"
+	done
+	# drop engine files that disappeared from the project
+	for f in "$S"/hv/*.c "$S"/hv/*.h; do
+		[ -f "$f" ] || continue
+		[ -f "$ROOT/hv/$(basename "$f")" ] || { rm -f "$f"; log "removed hv/$(basename "$f")"; }
+	done
+	rm -rf "$stage"
+}
+
+# ------------------------------------------------ (e) configure, (f) build ---
+build() {
+	B=$TREE/build
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	export CCACHE_BASEDIR=$QCACHE
+	export CCACHE_NOHASHDIR=1
+	export PATH=/usr/lib/ccache:$PATH
+	if [ ! -f "$B/.configured" ]; then
+		rm -rf "$B"
+		mkdir -p "$B"
+		log "configure (log: $B/configure.log)"
+		# shellcheck disable=SC2086
+		(cd "$B" && nice ../src/configure --cc=gcc --host-cc=gcc --cxx=g++ $CONF_FLAGS) \
+			> "$TREE/configure.log" 2>&1 || { tail -30 "$TREE/configure.log" >&2; die "configure failed"; }
+		mv "$TREE/configure.log" "$B/configure.log"
+		touch "$B/.configured"
+	fi
+	log "ninja -j$JOBS qemu-system-ppc64 in $B"
+	start=$(date +%s)
+	nice ninja -C "$B" -j"$JOBS" qemu-system-ppc64 >&2
+	log "build took $(( $(date +%s) - start )) s"
+	[ -x "$B/qemu-system-ppc64" ] || die "no binary after the build"
+	echo "$B/qemu-system-ppc64"
+}
+
+fetch_source
+ensure_deps
+prepare_tree
+build
