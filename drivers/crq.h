@@ -12,6 +12,13 @@
  *   - link changes (init handshake done, partner gone, ...) as events.
  * Init entries (0xC0) are answered here; transport events (0xFF) are
  * decoded here and turned into events.
+ *
+ * Entries with a reserved header (anything but 0x00, 0x80, 0xC0, 0xFF,
+ * including 0x01-0x7F) are counted in stats.garbage, cleared and skipped:
+ * the consumer never stalls on a slot. See crq.c for the ring rules.
+ * A transport event 0x06 (partner suspended) is re-enabled here with
+ * H_ENABLE_CRQ; CRQ_EV_LINK_DOWN then CRQ_EV_RESUMED are delivered and an
+ * Init is sent again.
  */
 #ifndef VMCFW_CRQ_H
 #define VMCFW_CRQ_H
@@ -102,6 +109,7 @@ struct crq {
 	uint64_t send_budget_us;/* retry budget for busy / dropped sends */
 	crq_event_fn on_event;
 	void *on_event_ctx;
+	bool polling;		/* inside crq_poll(): nested calls return 0 */
 	struct crq_stats stats;
 };
 
@@ -140,6 +148,9 @@ enum crq_result crq_send(struct crq *crq, uint64_t hi, uint64_t lo);
 /** crq_send_init - send Init (0xC001...). */
 enum crq_result crq_send_init(struct crq *crq);
 
+/** crq_send_init_complete - send Init Complete (0xC002...). */
+enum crq_result crq_send_init_complete(struct crq *crq);
+
 /**
  * crq_poll - consume every valid entry now in the ring, in order, calling
  * the event callback for each. Returns the number of entries consumed.
@@ -149,6 +160,13 @@ unsigned int crq_poll(struct crq *crq);
 
 /** crq_pending - true if the next entry is valid (cheap peek). */
 bool crq_pending(const struct crq *crq);
+
+/* printf-like sink for dumps (console, test capture). */
+typedef int (*crq_printf_fn)(void *arg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** crq_dump - print the CRQ's state and counters through @pf. */
+int crq_dump(const struct crq *crq, crq_printf_fn pf, void *arg);
 
 /* Pack / unpack an entry's 16 bytes as the two H_SEND_CRQ words. */
 uint64_t crq_get_be64(const uint8_t *p);
