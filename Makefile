@@ -44,7 +44,7 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=i
 	-msoft-float -mno-altivec -mno-vsx -mlong-double-64 -mcpu=power8 $(ABI_FLAGS) \
 	-ffunction-sections -fdata-sections -fno-common -I. -DVMCFW_IMAGE
 TARGET_ASFLAGS := $(ABI_FLAGS) -I. -D__ASSEMBLY__
-TARGET_LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack -nostdlib \
+TARGET_LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack --no-warn-rwx-segments -nostdlib \
 	--gc-sections --defsym=LINK_BASE=$(LINK_BASE) -T linker.ld
 
 # Image sources: every C and assembly file of the image's folders.
@@ -89,13 +89,39 @@ newlib-check:
 
 LIBGCC = $(shell $(CC) $(ABI_FLAGS) -msoft-float -print-libgcc-file-name)
 
-$(IMAGE): $(IMAGE_OBJS) linker.ld scripts/check-relocs.sh
+ifeq ($(ENDIAN),little)
+ENTRY_SYM := _start
+else
+ENTRY_SYM := _start_opd
+endif
+LINK = $(LD) $(TARGET_LDFLAGS) -e $(ENTRY_SYM) -Map $(basename $@).map -o $@ $(IMAGE_OBJS) $(1) \
+	--start-group $(NEWLIB_DIR)/lib/libc.a $(LIBGCC) --end-group
+
+# Two links: the first gives the addresses for the symbol table that the
+# second carries (after all code, so no function moves; checked below).
+$(O)/syms0.S: scripts/gen-symtab.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) scripts/gen-symtab.py "" "" $@
+
+$(O)/vmcfw0.elf: $(IMAGE_OBJS) $(O)/syms0.o linker.ld
 	$(quiet) LD $@
-	$(Q)$(LD) $(TARGET_LDFLAGS) -Map $(O)/vmcfw.map -o $@.tmp $(IMAGE_OBJS) \
-		--start-group $(NEWLIB_DIR)/lib/libc.a $(LIBGCC) --end-group
-	$(Q)sh scripts/check-relocs.sh $(READELF) $@.tmp
-	$(Q)mv $@.tmp $@
-	$(Q)$(SIZE) $@ | tail -n1 | awk '{printf "  SIZE     text=%s data=%s bss=%s\n",$$1,$$2,$$3}'
+	$(Q)$(call LINK,$(O)/syms0.o)
+
+$(O)/syms.S: $(O)/vmcfw0.elf scripts/gen-symtab.py
+	$(Q)$(PYTHON) scripts/gen-symtab.py $(NM) $< $@
+
+$(IMAGE): $(O)/vmcfw0.elf $(O)/syms.o scripts/check-relocs.sh
+	$(quiet) LD $@
+	$(Q)$(call LINK,$(O)/syms.o)
+	$(Q)$(NM) -n $(O)/vmcfw0.elf | grep ' [tT] ' > $(O)/syms0.txt
+	$(Q)$(NM) -n $@ | grep ' [tT] ' > $(O)/syms1.txt
+	$(Q)cmp -s $(O)/syms0.txt $(O)/syms1.txt || { echo "symbol table moved code" >&2; rm -f $@; exit 1; }
+	$(Q)sh scripts/check-relocs.sh $(READELF) $@ || { rm -f $@; exit 1; }
+	$(Q)$(SIZE) $@ | tail -n1 | awk '{printf "  SIZE     %s: text=%s data=%s bss=%s\n","$@",$$1,$$2,$$3}'
+
+$(O)/%.o: $(O)/%.S
+	$(quiet) AS $@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_ASFLAGS) -c $< -o $@
 
 -include $(IMAGE_OBJS:.o=.d)
 

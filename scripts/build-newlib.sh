@@ -15,7 +15,7 @@ TARBALL=$(ls /usr/src/newlib/newlib-*.tar.xz 2>/dev/null | head -n1 || true)
 CFLAGS_NEWLIB="-O2 -g -ffreestanding -mno-altivec -mno-vsx -msoft-float -mlong-double-64 -mcpu=power8 -ffunction-sections -fdata-sections"
 CONF="--host=powerpc64-unknown-none --build=x86_64-linux-gnu --disable-newlib-supplied-syscalls \
 --enable-newlib-nano-formatted-io --disable-newlib-io-float --enable-newlib-reent-small \
---disable-multilib --disable-newlib-fvwrite-in-streamio --disable-newlib-wide-orient"
+--enable-newlib-io-long-long --enable-newlib-io-c99-formats --disable-multilib --disable-newlib-fvwrite-in-streamio --disable-newlib-wide-orient"
 
 KEY=$( { basename "$TARBALL"; "${CROSS}gcc" --version | head -n1; echo "$CFLAGS_NEWLIB $CONF"; } | sha256sum | cut -c1-16)
 OUT="$ROOT/$KEY"

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* bootargs.c - parse the boot arguments; report what is not understood. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/bootargs.h"
+#include "lib/log.h"
+
+struct boot_config boot_config = { .mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1 };
+
+const char *bootargs_help(void)
+{
+	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | fail-check=NAME | "
+	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
+}
+
+static bool value_of(const char *tok, size_t len, const char *key, char *out, size_t outlen)
+{
+	size_t k = strlen(key);
+
+	if (len <= k || strncmp(tok, key, k) || tok[k] != '=')
+		return false;
+	len -= k + 1;
+	if (len >= outlen)
+		len = outlen - 1;
+	memcpy(out, tok + k + 1, len);
+	out[len] = '\0';
+	return true;
+}
+
+static void parse_one(const char *tok, size_t len)
+{
+	char val[64];
+
+#define IS(word) (len == strlen(word) && !strncmp(tok, word, len))
+	if (IS("smoke"))
+		boot_config.mode = MODE_SMOKE;
+	else if (IS("monitor"))
+		boot_config.mode = MODE_MONITOR;
+	else if (IS("echo"))
+		boot_config.mode = MODE_ECHO;
+	else if (IS("poll"))
+		boot_config.service = SERVICE_POLL;
+	else if (IS("irq"))
+		boot_config.service = SERVICE_IRQ;
+	else if (value_of(tok, len, "loglevel", val, sizeof(val))) {
+		char *end;
+		long v = strtol(val, &end, 10);
+
+		if (*val == '\0' || *end != '\0' || v < LOG_ERR || v > LOG_TRACE) {
+			boot_config.bad_values++;
+			pr_err("boot", "bad value in 'loglevel=%s': expected 0..4", val);
+		} else {
+			boot_config.loglevel = (int)v;
+		}
+	} else if (value_of(tok, len, "fail-check", val, sizeof(val))) {
+		strncpy(boot_config.fail_check, val, sizeof(boot_config.fail_check) - 1);
+	} else if (value_of(tok, len, "dt-fault", val, sizeof(val))) {
+		/* consumed by boot/of.c during the device-tree walk */
+	} else {
+		boot_config.unknown++;
+		pr_err("boot", "unknown boot argument '%.*s' (ignored); accepted: %s",
+		       (int)(len > 40 ? 40 : len), tok, bootargs_help());
+	}
+#undef IS
+}
+
+void bootargs_parse(const char *args)
+{
+	const char *p = args;
+
+	while (*p) {
+		const char *start;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		start = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		if (p > start)
+			parse_one(start, (size_t)(p - start));
+	}
+}

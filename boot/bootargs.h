@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* bootargs.h - the boot arguments (/chosen/bootargs, QEMU -append). */
+#ifndef VMCFW_BOOTARGS_H
+#define VMCFW_BOOTARGS_H
+
+#include <stdbool.h>
+
+enum run_mode { MODE_MONITOR, MODE_SMOKE, MODE_ECHO };
+enum service_mode { SERVICE_POLL, SERVICE_IRQ };
+
+struct boot_config {
+	enum run_mode mode;
+	enum service_mode service;
+	int loglevel;			/* -1: unchanged */
+	char fail_check[32];		/* smoke check forced to fail ("" none) */
+	unsigned int unknown;		/* arguments not understood */
+	unsigned int bad_values;	/* known arguments with a bad value */
+};
+
+extern struct boot_config boot_config;
+
+/**
+ * bootargs_parse - fill boot_config from @args; every argument that is
+ * not understood is reported on the console and counted.
+ */
+void bootargs_parse(const char *args);
+
+/** bootargs_help - one line listing the accepted arguments. */
+const char *bootargs_help(void);
+
+#endif

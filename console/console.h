@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* console.h - text output on the vty, and the fatal-error path. */
+#ifndef VMCFW_CONSOLE_H
+#define VMCFW_CONSOLE_H
+
+#include <stddef.h>
+
+/** console_init - route log lines to the vty. */
+void console_init(void);
+
+/** con_write - write @n bytes, LF becomes CR LF. */
+void con_write(const char *s, size_t n);
+void con_puts(const char *s);
+int con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * fatal - print the reason and the log ring, then end the partition with
+ * failure status (ibm,os-term; QEMU exits non-zero with
+ * -action panic=exit-failure).
+ */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/** partition_exit - print `EXIT: STATUS=n`, then power off (0) or os-term. */
+void partition_exit(int status) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rtas.c - RTAS calling convention: a big-endian argument block below
+ * 4 GiB (token, nargs, nret, args, rets), r3 = block, r4 = RTAS base, entered
+ * 32-bit, big-endian, EE off. Tokens come from the device-tree snapshot.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "hcall/rtas.h"
+#include "lib/dt.h"
+#include "lib/time.h"
+
+#define RTAS_MAX_ARGS	16
+#define RTAS_MSR	0x1002ULL	/* ME | RI, 32-bit, big-endian */
+#define RTAS_BUDGET_US	2000000
+
+long firmware_call(void *args, uint64_t entry, uint64_t base, uint64_t msr);
+
+static struct {
+	uint32_t token, nargs, nret;
+	uint32_t args[RTAS_MAX_ARGS];
+} __attribute__((aligned(16))) rtas_block;
+
+static uint64_t rtas_base, rtas_entry;
+uint64_t rtas_calls, rtas_errors;
+
+static inline uint32_t to_be32(uint32_t v)
+{
+#ifdef __LITTLE_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+
+void rtas_set_entry(uint64_t base, uint64_t entry)
+{
+	rtas_base = base;
+	rtas_entry = entry;
+}
+
+static int rtas_call_once(uint32_t token, int nargs, int nret, const uint32_t *args,
+			  uint32_t *rets)
+{
+	rtas_block.token = to_be32(token);
+	rtas_block.nargs = to_be32(nargs);
+	rtas_block.nret = to_be32(nret);
+	for (int i = 0; i < nargs; i++)
+		rtas_block.args[i] = to_be32(args[i]);
+	for (int i = 0; i < nret; i++)
+		rtas_block.args[nargs + i] = 0;
+	firmware_call(&rtas_block, rtas_entry, rtas_base, RTAS_MSR);
+	rtas_calls++;
+	for (int i = 1; i < nret; i++)
+		if (rets)
+			rets[i - 1] = to_be32(rtas_block.args[nargs + i]);
+	return (int32_t)to_be32(rtas_block.args[nargs]);
+}
+
+int rtas_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
+{
+	uint32_t args[RTAS_MAX_ARGS];
+	int32_t token = dt_rtas_token(service);
+	struct deadline end;
+	va_list ap;
+	int st;
+
+	if (!rtas_entry)
+		return RTAS_NOT_READY;
+	if (token < 0)
+		return RTAS_NO_TOKEN;
+	if (nargs < 0 || nret < 1 || nargs + nret > RTAS_MAX_ARGS)
+		return RTAS_PARAM_ERROR;
+	va_start(ap, rets);
+	for (int i = 0; i < nargs; i++)
+		args[i] = va_arg(ap, uint32_t);
+	va_end(ap);
+
+	end = deadline_in_us(RTAS_BUDGET_US);
+	for (;;) {
+		st = rtas_call_once((uint32_t)token, nargs, nret, args, rets);
+		if (st == RTAS_BUSY && !deadline_passed(end))
+			continue;
+		if (st >= 9900 && st <= 9905 && !deadline_passed(end)) {
+			uint64_t us = 1000;
+
+			for (int i = 9900; i < st && us < RTAS_BUDGET_US; i++)
+				us *= 10;
+			udelay(us);
+			continue;
+		}
+		break;
+	}
+	if (st == RTAS_BUSY || (st >= 9900 && st <= 9905))
+		st = RTAS_TIMEOUT;
+	if (st != RTAS_OK)
+		rtas_errors++;
+	return st;
+}
+
+void rtas_power_off(void)
+{
+	rtas_call("power-off", 2, 1, NULL, 0xFFFFFFFFu, 0xFFFFFFFFu);
+	for (;;)
+		;	/* power-off does not return; nothing else is safe here */
+}
+
+void rtas_os_term(const char *msg)
+{
+	static char buf[128];
+
+	/* The message must be below 4 GiB and stable: copy it into our BSS. */
+	strncpy(buf, msg, sizeof(buf) - 1);
+	rtas_call("ibm,os-term", 1, 1, NULL, (uint32_t)(uintptr_t)buf);
+	/* Without ibm,os-term (or if it returns), fall back to power-off. */
+	rtas_power_off();
+}
