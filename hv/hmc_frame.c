@@ -17,6 +17,7 @@ static int is_cmd_type(uint8_t t)
 	switch (t) {
 	case HMC_CMD_MSG: case HMC_CMD_RAW_CRQ: case HMC_CMD_RESET: case HMC_CMD_FAULT:
 	case HMC_CMD_ADD_BUF: case HMC_CMD_REM_BUF: case HMC_CMD_STATUS: case HMC_CMD_PING:
+	case HMC_CMD_FAULT_MSG: case HMC_CMD_KNOB: case HMC_CMD_FAULT_RDMA:
 		return 1;
 	}
 	return 0;
@@ -89,6 +90,28 @@ int hmc_frame_check_cmd(const struct hmc_frame *f, const char **reason)
 	case HMC_CMD_PING:
 		if (f->len > 64) {
 			*reason = "PING payload is at most 64 bytes";
+			return HMC_ERR_BAD_PAYLOAD;
+		}
+		return 0;
+	case HMC_CMD_FAULT_MSG:
+		if (f->len != 16) {
+			*reason = "FAULT_MSG needs 16 bytes";
+			return HMC_ERR_BAD_PAYLOAD;
+		}
+		if (f->payload[0] > 1 || f->payload[1] > 3) {
+			*reason = "FAULT_MSG direction must be 0/1, action 0..3";
+			return HMC_ERR_BAD_VALUE;
+		}
+		return 0;
+	case HMC_CMD_KNOB:
+		if (f->len != 5) {
+			*reason = "KNOB needs u8 knob + s32 value";
+			return HMC_ERR_BAD_PAYLOAD;
+		}
+		return 0;
+	case HMC_CMD_FAULT_RDMA:
+		if (f->len != 12) {
+			*reason = "FAULT_RDMA needs u32 nth, u32 count, s32 rc";
 			return HMC_ERR_BAD_PAYLOAD;
 		}
 		return 0;
@@ -262,6 +285,12 @@ const char *hmc_frame_type_name(uint8_t type)
 	case HMC_EV_ACK: return "ACK";
 	case HMC_EV_STATUS: return "STATUS";
 	case HMC_EV_PONG: return "PONG";
+	case HMC_EV_VIOLATION: return "VIOLATION";
+	case HMC_EV_REM_BUF: return "REM_BUF";
+	case HMC_EV_DELIVERED: return "DELIVERED";
+	case HMC_CMD_FAULT_MSG: return "CMD_FAULT_MSG";
+	case HMC_CMD_KNOB: return "CMD_KNOB";
+	case HMC_CMD_FAULT_RDMA: return "CMD_FAULT_RDMA";
 	case HMC_CMD_MSG: return "CMD_MSG";
 	case HMC_CMD_RAW_CRQ: return "CMD_RAW_CRQ";
 	case HMC_CMD_RESET: return "CMD_RESET";

@@ -36,6 +36,9 @@ enum hmc_event_type {
 	HMC_EV_ACK    = 0x07, /* payload: u8 cmd, u8 0, u16 0, u32 value */
 	HMC_EV_STATUS = 0x08, /* payload: status block, see docs/hmc-protocol.md */
 	HMC_EV_PONG   = 0x09, /* payload: the PING payload echoed */
+	HMC_EV_VIOLATION = 0x0A, /* payload: u8 code, u8 0, u16 buffer id, text */
+	HMC_EV_REM_BUF   = 0x0B, /* payload: u8 status, u8 0, u16 buffer id */
+	HMC_EV_DELIVERED = 0x0C, /* payload: u32 length of a host message now in the MP */
 };
 
 /* Host -> device ("commands"). */
@@ -48,6 +51,9 @@ enum hmc_cmd_type {
 	HMC_CMD_REM_BUF = 0x94, /* payload: none */
 	HMC_CMD_STATUS  = 0x95, /* payload: none; answered with a STATUS event */
 	HMC_CMD_PING    = 0x96, /* payload: 0..64 bytes; answered with PONG */
+	HMC_CMD_FAULT_MSG  = 0x97, /* u8 dir, u8 action, u16 match, u32 nth, u32 count, u32 delay ms */
+	HMC_CMD_KNOB       = 0x98, /* u8 knob, s32 value (-1 = normal) */
+	HMC_CMD_FAULT_RDMA = 0x99, /* u32 nth, u32 count, s32 rc */
 };
 
 /* FAULT kinds (HMC_CMD_FAULT). */

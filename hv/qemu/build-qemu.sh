@@ -146,6 +146,11 @@ ensure_deps() {
 }
 
 # ----------------------------------------------------- (d) patched tree ---
+# Project files outside hv/ that the engine needs, copied to the same
+# relative path in QEMU's tree (QEMU compiles with -iquote <source root>).
+SHARED_SOURCES="vmc/vmc_wire.c"
+SHARED_HEADERS="vmc/vmc_wire.h"
+
 # Engine sources: hv/*.c except host-only harness files (fuzzers, tests, mains).
 engine_sources() {
 	for f in "$ROOT"/hv/*.c; do
@@ -191,12 +196,44 @@ prepare_tree() {
 	# meson.build: pristine + one line after the SPAPR_RNG line
 	files="'spapr_vmc.c'"
 	for b in $(engine_sources); do files="$files, '../../hv/$b'"; done
+	for b in $SHARED_SOURCES; do files="$files, '../../$b'"; done
 	grep -q "CONFIG_SPAPR_RNG'" "$PRISTINE/hw/ppc/meson.build" ||
 		die "hw/ppc/meson.build has no CONFIG_SPAPR_RNG line to anchor the patch"
 	awk -v line="ppc_ss.add(when: 'CONFIG_SPAPR_VMC', if_true: files($files))" '
 		{ print } /CONFIG_SPAPR_RNG'"'"'/ { print line }' \
 		"$PRISTINE/hw/ppc/meson.build" > "$stage/meson.build"
 	sync_file "$stage/meson.build" "$S/hw/ppc/meson.build"
+	# spapr_vio.c: a notification hook for H_REG_CRQ / H_FREE_CRQ (and the
+	# CRQ teardown of reset and RTAS quiesce), which QEMU 7.2 lacks.
+	f=$PRISTINE/hw/ppc/spapr_vio.c
+	for anchor in 'static target_ulong h_reg_crq(' \
+		'    trace_spapr_vio_h_reg_crq(reg, queue_addr, queue_len);' \
+		'    trace_spapr_vio_free_crq(dev->reg);'; do
+		[ "$(grep -cF "$anchor" "$f")" = 1 ] || die "spapr_vio.c: anchor not unique: $anchor"
+	done
+	awk '
+	$0 == "static target_ulong h_reg_crq(PowerPCCPU *cpu, SpaprMachineState *spapr," {
+		print "/* vmcfw: called after a CRQ is registered or freed (NULL: nobody listens). */"
+		print "void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);"
+		print ""
+	}
+	$0 == "    trace_spapr_vio_h_reg_crq(reg, queue_addr, queue_len);" {
+		print
+		print "    if (spapr_vio_crq_notify) {"
+		print "        spapr_vio_crq_notify(dev, true);"
+		print "    }"
+		next
+	}
+	$0 == "    trace_spapr_vio_free_crq(dev->reg);" {
+		print
+		print "    if (spapr_vio_crq_notify) {"
+		print "        spapr_vio_crq_notify(dev, false);"
+		print "    }"
+		next
+	}
+	{ print }' "$f" > "$stage/spapr_vio.c"
+	[ "$(grep -c spapr_vio_crq_notify "$stage/spapr_vio.c")" = 5 ] || die "spapr_vio.c hook not applied"
+	sync_file "$stage/spapr_vio.c" "$S/hw/ppc/spapr_vio.c"
 	# device glue and engine (the whole hv/*.[ch] set; only listed .c are compiled)
 	[ -f "$HERE/spapr_vmc.c" ] || die "missing $HERE/spapr_vmc.c"
 	sync_file "$HERE/spapr_vmc.c" "$S/hw/ppc/spapr_vmc.c"
@@ -204,6 +241,11 @@ prepare_tree() {
 	for f in "$ROOT"/hv/*.c "$ROOT"/hv/*.h; do
 		[ -f "$f" ] || continue
 		sync_file "$f" "$S/hv/$(basename "$f")"
+	done
+	# shared project sources the engine uses (the VMC wire codec)
+	for b in $SHARED_SOURCES $SHARED_HEADERS; do
+		[ -f "$ROOT/$b" ] || die "missing $ROOT/$b"
+		sync_file "$ROOT/$b" "$S/$b"
 	done
 	# drop engine files that disappeared from the project
 	for f in "$S"/hv/*.c "$S"/hv/*.h; do

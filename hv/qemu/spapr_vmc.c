@@ -1,0 +1,1085 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * spapr-vmc: the hypervisor side of the IBM Virtual Management Channel as a
+ * sPAPR VIO device for QEMU 7.2 (built as hw/ppc/spapr_vmc.c by the vmcfw
+ * project's hv/qemu/build-qemu.sh).
+ *
+ * This file is glue only. The protocol lives in the portable engine
+ * hv/vmc_hv.[ch] (plus vmc/vmc_wire.[ch]); the host ("HMC") link framing
+ * lives in hv/hmc_frame.[ch]. Here:
+ *   - the VIO device (properties, device-tree node with both DMA panes),
+ *   - the CRQ plumbing (guest H_SEND_CRQ -> engine; engine -> guest CRQ
+ *     from a QEMU_CLOCK_VIRTUAL timer, never inside the guest's hcall),
+ *   - H_REQUEST_VMC (0x360) and H_COPY_RDMA (0x110),
+ *   - pane-0 access for the engine through the device's TCE table, with the
+ *     TCE permission bits checked before any byte moves,
+ *   - the chardev link to the HMC peer (docs/hmc-protocol.md), with a
+ *     bounded non-blocking output buffer: a peer that stops reading loses
+ *     events, it never stalls the guest.
+ *
+ * Every value the guest or the host peer supplies is treated as hostile.
+ * State is protected by the BQL (hcalls, timers and chardev handlers all
+ * run under it).
+ */
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "qemu/timer.h"
+#include "qemu/bswap.h"
+#include "qapi/error.h"
+#include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
+#include "chardev/char-fe.h"
+#include "migration/vmstate.h"
+#include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr_vio.h"
+#include <libfdt.h>
+
+#include "hv/vmc_hv.h"
+#include "hv/hmc_frame.h"
+
+#ifndef H_REQUEST_VMC
+#define H_REQUEST_VMC 0x360
+#endif
+
+#define TYPE_SPAPR_VMC "spapr-vmc"
+OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
+
+/* Pane 0: the guest's own TCE window (CRQ page and local buffer shadows). */
+#define SPAPR_VMC_PANE0_SIZE    0x01000000u
+/* Bytes of host-bound frames held while the peer is not reading. */
+#define SPAPR_VMC_OUT_MAX       (1024 * 1024)
+/* Bytes accepted from the chardev per read callback. */
+#define SPAPR_VMC_IN_CHUNK      4096
+
+/* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
+extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
+
+struct SpaprVmcState {
+    SpaprVioDevice sdev;
+
+    /* properties */
+    CharBackend chr;
+    uint32_t max_mtu;
+    uint32_t pool_size;
+    uint32_t max_hmcs;
+    uint32_t mp_bufs;
+    uint32_t hv_bufs;
+    uint32_t remote_liobn;
+    uint32_t drc_index;
+    uint32_t max_copy;
+    uint32_t crq_entries;
+    bool strict;
+    bool trace_crq;
+    bool debug;
+    bool init_on_register;
+    bool crq_full_drop;
+    char *loc_code;
+
+    /* engine */
+    struct vmc_hv *hv;
+    uint8_t *hvmem;
+    size_t hvmem_len;
+    struct vmc_hv_ops ops;
+    QEMUTimer *timer;
+    bool mp_registered;        /* what we told the engine */
+
+    /* host link */
+    struct hmc_frame_parser *parser;
+    uint8_t *scratch;          /* one encoded frame */
+    GByteArray *out;
+    guint out_watch;
+    bool peer_open;
+    uint64_t out_dropped;      /* frames lost: peer not reading */
+    uint64_t host_frames;
+    uint64_t host_errors;
+    uint64_t crq_full_dropped;
+    uint64_t crq_dma_errors;
+};
+
+/* The one VMC device of the machine (the hcalls carry no unit address). */
+static SpaprVmcState *spapr_vmc_singleton;
+
+/* ------------------------------------------------------------------ */
+/* Host link output                                                   */
+/* ------------------------------------------------------------------ */
+
+static void spapr_vmc_flush(SpaprVmcState *s);
+
+static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    s->out_watch = 0;
+    spapr_vmc_flush(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void spapr_vmc_flush(SpaprVmcState *s)
+{
+    while (s->out->len) {
+        int n = qemu_chr_fe_write(&s->chr, s->out->data, s->out->len);
+
+        if (n <= 0) {
+            break;
+        }
+        g_byte_array_remove_range(s->out, 0, MIN((guint)n, s->out->len));
+    }
+    if (s->out->len && !s->out_watch) {
+        s->out_watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
+                                             spapr_vmc_out_ready, s);
+        if (!s->out_watch) {
+            /* backend cannot tell us when it drains: give up on the backlog */
+            s->out_dropped++;
+            g_byte_array_set_size(s->out, 0);
+        }
+    }
+}
+
+static void spapr_vmc_emit(SpaprVmcState *s, uint8_t type, uint8_t index, uint8_t session,
+                           const void *payload, uint32_t len)
+{
+    size_t n;
+
+    if (!qemu_chr_fe_backend_connected(&s->chr) || !s->peer_open) {
+        return;
+    }
+    n = hmc_frame_encode(s->scratch, HMC_FRAME_MAX_LEN, type, index, session, payload, len);
+    if (!n) {
+        s->out_dropped++;
+        return;
+    }
+    if (s->out->len + n > SPAPR_VMC_OUT_MAX) {
+        s->out_dropped++;
+        return;
+    }
+    g_byte_array_append(s->out, s->scratch, n);
+    spapr_vmc_flush(s);
+}
+
+static void spapr_vmc_emit_error(SpaprVmcState *s, uint8_t cmd, uint8_t index, uint8_t session,
+                                 uint8_t code, uint32_t detail, const char *reason)
+{
+    uint8_t p[8 + HMC_FRAME_MAX_TEXT];
+    size_t n = hmc_frame_error_payload(p, cmd, code, detail, reason);
+
+    s->host_errors++;
+    spapr_vmc_emit(s, HMC_EV_ERROR, index, session, p, n);
+}
+
+static void spapr_vmc_emit_ack(SpaprVmcState *s, uint8_t cmd, uint8_t index, uint8_t session,
+                               uint32_t value)
+{
+    uint8_t p[8];
+
+    hmc_frame_ack_payload(p, cmd, value);
+    spapr_vmc_emit(s, HMC_EV_ACK, index, session, p, sizeof(p));
+}
+
+static void spapr_vmc_emit_link(SpaprVmcState *s)
+{
+    uint8_t up = vmc_hv_phase(s->hv) == VMC_HV_PHASE_READY;
+
+    spapr_vmc_emit(s, HMC_EV_LINK, 0, 0, &up, 1);
+}
+
+static void spapr_vmc_trace_crq(SpaprVmcState *s, uint64_t hi, uint64_t lo, uint8_t dir)
+{
+    uint8_t p[17];
+
+    if (!s->trace_crq) {
+        return;
+    }
+    stq_be_p(p, hi);
+    stq_be_p(p + 8, lo);
+    p[16] = dir;
+    spapr_vmc_emit(s, HMC_EV_CRQ, 0, 0, p, sizeof(p));
+}
+
+/* ------------------------------------------------------------------ */
+/* Engine environment                                                 */
+/* ------------------------------------------------------------------ */
+
+static uint64_t spapr_vmc_now_us(void *opaque)
+{
+    return qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
+}
+
+static void spapr_vmc_wake(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    /* Never send from here: we may be inside the guest's hcall. */
+    if (!timer_pending(s->timer)) {
+        timer_mod(s->timer, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
+    }
+}
+
+static void spapr_vmc_rearm(SpaprVmcState *s)
+{
+    uint64_t due = vmc_hv_next_deadline_us(s->hv);
+    uint64_t now = qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
+
+    if (due == UINT64_MAX) {
+        timer_del(s->timer);
+        return;
+    }
+    if (due <= now) {
+        due = now + 1000;   /* blocked (queue full): poll every millisecond */
+    }
+    if (due > (uint64_t)INT64_MAX) {
+        due = INT64_MAX;
+    }
+    timer_mod(s->timer, (int64_t)due);
+}
+
+static void spapr_vmc_timer_cb(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    vmc_hv_kick(s->hv);
+    spapr_vmc_rearm(s);
+}
+
+static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
+{
+    SpaprVmcState *s = opaque;
+    SpaprVioDevice *dev = &s->sdev;
+    uint8_t crq[16];
+    int rc;
+
+    if (!dev->crq.qsize) {
+        s->mp_registered = false;   /* the engine treats CLOSED as freed */
+        return VMC_HV_TX_CLOSED;
+    }
+    stq_be_p(crq, hi);
+    stq_be_p(crq + 8, lo);
+    rc = spapr_vio_send_crq(dev, crq);
+    if (rc == 0) {
+        spapr_vmc_trace_crq(s, hi, lo, 1);
+        return VMC_HV_TX_OK;
+    }
+    if (rc == 1) {
+        if (s->crq_full_drop) {
+            s->crq_full_dropped++;
+            return VMC_HV_TX_OK;
+        }
+        return VMC_HV_TX_FULL;
+    }
+    /* CRQ page not mapped (or not writable) in pane 0: retry later. */
+    if (!s->crq_dma_errors++) {
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "spapr-vmc: CRQ at IOBA 0x%" PRIx64 " not writable through the TCE table\n",
+                      dev->crq.qladdr + dev->crq.qnext);
+    }
+    return VMC_HV_TX_FULL;
+}
+
+/*
+ * Pane-0 check: the LIOBN must be this device's, the range must lie inside
+ * the TCE window, every page must carry the needed permission bit, and the
+ * whole range must then be accessible through the device's address space.
+ */
+static long spapr_vmc_dma_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len,
+                                bool write)
+{
+    SpaprVmcState *s = opaque;
+    SpaprTceTable *t = s->sdev.tcet;
+    uint64_t win, first, last, i;
+
+    if (!t || liobn != t->liobn || !t->table || !t->nb_table || t->page_shift > 30) {
+        return HV_H_PARAMETER;
+    }
+    if (len == 0) {
+        return HV_H_SUCCESS;
+    }
+    win = (uint64_t)t->nb_table << t->page_shift;
+    if (ioba < t->bus_offset || ioba - t->bus_offset > win || len > win - (ioba - t->bus_offset)) {
+        return HV_H_PARAMETER;
+    }
+    if (!t->bypass) {
+        first = (ioba - t->bus_offset) >> t->page_shift;
+        last = (ioba - t->bus_offset + len - 1) >> t->page_shift;
+        for (i = first; i <= last; i++) {
+            uint64_t tce = t->table[i];
+            uint64_t need = write ? 2 : 1;   /* bit 1: device may write, bit 0: may read */
+
+            if (!(tce & need)) {
+                return HV_H_PERMISSION;
+            }
+        }
+    }
+    if (!dma_memory_valid(&s->sdev.as, ioba, len,
+                          write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE,
+                          MEMTXATTRS_UNSPECIFIED)) {
+        return HV_H_PARAMETER;
+    }
+    return HV_H_SUCCESS;
+}
+
+static long spapr_vmc_dma_read(void *opaque, uint64_t liobn, uint64_t ioba, void *buf,
+                               uint64_t len)
+{
+    SpaprVmcState *s = opaque;
+    long rc = spapr_vmc_dma_check(s, liobn, ioba, len, false);
+
+    if (rc != HV_H_SUCCESS) {
+        return rc;
+    }
+    if (len && dma_memory_read(&s->sdev.as, ioba, buf, len, MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        return HV_H_PARAMETER;
+    }
+    return HV_H_SUCCESS;
+}
+
+static long spapr_vmc_dma_write(void *opaque, uint64_t liobn, uint64_t ioba, const void *buf,
+                                uint64_t len)
+{
+    SpaprVmcState *s = opaque;
+    long rc = spapr_vmc_dma_check(s, liobn, ioba, len, true);
+
+    if (rc != HV_H_SUCCESS) {
+        return rc;
+    }
+    if (len && dma_memory_write(&s->sdev.as, ioba, buf, len, MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        return HV_H_PARAMETER;
+    }
+    return HV_H_SUCCESS;
+}
+
+static void spapr_vmc_log(void *opaque, int level, const char *text)
+{
+    SpaprVmcState *s = opaque;
+
+    if (level <= 1) {
+        qemu_log_mask(LOG_GUEST_ERROR, "spapr-vmc: %s\n", text);
+    }
+    if (s->debug) {
+        fprintf(stderr, "spapr-vmc[%d]: %s\n", level, text);
+    }
+}
+
+static void spapr_vmc_event(void *opaque, const struct vmc_hv_event *ev)
+{
+    SpaprVmcState *s = opaque;
+    uint8_t p[8 + HMC_FRAME_MAX_TEXT];
+    uint8_t b;
+
+    switch (ev->kind) {
+    case VMC_HV_EV_LINK_UP:
+    case VMC_HV_EV_LINK_DOWN:
+        b = ev->kind == VMC_HV_EV_LINK_UP;
+        spapr_vmc_emit(s, HMC_EV_LINK, 0, 0, &b, 1);
+        break;
+    case VMC_HV_EV_OPEN:
+        if (ev->data && ev->len >= HMC_FRAME_HMC_ID_LEN) {
+            spapr_vmc_emit(s, HMC_EV_OPEN, ev->index, ev->session, ev->data,
+                           HMC_FRAME_HMC_ID_LEN);
+        } else {
+            uint8_t zero[HMC_FRAME_HMC_ID_LEN] = { 0 };
+            if (ev->data) {
+                memcpy(zero, ev->data, MIN(ev->len, sizeof(zero)));
+            }
+            spapr_vmc_emit(s, HMC_EV_OPEN, ev->index, ev->session, zero, sizeof(zero));
+        }
+        break;
+    case VMC_HV_EV_CLOSE:
+        b = (uint8_t)ev->code;
+        spapr_vmc_emit(s, HMC_EV_CLOSE, ev->index, ev->session, &b, 1);
+        break;
+    case VMC_HV_EV_MESSAGE:
+        if (ev->len <= HMC_FRAME_MAX_PAYLOAD && (ev->data || !ev->len)) {
+            spapr_vmc_emit(s, HMC_EV_MSG, ev->index, ev->session, ev->data, ev->len);
+        }
+        break;
+    case VMC_HV_EV_SENT:
+        stl_be_p(p, ev->len);
+        spapr_vmc_emit(s, HMC_EV_DELIVERED, ev->index, ev->session, p, 4);
+        break;
+    case VMC_HV_EV_DROPPED:
+        spapr_vmc_emit_error(s, HMC_CMD_MSG, ev->index, ev->session, HMC_ERR_NO_SESSION,
+                             ev->len, "host message dropped before delivery");
+        break;
+    case VMC_HV_EV_REM_BUF:
+        p[0] = (uint8_t)ev->code;
+        p[1] = 0;
+        stw_be_p(p + 2, ev->buffer_id);
+        spapr_vmc_emit(s, HMC_EV_REM_BUF, ev->index, ev->session, p, 4);
+        break;
+    case VMC_HV_EV_VIOLATION: {
+        const char *name = vmc_hv_violation_name(ev->code);
+        size_t n = strnlen(name, HMC_FRAME_MAX_TEXT);
+
+        p[0] = (uint8_t)ev->code;
+        p[1] = 0;
+        stw_be_p(p + 2, ev->buffer_id);
+        memcpy(p + 4, name, n);
+        spapr_vmc_emit(s, HMC_EV_VIOLATION, ev->index, ev->session, p, 4 + n);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* CRQ registration tracking                                          */
+/* ------------------------------------------------------------------ */
+
+static void spapr_vmc_sync_registration(SpaprVmcState *s)
+{
+    SpaprVioDevice *dev = &s->sdev;
+
+    if (dev->crq.qsize && !s->mp_registered) {
+        s->mp_registered = true;
+        vmc_hv_mp_registered(s->hv, dev->crq.qsize / 16);
+    } else if (!dev->crq.qsize && s->mp_registered) {
+        s->mp_registered = false;
+        vmc_hv_mp_freed(s->hv);
+    }
+}
+
+static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
+{
+    SpaprVmcState *s = spapr_vmc_singleton;
+
+    if (!s || dev != &s->sdev) {
+        return;
+    }
+    if (s->mp_registered) {
+        s->mp_registered = false;
+        vmc_hv_mp_freed(s->hv);
+    }
+    if (registered) {
+        spapr_vmc_sync_registration(s);
+    }
+    spapr_vmc_wake(s);
+}
+
+/* Guest H_SEND_CRQ on our unit address. */
+static int spapr_vmc_do_crq(SpaprVioDevice *dev, uint8_t *crq)
+{
+    SpaprVmcState *s = SPAPR_VMC(dev);
+    uint64_t hi = ldq_be_p(crq), lo = ldq_be_p(crq + 8);
+    long rc;
+
+    spapr_vmc_sync_registration(s);
+    spapr_vmc_trace_crq(s, hi, lo, 0);
+    rc = vmc_hv_receive(s->hv, hi, lo);
+    if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
+        spapr_vmc_wake(s);
+    }
+    return (int)rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Hypercalls without a unit address                                  */
+/* ------------------------------------------------------------------ */
+
+static target_ulong h_request_vmc(PowerPCCPU *cpu, SpaprMachineState *spapr,
+                                  target_ulong opcode, target_ulong *args)
+{
+    SpaprVmcState *s = spapr_vmc_singleton;
+    uint64_t drc = 0;
+    long rc;
+
+    if (!s) {
+        return H_FUNCTION;
+    }
+    rc = vmc_hv_request_vmc(s->hv, &drc);
+    if (rc == HV_H_SUCCESS) {
+        args[0] = drc;
+    }
+    spapr_vmc_wake(s);
+    return rc;
+}
+
+static target_ulong h_copy_rdma(PowerPCCPU *cpu, SpaprMachineState *spapr,
+                                target_ulong opcode, target_ulong *args)
+{
+    SpaprVmcState *s = spapr_vmc_singleton;
+    long rc;
+
+    if (!s) {
+        return H_FUNCTION;
+    }
+    rc = vmc_hv_copy_rdma(s->hv, args[0], args[1], args[2], args[3], args[4]);
+    spapr_vmc_wake(s);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Host commands                                                      */
+/* ------------------------------------------------------------------ */
+
+static uint8_t spapr_vmc_map_result(int r, bool msg, SpaprVmcState *s)
+{
+    switch (r) {
+    case VMC_HV_ERR_PARAM:
+        return HMC_ERR_BAD_VALUE;
+    case VMC_HV_ERR_STATE:
+        if (vmc_hv_phase(s->hv) != VMC_HV_PHASE_READY) {
+            return HMC_ERR_NOT_READY;
+        }
+        return msg ? HMC_ERR_NO_SESSION : HMC_ERR_NOT_READY;
+    case VMC_HV_ERR_FULL:
+        return HMC_ERR_QUEUE_FULL;
+    case VMC_HV_ERR_NOBUF:
+        return HMC_ERR_NO_RESOURCE;
+    default:
+        return HMC_ERR_INTERNAL;
+    }
+}
+
+static void spapr_vmc_status(SpaprVmcState *s, uint8_t index, uint8_t session)
+{
+    const struct vmc_hv_stats *st = vmc_hv_get_stats(s->hv);
+    uint8_t p[512];
+    size_t n = 0;
+    uint32_t mtu = 0, pool = 0, nhmc = 0, i;
+    uint64_t c[24];
+    unsigned k, nc = 0;
+
+    vmc_hv_negotiated(s->hv, &mtu, &pool, &nhmc);
+    p[n++] = 1;                                  /* status layout version */
+    p[n++] = (uint8_t)vmc_hv_phase(s->hv);
+    p[n++] = (uint8_t)nhmc;
+    p[n++] = (uint8_t)s->max_hmcs;
+    stl_be_p(p + n, mtu); n += 4;
+    stl_be_p(p + n, pool); n += 4;
+    stl_be_p(p + n, vmc_hv_outq_len(s->hv)); n += 4;
+    stl_be_p(p + n, s->sdev.reg); n += 4;
+    stl_be_p(p + n, s->remote_liobn); n += 4;
+    stl_be_p(p + n, (s->sdev.crq.qsize ? 1u : 0u) | (s->mp_registered ? 2u : 0u) |
+                    (s->sdev.signal_state & 1 ? 4u : 0u)); n += 4;
+    stl_be_p(p + n, s->sdev.crq.qsize); n += 4;
+    for (i = 0; i < s->max_hmcs; i++) {
+        unsigned id, present = 0, hv_owned = 0;
+
+        for (id = 0; id < s->pool_size; id++) {
+            int owner = -1;
+            int st_b = vmc_hv_buffer_info(s->hv, i, id, &owner);
+
+            if (st_b == VMC_HV_BUF_PRESENT) {
+                present++;
+                if (owner == VMC_HV_OWNER_HV) {
+                    hv_owned++;
+                }
+            }
+        }
+        p[n++] = vmc_hv_session(s->hv, i);
+        p[n++] = (uint8_t)present;
+        p[n++] = (uint8_t)hv_owned;
+        p[n++] = 0;
+    }
+    c[nc++] = st->rx_entries;
+    c[nc++] = st->tx_entries;
+    c[nc++] = st->tx_full;
+    c[nc++] = st->outq_overflow;
+    c[nc++] = st->violations_total;
+    c[nc++] = st->rdma_calls;
+    c[nc++] = st->rdma_ok;
+    c[nc++] = st->rdma_errors;
+    c[nc++] = st->request_vmc_calls;
+    c[nc++] = st->mp_registers;
+    c[nc++] = st->mp_frees;
+    c[nc++] = st->resets;
+    c[nc++] = st->sessions_opened;
+    c[nc++] = st->sessions_closed;
+    c[nc++] = st->msgs_to_hmc;
+    c[nc++] = st->msgs_to_mp;
+    c[nc++] = st->host_msgs_dropped;
+    c[nc++] = st->faults_fired;
+    c[nc++] = s->host_frames;
+    c[nc++] = s->host_errors;
+    c[nc++] = s->out_dropped;
+    c[nc++] = s->parser->resyncs;
+    p[n++] = (uint8_t)nc;
+    p[n++] = 0; p[n++] = 0; p[n++] = 0;
+    for (k = 0; k < nc; k++) {
+        stq_be_p(p + n, c[k]);
+        n += 8;
+    }
+    spapr_vmc_emit(s, HMC_EV_STATUS, index, session, p, n);
+}
+
+static void spapr_vmc_fault(SpaprVmcState *s, const struct hmc_frame *f)
+{
+    uint8_t kind = f->payload[0];
+    uint32_t arg = ldl_be_p(f->payload + 1);
+    int r = VMC_HV_OK;
+
+    switch (kind) {
+    case HMC_FAULT_CLEAR:
+        vmc_hv_faults_clear(s->hv);
+        s->crq_full_drop = false;
+        break;
+    case HMC_FAULT_DROP_GUEST_CRQ:
+        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_HV,
+                                 arg ? VMC_HV_FAULT_DROP : VMC_HV_FAULT_NONE, 0, 1, arg, 0);
+        break;
+    case HMC_FAULT_DELAY_HV_CRQ:
+        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_MP,
+                                 arg ? VMC_HV_FAULT_DELAY : VMC_HV_FAULT_NONE, 0, 1,
+                                 UINT32_MAX, (uint64_t)arg * 1000);
+        break;
+    case HMC_FAULT_FAIL_COPY_RDMA:
+        r = vmc_hv_fault_rdma(s->hv, 1, arg, HV_H_PERMISSION);
+        break;
+    case HMC_FAULT_REQUEST_VMC_RC:
+        r = vmc_hv_set_knob(s->hv, VMC_HV_KNOB_REQUEST_VMC_RC,
+                            arg ? (int64_t)(int32_t)arg : -1);
+        break;
+    case HMC_FAULT_DROP_HV_CRQ:
+        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_MP,
+                                 arg ? VMC_HV_FAULT_DROP : VMC_HV_FAULT_NONE, 0, 1, arg, 0);
+        break;
+    case HMC_FAULT_CRQ_FULL_DROP:
+        s->crq_full_drop = arg != 0;
+        break;
+    default:
+        r = VMC_HV_ERR_PARAM;
+        break;
+    }
+    if (r != VMC_HV_OK) {
+        spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
+                             spapr_vmc_map_result(r, false, s), kind, "fault refused");
+    } else {
+        spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, kind);
+    }
+}
+
+static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
+{
+    SpaprVmcState *s = opaque;
+    unsigned idx = f->hmc_index;
+    uint32_t mtu = 0;
+    int r;
+
+    s->host_frames++;
+    switch (f->type) {
+    case HMC_CMD_MSG:
+        if (idx >= s->max_hmcs) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_INDEX,
+                                 idx, "HMC index out of range");
+            return;
+        }
+        if (vmc_hv_phase(s->hv) != VMC_HV_PHASE_READY) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_NOT_READY,
+                                 f->len, "link not ready");
+            return;
+        }
+        if (!vmc_hv_session(s->hv, idx) ||
+            (f->session && f->session != vmc_hv_session(s->hv, idx))) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_NO_SESSION,
+                                 vmc_hv_session(s->hv, idx), "no such open session");
+            return;
+        }
+        vmc_hv_negotiated(s->hv, &mtu, NULL, NULL);
+        if (f->len > mtu) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_TOO_LONG,
+                                 mtu, "message longer than the negotiated MTU");
+            return;
+        }
+        r = vmc_hv_hmc_send(s->hv, idx, f->payload, f->len);
+        if (r != VMC_HV_OK) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
+                                 spapr_vmc_map_result(r, true, s), f->len,
+                                 vmc_hv_result_name(r));
+        }
+        /* accepted MSGs are not ACKed: DELIVERED reports them */
+        break;
+    case HMC_CMD_RAW_CRQ:
+        r = vmc_hv_inject_raw(s->hv, ldq_be_p(f->payload), ldq_be_p(f->payload + 8));
+        if (r != VMC_HV_OK) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
+                                 r == VMC_HV_ERR_STATE ? HMC_ERR_NOT_READY
+                                                       : spapr_vmc_map_result(r, false, s),
+                                 0, "raw CRQ entry refused");
+        } else {
+            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, 0);
+        }
+        break;
+    case HMC_CMD_RESET: {
+        uint8_t fmt = f->len >= 1 ? f->payload[0] : 0x01;
+        uint64_t delay = f->len == 5 ? (uint64_t)ldl_be_p(f->payload + 1) * 1000 : UINT64_MAX;
+
+        r = vmc_hv_reset(s->hv, fmt, delay);
+        if (r != VMC_HV_OK) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
+                                 spapr_vmc_map_result(r, false, s), fmt, "reset refused");
+        } else {
+            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, fmt);
+        }
+        break;
+    }
+    case HMC_CMD_FAULT:
+        spapr_vmc_fault(s, f);
+        break;
+    case HMC_CMD_FAULT_MSG: {
+        uint8_t dir = f->payload[0], action = f->payload[1];
+        uint16_t match = lduw_be_p(f->payload + 2);
+        uint32_t nth = ldl_be_p(f->payload + 4), count = ldl_be_p(f->payload + 8);
+        uint32_t delay_ms = ldl_be_p(f->payload + 12);
+
+        r = vmc_hv_fault_message(s->hv, dir, action, match, nth, count,
+                                 (uint64_t)delay_ms * 1000);
+        if (r != VMC_HV_OK) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
+                                 spapr_vmc_map_result(r, false, s), action, "fault refused");
+        } else {
+            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, action);
+        }
+        break;
+    }
+    case HMC_CMD_KNOB: {
+        uint8_t knob = f->payload[0];
+        int32_t value = (int32_t)ldl_be_p(f->payload + 1);
+
+        r = knob < VMC_HV_KNOB_COUNT ? vmc_hv_set_knob(s->hv, knob, value) : VMC_HV_ERR_PARAM;
+        if (r != VMC_HV_OK) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_VALUE,
+                                 knob, "unknown knob");
+        } else {
+            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, knob);
+        }
+        break;
+    }
+    case HMC_CMD_FAULT_RDMA: {
+        uint32_t nth = ldl_be_p(f->payload), count = ldl_be_p(f->payload + 4);
+        int32_t rc = (int32_t)ldl_be_p(f->payload + 8);
+
+        r = vmc_hv_fault_rdma(s->hv, nth, count, rc);
+        if (r != VMC_HV_OK) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
+                                 spapr_vmc_map_result(r, false, s), count, "fault refused");
+        } else {
+            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, count);
+        }
+        break;
+    }
+    case HMC_CMD_ADD_BUF:
+    case HMC_CMD_REM_BUF:
+        if (idx >= s->max_hmcs) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_INDEX,
+                                 idx, "HMC index out of range");
+            return;
+        }
+        r = f->type == HMC_CMD_ADD_BUF ? vmc_hv_hmc_add_buffer(s->hv, idx, f->payload[0])
+                                       : vmc_hv_hmc_remove_buffer(s->hv, idx);
+        if (r != VMC_HV_OK) {
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
+                                 spapr_vmc_map_result(r, false, s), idx, vmc_hv_result_name(r));
+        } else {
+            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, idx);
+        }
+        break;
+    case HMC_CMD_STATUS:
+        spapr_vmc_status(s, f->hmc_index, f->session);
+        break;
+    case HMC_CMD_PING:
+        spapr_vmc_emit(s, HMC_EV_PONG, f->hmc_index, f->session, f->payload, f->len);
+        break;
+    default:
+        spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_UNKNOWN_TYPE,
+                             f->type, "unknown command type");
+        break;
+    }
+    if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
+        spapr_vmc_wake(s);
+    }
+}
+
+static void spapr_vmc_host_error(void *opaque, const struct hmc_frame *f, uint8_t code,
+                                 uint32_t detail, const char *reason)
+{
+    SpaprVmcState *s = opaque;
+
+    spapr_vmc_emit_error(s, f ? f->type : 0, f ? f->hmc_index : 0, f ? f->session : 0,
+                         code, detail, reason);
+}
+
+static const struct hmc_frame_ops spapr_vmc_frame_ops = {
+    .on_frame = spapr_vmc_host_frame,
+    .on_error = spapr_vmc_host_error,
+};
+
+static int spapr_vmc_can_receive(void *opaque)
+{
+    return SPAPR_VMC_IN_CHUNK;
+}
+
+static void spapr_vmc_receive(void *opaque, const uint8_t *buf, int size)
+{
+    SpaprVmcState *s = opaque;
+
+    if (size > 0) {
+        hmc_frame_feed(s->parser, buf, (size_t)size, &spapr_vmc_frame_ops, s);
+    }
+}
+
+static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
+{
+    SpaprVmcState *s = opaque;
+
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        hmc_frame_parser_init(s->parser);
+        g_byte_array_set_size(s->out, 0);
+        s->peer_open = true;
+        spapr_vmc_emit_link(s);
+        break;
+    case CHR_EVENT_CLOSED:
+        s->peer_open = false;
+        hmc_frame_parser_init(s->parser);
+        g_byte_array_set_size(s->out, 0);
+        if (s->out_watch) {
+            g_source_remove(s->out_watch);
+            s->out_watch = 0;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Device                                                             */
+/* ------------------------------------------------------------------ */
+
+static void spapr_vmc_cleanup(SpaprVmcState *s)
+{
+    if (s->timer) {
+        timer_free(s->timer);
+        s->timer = NULL;
+    }
+    g_free(s->hv);
+    s->hv = NULL;
+    g_free(s->hvmem);
+    s->hvmem = NULL;
+    g_free(s->parser);
+    s->parser = NULL;
+    g_free(s->scratch);
+    s->scratch = NULL;
+    if (s->out) {
+        g_byte_array_free(s->out, TRUE);
+        s->out = NULL;
+    }
+}
+
+static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
+{
+    SpaprVmcState *s = SPAPR_VMC(sdev);
+    struct vmc_hv_config cfg;
+    int r;
+
+    if (spapr_vmc_singleton) {
+        error_setg(errp, "spapr-vmc: only one VMC device per machine");
+        return;
+    }
+    if (!sdev->tcet) {
+        error_setg(errp, "spapr-vmc: no TCE table");
+        return;
+    }
+    if (s->max_mtu < VMC_HV_MIN_MTU || s->max_mtu > VMC_HV_MAX_MTU || s->max_mtu % 4096) {
+        error_setg(errp, "spapr-vmc: max-mtu must be 4096..16384, a multiple of 4096");
+        return;
+    }
+    if (s->pool_size < 1 || s->pool_size > VMC_HV_MAX_POOL) {
+        error_setg(errp, "spapr-vmc: pool-size must be 1..%d", VMC_HV_MAX_POOL);
+        return;
+    }
+    if (s->max_hmcs < 1 || s->max_hmcs > VMC_HV_MAX_HMCS) {
+        error_setg(errp, "spapr-vmc: max-hmcs must be 1..%d", VMC_HV_MAX_HMCS);
+        return;
+    }
+    if (s->mp_bufs + s->hv_bufs > s->pool_size) {
+        error_setg(errp, "spapr-vmc: session-mp-bufs + session-hv-bufs exceed pool-size");
+        return;
+    }
+    if (s->max_copy < s->max_mtu) {
+        error_setg(errp, "spapr-vmc: max-copy must be at least max-mtu");
+        return;
+    }
+    if (!s->remote_liobn) {
+        s->remote_liobn = 0x7f000000u | (sdev->reg & 0xffffffu);
+    }
+    if (s->remote_liobn == sdev->tcet->liobn || spapr_tce_find_by_liobn(s->remote_liobn)) {
+        error_setg(errp, "spapr-vmc: remote-liobn 0x%x is already in use", s->remote_liobn);
+        return;
+    }
+    if (!s->drc_index) {
+        s->drc_index = sdev->reg;
+    }
+
+    vmc_hv_config_default(&cfg);
+    cfg.max_hmcs = s->max_hmcs;
+    cfg.pool_size = s->pool_size;
+    cfg.max_mtu = s->max_mtu;
+    if (s->crq_entries) {
+        cfg.crq_entries = s->crq_entries;
+    }
+    cfg.local_liobn = sdev->tcet->liobn;
+    cfg.remote_liobn = s->remote_liobn;
+    cfg.remote_base = 0;
+    cfg.max_copy_len = s->max_copy;
+    cfg.drc_index = s->drc_index;
+    cfg.session_mp_bufs = s->mp_bufs;
+    cfg.session_hv_bufs = s->hv_bufs;
+    cfg.deferred_send = true;
+    cfg.strict = s->strict;
+    cfg.init_on_register = s->init_on_register;
+
+    s->hvmem_len = vmc_hv_backing_size(&cfg);
+    if (!s->hvmem_len) {
+        error_setg(errp, "spapr-vmc: configuration refused by the engine");
+        return;
+    }
+    s->ops = (struct vmc_hv_ops) {
+        .send_to_mp = spapr_vmc_send_to_mp,
+        .mp_dma_check = spapr_vmc_dma_check,
+        .mp_dma_read = spapr_vmc_dma_read,
+        .mp_dma_write = spapr_vmc_dma_write,
+        .event = spapr_vmc_event,
+        .log = spapr_vmc_log,
+        .now_us = spapr_vmc_now_us,
+        .wake = spapr_vmc_wake,
+    };
+    s->hv = g_new0(struct vmc_hv, 1);
+    s->hvmem = g_malloc0(s->hvmem_len);
+    s->parser = g_new0(struct hmc_frame_parser, 1);
+    s->scratch = g_malloc(HMC_FRAME_MAX_LEN);
+    s->out = g_byte_array_new();
+    s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_timer_cb, s);
+    hmc_frame_parser_init(s->parser);
+    r = vmc_hv_init(s->hv, &cfg, &s->ops, s, s->hvmem, s->hvmem_len);
+    if (r != VMC_HV_OK) {
+        error_setg(errp, "spapr-vmc: engine init failed (%s)", vmc_hv_result_name(r));
+        spapr_vmc_cleanup(s);
+        return;
+    }
+
+    sdev->crq.SendFunc = spapr_vmc_do_crq;
+    spapr_vio_crq_notify = spapr_vmc_crq_notify;
+    spapr_vmc_singleton = s;
+
+    if (qemu_chr_fe_backend_connected(&s->chr)) {
+        qemu_chr_fe_set_handlers(&s->chr, spapr_vmc_can_receive, spapr_vmc_receive,
+                                 spapr_vmc_chr_event, NULL, s, NULL, true);
+    }
+}
+
+static void spapr_vmc_reset(SpaprVioDevice *sdev)
+{
+    SpaprVmcState *s = SPAPR_VMC(sdev);
+
+    if (!s->hv) {
+        return;
+    }
+    /* The generic reset has freed the CRQ and cleared the TCE table. */
+    timer_del(s->timer);
+    s->mp_registered = false;
+    vmc_hv_mp_freed(s->hv);
+    spapr_vmc_rearm(s);
+}
+
+static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
+{
+    SpaprVmcState *s = SPAPR_VMC(sdev);
+    uint32_t win[10];
+    int ret;
+
+    if (!s->hv || !sdev->tcet) {
+        return -1;
+    }
+    /* <liobn phys.hi phys.lo size.hi size.lo> twice, #address/#size cells = 2 */
+    uint64_t size0 = (uint64_t)sdev->tcet->nb_table << sdev->tcet->page_shift;
+
+    win[0] = cpu_to_be32(sdev->tcet->liobn);
+    win[1] = cpu_to_be32((uint32_t)(sdev->tcet->bus_offset >> 32));
+    win[2] = cpu_to_be32((uint32_t)sdev->tcet->bus_offset);
+    win[3] = cpu_to_be32((uint32_t)(size0 >> 32));
+    win[4] = cpu_to_be32((uint32_t)size0);
+    win[5] = cpu_to_be32(s->remote_liobn);
+    win[6] = 0;
+    win[7] = 0;
+    win[8] = 0;
+    win[9] = cpu_to_be32(vmc_hv_remote_window_size(s->hv));
+
+    ret = fdt_setprop(fdt, node_off, "ibm,my-dma-window", win, sizeof(win));
+    if (ret >= 0) {
+        ret = fdt_setprop_cell(fdt, node_off, "ibm,#dma-address-cells", 2);
+    }
+    if (ret >= 0) {
+        ret = fdt_setprop_cell(fdt, node_off, "ibm,#dma-size-cells", 2);
+    }
+    if (ret >= 0) {
+        ret = fdt_setprop_cell(fdt, node_off, "ibm,my-drc-index", s->drc_index);
+    }
+    if (ret >= 0) {
+        ret = fdt_setprop_string(fdt, node_off, "ibm,loc-code",
+                                 s->loc_code ? s->loc_code : "U8247.22L.VMC-V1-C1");
+    }
+    return ret;
+}
+
+static const VMStateDescription vmstate_spapr_vmc = {
+    .name = "spapr_vmc",
+    .unmigratable = 1,
+};
+
+static Property spapr_vmc_properties[] = {
+    DEFINE_SPAPR_PROPERTIES(SpaprVmcState, sdev),
+    DEFINE_PROP_CHR("chardev", SpaprVmcState, chr),
+    DEFINE_PROP_UINT32("max-mtu", SpaprVmcState, max_mtu, 4096),
+    DEFINE_PROP_UINT32("pool-size", SpaprVmcState, pool_size, 16),
+    DEFINE_PROP_UINT32("max-hmcs", SpaprVmcState, max_hmcs, 1),
+    DEFINE_PROP_UINT32("session-mp-bufs", SpaprVmcState, mp_bufs, 4),
+    DEFINE_PROP_UINT32("session-hv-bufs", SpaprVmcState, hv_bufs, 4),
+    DEFINE_PROP_UINT32("remote-liobn", SpaprVmcState, remote_liobn, 0),
+    DEFINE_PROP_UINT32("drc-index", SpaprVmcState, drc_index, 0),
+    DEFINE_PROP_UINT32("max-copy", SpaprVmcState, max_copy, VMC_HV_DEFAULT_MAX_COPY),
+    DEFINE_PROP_UINT32("crq-entries", SpaprVmcState, crq_entries, 0),
+    DEFINE_PROP_BOOL("strict", SpaprVmcState, strict, false),
+    DEFINE_PROP_BOOL("trace-crq", SpaprVmcState, trace_crq, false),
+    DEFINE_PROP_BOOL("debug", SpaprVmcState, debug, false),
+    DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, init_on_register, false),
+    DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, crq_full_drop, false),
+    DEFINE_PROP_STRING("loc-code", SpaprVmcState, loc_code),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void spapr_vmc_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    SpaprVioDeviceClass *k = VIO_SPAPR_DEVICE_CLASS(klass);
+
+    k->realize = spapr_vmc_realize;
+    k->reset = spapr_vmc_reset;
+    k->devnode = spapr_vmc_devnode;
+    k->dt_name = "ibm,vmc";
+    k->dt_type = "ibm,vmc";
+    k->dt_compatible = "IBM,vmc";
+    k->signal_mask = 0x00000001;
+    k->rtce_window_size = SPAPR_VMC_PANE0_SIZE;
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+    dc->desc = "IBM Virtual Management Channel (hypervisor side, vmcfw)";
+    dc->vmsd = &vmstate_spapr_vmc;
+    device_class_set_props(dc, spapr_vmc_properties);
+}
+
+static const TypeInfo spapr_vmc_info = {
+    .name = TYPE_SPAPR_VMC,
+    .parent = TYPE_VIO_SPAPR_DEVICE,
+    .instance_size = sizeof(SpaprVmcState),
+    .class_init = spapr_vmc_class_init,
+};
+
+static void spapr_vmc_register_types(void)
+{
+    spapr_register_hypercall(H_REQUEST_VMC, h_request_vmc);
+    spapr_register_hypercall(H_COPY_RDMA, h_copy_rdma);
+    type_register_static(&spapr_vmc_info);
+}
+
+type_init(spapr_vmc_register_types)
