@@ -228,10 +228,12 @@ enum vmc_hv_fault_action {
 };
 
 /*
- * Forced values ("knobs"), set with vmc_hv_set_knob(). Value -1 (the
- * default) means "behave normally". They stay in force until reset to -1
- * or vmc_hv_faults_clear().
+ * Forced values ("knobs"), set with vmc_hv_set_knob(). VMC_HV_KNOB_OFF (the
+ * default) means "behave normally"; any other value is used as is (so -1
+ * can force H_HARDWARE from H_REQUEST_VMC). They stay in force until set
+ * back to VMC_HV_KNOB_OFF or vmc_hv_faults_clear().
  */
+#define VMC_HV_KNOB_OFF		INT64_MIN
 enum vmc_hv_knob {
 	VMC_HV_KNOB_CAP_STATUS = 0,	/* CAP_RESP status byte */
 	VMC_HV_KNOB_CAP_MAX_HMC,	/* CAP_RESP max_hmc advertised */
@@ -244,7 +246,7 @@ enum vmc_hv_knob {
 	VMC_HV_KNOB_ADD_BUF_OWNER,	/* owner byte written in every ADD_BUF */
 	VMC_HV_KNOB_ADD_BUF_SESSION,	/* session byte written in every ADD_BUF */
 	VMC_HV_KNOB_REQUEST_VMC_RC,	/* H_REQUEST_VMC return code */
-	VMC_HV_KNOB_REQUEST_VMC_COUNT,	/* ...for this many calls (-1/0: always) */
+	VMC_HV_KNOB_REQUEST_VMC_COUNT,	/* ...for this many calls (OFF/0: always) */
 	VMC_HV_KNOB_NO_RESEED,		/* 1: do not re-seed after close/failed open */
 	VMC_HV_KNOB_COUNT
 };
@@ -303,7 +305,8 @@ struct vmc_hv_stats {
 	uint64_t sessions_opened, sessions_closed, opens_failed;
 	uint64_t msgs_to_hmc, bytes_to_hmc;
 	uint64_t msgs_to_mp, bytes_to_mp;
-	uint64_t host_msgs_dropped;
+	uint64_t host_msgs_accepted;	/* vmc_hv_hmc_send() calls that returned OK */
+	uint64_t host_msgs_dropped;	/* accepted, then discarded (reset/close) */
 	uint64_t bufs_added, bufs_add_failed, bufs_removed;
 	uint64_t faults_fired;		/* message/RDMA faults that took effect */
 };
@@ -334,7 +337,6 @@ struct vmc_hv_buf {
 	uint8_t state;		/* enum vmc_hv_buf_state */
 	uint8_t owner;		/* enum vmc_hv_owner */
 	uint8_t add_session;	/* session byte of the ADD_BUF (to match the RESP) */
-	bool lent;		/* OPEN buffer between OPEN and OPEN_RESP */
 	bool seed;		/* added as the seed of an idle index */
 };
 
@@ -594,15 +596,15 @@ int vmc_hv_fault_message(struct vmc_hv *hv, enum vmc_hv_dir dir, enum vmc_hv_fau
 int vmc_hv_fault_rdma(struct vmc_hv *hv, uint32_t nth, uint32_t count, long rc);
 
 /**
- * vmc_hv_set_knob - force a value (see enum vmc_hv_knob); -1 restores
- * normal behaviour. Returns ERR_PARAM for an unknown knob.
+ * vmc_hv_set_knob - force a value (see enum vmc_hv_knob); VMC_HV_KNOB_OFF
+ * restores normal behaviour. Returns ERR_PARAM for an unknown knob.
  */
 int vmc_hv_set_knob(struct vmc_hv *hv, int knob, int64_t value);
 
-/** vmc_hv_get_knob - current value of @knob (-1 = normal). */
+/** vmc_hv_get_knob - current value of @knob (VMC_HV_KNOB_OFF = normal). */
 int64_t vmc_hv_get_knob(const struct vmc_hv *hv, int knob);
 
-/** vmc_hv_faults_clear - disarm every fault and reset every knob to -1. */
+/** vmc_hv_faults_clear - disarm every fault and set every knob to VMC_HV_KNOB_OFF. */
 void vmc_hv_faults_clear(struct vmc_hv *hv);
 
 /* ------------------------------------------------------------------ */
