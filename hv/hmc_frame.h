@@ -52,7 +52,7 @@ enum hmc_cmd_type {
 	HMC_CMD_STATUS  = 0x95, /* payload: none; answered with a STATUS event */
 	HMC_CMD_PING    = 0x96, /* payload: 0..64 bytes; answered with PONG */
 	HMC_CMD_FAULT_MSG  = 0x97, /* u8 dir, u8 action, u16 match, u32 nth, u32 count, u32 delay ms */
-	HMC_CMD_KNOB       = 0x98, /* u8 knob, s32 value (-1 = normal) */
+	HMC_CMD_KNOB       = 0x98, /* u8 knob, s32 value (INT32_MIN = normal) */
 	HMC_CMD_FAULT_RDMA = 0x99, /* u32 nth, u32 count, s32 rc */
 };
 

@@ -628,7 +628,7 @@ static void spapr_vmc_fault(SpaprVmcState *s, const struct hmc_frame *f)
         break;
     case HMC_FAULT_REQUEST_VMC_RC:
         r = vmc_hv_set_knob(s->hv, VMC_HV_KNOB_REQUEST_VMC_RC,
-                            arg ? (int64_t)(int32_t)arg : -1);
+                            arg ? (int64_t)(int32_t)arg : VMC_HV_KNOB_OFF);
         break;
     case HMC_FAULT_DROP_HV_CRQ:
         r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_MP,
@@ -736,7 +736,9 @@ static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
         uint8_t knob = f->payload[0];
         int32_t value = (int32_t)ldl_be_p(f->payload + 1);
 
-        r = knob < VMC_HV_KNOB_COUNT ? vmc_hv_set_knob(s->hv, knob, value) : VMC_HV_ERR_PARAM;
+        r = knob < VMC_HV_KNOB_COUNT
+            ? vmc_hv_set_knob(s->hv, knob, value == INT32_MIN ? VMC_HV_KNOB_OFF : value)
+            : VMC_HV_ERR_PARAM;
         if (r != VMC_HV_OK) {
             spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_VALUE,
                                  knob, "unknown knob");

@@ -50,7 +50,8 @@ FAULTS = {"clear": 0, "drop-guest-crq": 1, "delay-hv-crq": 2, "fail-copy-rdma": 
 # FAULT_MSG directions and actions
 DIRS = {"to-hv": 0, "to-mp": 1}
 ACTIONS = {"none": 0, "drop": 1, "delay": 2, "dup": 3}
-# KNOBs (enum vmc_hv_knob)
+# KNOBs (enum vmc_hv_knob); KNOB_OFF restores normal behaviour
+KNOB_OFF = -2 ** 31
 KNOBS = {"cap-status": 0, "cap-max-hmc": 1, "cap-pool": 2, "cap-mtu": 3, "cap-crq-size": 4,
          "cap-version": 5, "open-status": 6, "close-status": 7, "add-buf-owner": 8,
          "add-buf-session": 9, "request-vmc-rc": 10, "request-vmc-count": 11, "no-reseed": 12}
