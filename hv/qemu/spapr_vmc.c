@@ -293,11 +293,16 @@ static long spapr_vmc_dma_check(void *opaque, uint64_t liobn, uint64_t ioba, uin
     if (len == 0) {
         return HV_H_SUCCESS;
     }
-    win = (uint64_t)t->nb_table << t->page_shift;
-    if (ioba < t->bus_offset || ioba - t->bus_offset > win || len > win - (ioba - t->bus_offset)) {
+    if (len > UINT32_MAX) {
         return HV_H_PARAMETER;
     }
     if (!t->bypass) {
+        /* QEMU's TCE bypass (RTAS ibm,set-tce-bypass) maps all RAM 1:1 */
+        win = (uint64_t)t->nb_table << t->page_shift;
+        if (ioba < t->bus_offset || ioba - t->bus_offset > win ||
+            len > win - (ioba - t->bus_offset)) {
+            return HV_H_PARAMETER;
+        }
         first = (ioba - t->bus_offset) >> t->page_shift;
         last = (ioba - t->bus_offset + len - 1) >> t->page_shift;
         for (i = first; i <= last; i++) {
@@ -770,8 +775,13 @@ static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
         r = f->type == HMC_CMD_ADD_BUF ? vmc_hv_hmc_add_buffer(s->hv, idx, f->payload[0])
                                        : vmc_hv_hmc_remove_buffer(s->hv, idx);
         if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, false, s), idx, vmc_hv_result_name(r));
+            uint8_t code = spapr_vmc_map_result(r, false, s);
+
+            if (r == VMC_HV_ERR_STATE && vmc_hv_phase(s->hv) == VMC_HV_PHASE_READY) {
+                code = HMC_ERR_NO_RESOURCE;  /* e.g. REM_BUF would take the last buffer */
+            }
+            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, code, idx,
+                                 vmc_hv_result_name(r));
         } else {
             spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, idx);
         }
