@@ -196,10 +196,17 @@ void hv_teardown(struct vmc_hv *hv, enum vmc_hv_close_reason why)
 {
 	unsigned int i;
 
-	for (i = 0; i < VMC_HV_MAX_HMCS; i++)
-		hv_hmc_clear(hv, i, why);
+	/*
+	 * Make the channel look dead before any callback runs: an HMC handler
+	 * reacting to a CLOSE event must not add state we are tearing down.
+	 * Callers set the final phase afterwards.
+	 */
+	if (hv->phase == VMC_HV_PHASE_READY)
+		hv->phase = VMC_HV_PHASE_WAIT_INIT;
 	hv->mtu = hv->pool = hv->nhmc = 0;
 	hv->mp_crq_size_cap = 0;
+	for (i = 0; i < VMC_HV_MAX_HMCS; i++)
+		hv_hmc_clear(hv, i, why);
 	hv->stats.resets++;
 	if (hv->link_up_reported) {
 		hv->link_up_reported = false;

@@ -145,6 +145,34 @@ struct fake_env *fake_new(const struct vmc_hv_config *cfg)
 	return f;
 }
 
+int fake_reinit(struct fake_env *f, const struct vmc_hv_config *cfg)
+{
+	size_t need = vmc_hv_backing_size(cfg);
+
+	if (!need)
+		return -1;
+	if (need > f->backing_len) {
+		uint8_t *p = realloc(f->backing, need);
+
+		if (!p)
+			return -1;
+		f->backing = p;
+		f->backing_len = need;
+	}
+	f->cfg = *cfg;
+	f->ring_head = f->ring_count = 0;
+	f->ring_capacity = 256;
+	f->mp_closed = false;
+	f->report_outstanding = false;
+	memset(f->tce, 3, sizeof(f->tce));
+	f->now = 0;
+	f->wakes = f->logs = 0;
+	f->nev = 0;
+	f->on_event = NULL;
+	return vmc_hv_init(&f->hv, &f->cfg, &f->ops, f, f->backing, f->backing_len) == VMC_HV_OK ?
+		0 : -1;
+}
+
 void fake_free(struct fake_env *f)
 {
 	if (!f)

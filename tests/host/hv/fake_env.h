@@ -58,6 +58,11 @@ struct fake_env {
 /* Create with @cfg (NULL: defaults with the fake LIOBNs); returns NULL on failure. */
 struct fake_env *fake_new(const struct vmc_hv_config *cfg);
 void fake_free(struct fake_env *f);
+/*
+ * Start again with @cfg on the same object (fuzzer: no allocation per
+ * input). Keeps the backing store if it is large enough. Returns 0 or -1.
+ */
+int fake_reinit(struct fake_env *f, const struct vmc_hv_config *cfg);
 void fake_config_default(struct vmc_hv_config *cfg);
 
 /* Take the oldest entry of the MP's ring (the MP consuming it). */

@@ -1402,6 +1402,50 @@ static void test_two_hmcs(void **state)
 	assert_int_equal(vmc_hv_session(&f->hv, 0), 0);
 }
 
+/* Regression (fuzzer): a CLOSE handler adding a buffer while the engine tears down. */
+static void add_on_close_hook(struct fake_env *f, const struct vmc_hv_event *ev)
+{
+	if (ev->kind == VMC_HV_EV_CLOSE)
+		assert_int_equal(vmc_hv_hmc_add_buffer(&f->hv, ev->index, VMC_HV_OWNER_HV),
+				 VMC_HV_ERR_STATE);
+	if (ev->kind == VMC_HV_EV_LINK_DOWN)
+		assert_int_equal(vmc_hv_hmc_send(&f->hv, 0, "x", 1), VMC_HV_ERR_STATE);
+}
+
+static void test_callback_during_teardown(void **state)
+{
+	struct fake_env *f = *state;
+	struct vmc_msg cap = vmc_msg_cap(VMC_MSG_CAP, 1, 16, 4096, 256, 0x0101);
+
+	assert_int_equal(fake_open(f, 1, 1, "h"), 0);
+	f->on_event = add_on_close_hook;
+	vmc_hv_receive(&f->hv, 0xC001000000000000ULL, 0);
+	fake_send(f, &cap);	/* renegotiate with one HMC only */
+	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
+	assert_int_equal(vmc_hv_buffer_info(&f->hv, 1, 0, NULL), VMC_HV_BUF_ABSENT);
+	f->on_event = NULL;
+}
+
+/* Regression-style: a CLOSE handler that resets the channel from inside the callback. */
+static void reset_on_close_hook(struct fake_env *f, const struct vmc_hv_event *ev)
+{
+	if (ev->kind == VMC_HV_EV_CLOSE)
+		vmc_hv_reset(&f->hv, 0x01, 10);
+}
+
+static void test_reset_from_callback(void **state)
+{
+	struct fake_env *f = *state;
+
+	assert_int_equal(fake_open(f, 0, 1, "h"), 0);
+	assert_int_equal(fake_open(f, 1, 1, "h"), 0);
+	f->on_event = reset_on_close_hook;
+	send_hmc(f, VMC_MSG_CLOSE, 0, 1, 0, 0, 0);
+	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
+	assert_int_equal(vmc_hv_session(&f->hv, 1), 0);
+	f->on_event = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1449,6 +1493,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_to_hv, setup_ready, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_and_names, setup_ready, teardown),
 		cmocka_unit_test_setup_teardown(test_two_hmcs, setup_ready, teardown),
+		cmocka_unit_test_setup_teardown(test_callback_during_teardown, setup_ready, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_from_callback, setup_ready, teardown),
 	};
 
 	return cmocka_run_group_tests_name("hv_engine", tests, NULL, NULL);
