@@ -1446,6 +1446,140 @@ static void test_reset_from_callback(void **state)
 	f->on_event = NULL;
 }
 
+/*
+ * A Linux-like MP in deferred-send mode with a small queue: open, 200
+ * messages each way (ping-pong through the ownership hand-over), close,
+ * re-open, repeated on both indices. Acceptance scenarios 1, 3, 7 (§9.6).
+ */
+static void mp_drain(struct fake_env *f, unsigned int *signals, uint8_t *last_id, uint32_t *len)
+{
+	struct vmc_msg m, r;
+	uint64_t hi, lo;
+
+	vmc_hv_kick(&f->hv);
+	while (fake_pop(f, &hi, &lo)) {
+		if (!vmc_msg_decode(&m, hi, lo))
+			continue;
+		if (m.type == VMC_MSG_ADD_BUF) {
+			r = vmc_msg_hmc(VMC_MSG_ADD_BUF_RESP, m.session, m.index, m.buffer_id);
+			assert_int_equal(fake_send(f, &r), HV_H_SUCCESS);
+		} else if (m.type == VMC_MSG_SIGNAL) {
+			(*signals)++;
+			*last_id = (uint8_t)m.buffer_id;
+			*len = m.msg_len;
+			assert_int_equal(vmc_hv_copy_rdma(&f->hv, m.msg_len, REMOTE,
+							  vmc_hv_lioba(&f->hv, m.index, m.buffer_id),
+							  LOCAL, 0x30000), HV_H_SUCCESS);
+		}
+		vmc_hv_kick(&f->hv);
+	}
+}
+
+static void test_lifecycle_ping_pong(void **state)
+{
+	struct vmc_hv_config cfg;
+	struct fake_env *f;
+	unsigned int round, k, signals = 0;
+	uint8_t id = 0;
+	uint32_t len = 0;
+
+	(void)state;
+	fake_config_default(&cfg);
+	cfg.max_hmcs = 2;
+	cfg.deferred_send = true;
+	f = fake_new(&cfg);
+	f->report_outstanding = true;
+	vmc_hv_mp_registered(&f->hv, 16);
+	vmc_hv_receive(&f->hv, 0xC001000000000000ULL, 0);
+	mp_drain(f, &signals, &id, &len);
+	{
+		struct vmc_msg cap = vmc_msg_cap(VMC_MSG_CAP, 2, 16, 4096, 16, 0x0101);
+
+		fake_send(f, &cap);
+	}
+	mp_drain(f, &signals, &id, &len);
+	assert_int_equal(vmc_hv_phase(&f->hv), VMC_HV_PHASE_READY);
+	for (round = 0; round < 3; round++) {
+		for (unsigned int idx = 0; idx < 2; idx++) {
+			struct vmc_msg m = vmc_msg_hmc(VMC_MSG_OPEN, (uint8_t)(round + 1), (uint8_t)idx, 0);
+			uint8_t mp_buf;
+
+			vmc_hv_copy_rdma(&f->hv, 4096, LOCAL, 0, REMOTE, vmc_hv_lioba(&f->hv, idx, 0));
+			fake_send(f, &m);
+			mp_drain(f, &signals, &id, &len);
+			assert_int_equal(vmc_hv_session(&f->hv, idx), round + 1);
+			mp_buf = 1;	/* first owner=0 session buffer */
+			for (k = 0; k < 200; k++) {
+				unsigned int before = signals;
+
+				/* MP -> HV with its buffer, HMC echoes, MP receives and reuses it */
+				snprintf((char *)f->local + 0x1000, 64, "msg %u/%u", idx, k);
+				assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, LOCAL, 0x1000, REMOTE,
+								  vmc_hv_lioba(&f->hv, idx, mp_buf)),
+						 HV_H_SUCCESS);
+				m = vmc_msg_hmc(VMC_MSG_SIGNAL, (uint8_t)(round + 1), (uint8_t)idx, mp_buf);
+				m.msg_len = 16;
+				assert_int_equal(fake_send(f, &m), HV_H_SUCCESS);
+				assert_int_equal(fake_last_event(f, VMC_HV_EV_MESSAGE)->len, 16);
+				assert_int_equal(vmc_hv_hmc_send(&f->hv, idx, f->local + 0x1000, 16),
+						 VMC_HV_OK);
+				mp_drain(f, &signals, &id, &len);
+				assert_int_equal(signals, before + 1);
+				assert_int_equal(len, 16);
+				assert_memory_equal(f->local + 0x30000, f->local + 0x1000, 16);
+				mp_buf = id;	/* the received buffer is MP-owned now */
+				assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
+				f->nev = 0;
+			}
+			m = vmc_msg_hmc(VMC_MSG_CLOSE, (uint8_t)(round + 1), (uint8_t)idx, 0);
+			fake_send(f, &m);
+			mp_drain(f, &signals, &id, &len);
+			assert_int_equal(vmc_hv_session(&f->hv, idx), 0);
+			assert_int_equal(vmc_hv_buffer_info(&f->hv, idx, 0, NULL), VMC_HV_BUF_PRESENT);
+		}
+	}
+	assert_int_equal(vmc_hv_get_stats(&f->hv)->msgs_to_mp, 1200);
+	assert_int_equal(vmc_hv_get_stats(&f->hv)->msgs_to_hmc, 1200);
+	assert_int_equal(vmc_hv_get_stats(&f->hv)->violations_total, 0);
+	assert_int_equal(vmc_hv_get_stats(&f->hv)->outq_overflow, 0);
+	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
+	fake_free(f);
+}
+
+static void test_remote_base_and_crossing_init(void **state)
+{
+	struct vmc_hv_config cfg;
+	struct fake_env *f;
+	struct vmc_msg m;
+	uint64_t hi, lo;
+
+	(void)state;
+	fake_config_default(&cfg);
+	cfg.remote_base = 0x100000;
+	f = fake_new(&cfg);
+	assert_int_equal(fake_bring_up(f, 1, 16, 4096), 0);
+	assert_int_equal(vmc_hv_lioba(&f->hv, 0, 1), 0x100000 + 4096);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, LOCAL, 0, REMOTE, 0), HV_H_DEST_PARM);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, LOCAL, 0, REMOTE, 0x100000), HV_H_SUCCESS);
+	/* HV Init, then the MP's Init Complete after its own Init crossed ours */
+	vmc_hv_send_init(&f->hv);
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xC001000000000000ULL);
+	vmc_hv_receive(&f->hv, 0xC002000000000000ULL, 0);	/* completes ours */
+	assert_int_equal(vmc_hv_phase(&f->hv), VMC_HV_PHASE_WAIT_CAP);
+	vmc_hv_send_init(&f->hv);
+	fake_pop(f, &hi, &lo);
+	vmc_hv_receive(&f->hv, 0xC001000000000000ULL, 0);	/* MP's Init crosses ours */
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xC002000000000000ULL);
+	assert_int_equal(st(f)->violations_total, 0);
+	m = vmc_msg_cap(VMC_MSG_CAP, 1, 16, 4096, 256, 0x0101);
+	fake_send(f, &m);
+	expect_type(f, VMC_MSG_CAP_RESP, NULL);
+	expect_type(f, VMC_MSG_ADD_BUF, &m);
+	assert_int_equal(m.lioba, 0x100000);
+	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1495,6 +1629,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_hmcs, setup_ready, teardown),
 		cmocka_unit_test_setup_teardown(test_callback_during_teardown, setup_ready, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_from_callback, setup_ready, teardown),
+		cmocka_unit_test(test_lifecycle_ping_pong),
+		cmocka_unit_test(test_remote_base_and_crossing_init),
 	};
 
 	return cmocka_run_group_tests_name("hv_engine", tests, NULL, NULL);
