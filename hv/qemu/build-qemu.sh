@@ -277,6 +277,12 @@ build() {
 	nice ninja -C "$B" -j"$JOBS" qemu-system-ppc64 >&2
 	log "build took $(( $(date +%s) - start )) s"
 	[ -x "$B/qemu-system-ppc64" ] || die "no binary after the build"
+	# Run from the build folder, QEMU looks for firmware under qemu-bundle/;
+	# the blobs come from Debian's qemu-system-data (--disable-install-blobs).
+	mkdir -p "$B/qemu-bundle/usr/share/qemu"
+	for f in slof.bin vof.bin; do
+		[ -e "/usr/share/qemu/$f" ] && ln -sfn "/usr/share/qemu/$f" "$B/qemu-bundle/usr/share/qemu/$f"
+	done
 	echo "$B/qemu-system-ppc64"
 }
 
