@@ -31,7 +31,7 @@ static long f_outstanding(void *opaque)
 	return f->report_outstanding ? (long)f->ring_count : -1;
 }
 
-static long f_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len, bool write)
+long fake_dma_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len, bool write)
 {
 	struct fake_env *f = opaque;
 	uint64_t page;
@@ -49,7 +49,7 @@ static long f_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len, b
 static long f_read(void *opaque, uint64_t liobn, uint64_t ioba, void *buf, uint64_t len)
 {
 	struct fake_env *f = opaque;
-	long rc = f_check(opaque, liobn, ioba, len, false);
+	long rc = fake_dma_check(opaque, liobn, ioba, len, false);
 
 	if (rc == HV_H_SUCCESS)
 		memcpy(buf, f->local + ioba, len);
@@ -59,7 +59,7 @@ static long f_read(void *opaque, uint64_t liobn, uint64_t ioba, void *buf, uint6
 static long f_write(void *opaque, uint64_t liobn, uint64_t ioba, const void *buf, uint64_t len)
 {
 	struct fake_env *f = opaque;
-	long rc = f_check(opaque, liobn, ioba, len, true);
+	long rc = fake_dma_check(opaque, liobn, ioba, len, true);
 
 	if (rc == HV_H_SUCCESS)
 		memcpy(f->local + ioba, buf, len);
@@ -125,7 +125,7 @@ struct fake_env *fake_new(const struct vmc_hv_config *cfg)
 		fake_config_default(&f->cfg);
 	f->ops.send_to_mp = f_send;
 	f->ops.mp_outstanding = f_outstanding;
-	f->ops.mp_dma_check = f_check;
+	f->ops.mp_dma_check = fake_dma_check;
 	f->ops.mp_dma_read = f_read;
 	f->ops.mp_dma_write = f_write;
 	f->ops.event = f_event;

@@ -64,6 +64,8 @@ void fake_free(struct fake_env *f);
  */
 int fake_reinit(struct fake_env *f, const struct vmc_hv_config *cfg);
 void fake_config_default(struct vmc_hv_config *cfg);
+/* The fake's ops->mp_dma_check (so a test can take it away and put it back). */
+long fake_dma_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len, bool write);
 
 /* Take the oldest entry of the MP's ring (the MP consuming it). */
 bool fake_pop(struct fake_env *f, uint64_t *hi, uint64_t *lo);

@@ -171,6 +171,17 @@ static void check(struct fake_env *f, unsigned int op)
 
 static struct fake_env *env;
 
+static void null_print(void *arg, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	(void)arg;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+}
+
 static void final_handshake(struct fake_env *f)
 {
 	struct vmc_msg m;
@@ -223,8 +234,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.session_mp_bufs = (c1 >> 6) & 3;
 	cfg.session_hv_bufs = (c0 >> 7) ? 5 : 1;
 	cfg.max_copy_len = (c1 & 0x80) ? 0 : 8192;
+	cfg.remote_base = (c1 & 0x40) && (c0 & 1) ? 0x10000 : 0;
 	if (fake_reinit(env, &cfg))
 		abort();
+	/* Without a check op the engine learns pane-0 errors from the copy itself. */
+	env->ops.mp_dma_check = (c1 & 0x20) && (c0 & 2) ? NULL : fake_dma_check;
 	env->quiet = !getenv("HV_TEST_LOG");
 	hook_mode = u8(&in) & 3;
 	env->on_event = hook;
@@ -238,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ops++;
 		if (!env->quiet)
 			fprintf(stderr, "op %u: %u\n", ops, op % 26);
-		switch (op % 26) {
+		switch (op % 29) {
 		case 0:
 			x = u64(&in);
 			vmc_hv_receive(hv, x, u64(&in));
@@ -282,6 +296,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 9:
 			env->now += u8(&in) & 1 ? u8(&in) : u32(&in);
+			if (u8(&in) & 1) {
+				uint64_t t = vmc_hv_next_deadline_us(hv);
+
+				if (t != UINT64_MAX && t > env->now)
+					env->now = t;
+			}
 			vmc_hv_kick(hv);
 			break;
 		case 10: {
@@ -356,6 +376,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mp_consume(env, 8, true);
 			break;
 		}
+		case 26: {
+			/* floods: the MP stops consuming and the queues must stay bounded */
+			unsigned int n = 1 + u16(&in) % 700, k;
+			uint8_t kind = u8(&in) % 3;
+
+			for (k = 0; k < n; k++) {
+				if (kind == 0)
+					vmc_hv_inject_raw(hv, 0x8099000000000000ULL | k, k);
+				else if (kind == 1)
+					vmc_hv_receive(hv, 0x8001000000010020ULL, 0x0000100001000101ULL);
+				else
+					vmc_hv_hmc_add_buffer(hv, k % 4, k & 1);
+			}
+			break;
+		}
+		case 27:
+			env->report_outstanding = u8(&in) & 1;
+			break;
+		case 28:
+			vmc_hv_dump(hv, null_print, NULL);
+			break;
 		case 25: {
 			/* a Linux-like open on an index: ID copy into buffer 0, OPEN */
 			uint8_t idx = u8(&in) % 4, sess = u8(&in);
