@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sim.h - the host simulator: an implementation of hcall/hcall.h (and of
+ * the tb_now()/tb_relax() time hooks) that joins the MP code (vmc/,
+ * drivers/crq.c) with the HV engine (hv/vmc_hv.*) in one host process.
+ *
+ * It models what the hypervisor owns: the pane-0 TCE table of the VMC
+ * LIOBN, the MP's CRQ registration and ring (HV->MP entries are written
+ * through the TCE mapping, payload first, header last; a busy slot means
+ * "queue full"), H_SEND_CRQ into the HV engine, H_COPY_RDMA through the
+ * engine's checks, and virtual time that advances on every read.
+ *
+ * Two partners:
+ *   - engine mode (default): helper C's vmc_hv engine answers;
+ *   - raw mode (cfg.raw_partner): no VMC logic; every H_SEND_CRQ is logged
+ *     and handed to a test hook, and the test writes the MP's ring with
+ *     sim_raw_inject(). Pane 1 is then a plain byte array.
+ * Fault hooks make the Nth call of an hcall return a chosen rc.
+ *
+ * One simulator per process (the hcall seam has no context argument).
+ */
+#ifndef VMCFW_HV_SIM_H
+#define VMCFW_HV_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/vmc_hv.h"
+
+#define SIM_RAW_LOG_MAX		4096	/* H_SEND_CRQ entries kept in raw mode */
+
+struct sim_config {
+	uint64_t unit;			/* the VMC's unit address */
+	uint64_t liobn;			/* pane 0 */
+	uint64_t riobn;			/* pane 1 */
+	uint64_t pane0_size;		/* bytes of pane 0 (multiple of 4096) */
+	bool raw_partner;		/* no HV engine: the test plays the partner */
+	uint64_t raw_remote_size;	/* raw mode: bytes of pane 1 */
+	uint32_t raw_drc_index;		/* raw mode: H_REQUEST_VMC answer */
+	long reg_rc;			/* H_REG_CRQ success code: H_SUCCESS or H_CLOSED */
+	struct vmc_hv_config hv;	/* engine mode: its configuration */
+	bool verbose;			/* engine and sim log lines to stderr */
+};
+
+struct sim_stats {
+	uint64_t irq_pulses;		/* entries written while the IRQ was on */
+	uint64_t ring_writes, ring_full;
+	uint64_t faults_fired;
+	uint64_t tce_puts;
+};
+
+typedef void (*sim_raw_fn)(void *ctx, uint64_t hi, uint64_t lo);
+typedef void (*sim_hv_event_fn)(void *ctx, const struct vmc_hv_event *ev);
+
+/** sim_config_default - engine mode, unit 0x71000000, pane 0 of 64 MiB. */
+void sim_config_default(struct sim_config *cfg);
+
+/** sim_init - (re)start the simulator; 0 on success. Time starts at 0. */
+int sim_init(const struct sim_config *cfg);
+
+/** sim_fini - release everything sim_init() took. */
+void sim_fini(void);
+
+/** sim_hv - the HV engine (NULL in raw mode). */
+struct vmc_hv *sim_hv(void);
+
+/** sim_kick - let the HV engine do deferred work (also done after every hcall). */
+void sim_kick(void);
+
+/* Virtual time. */
+uint64_t sim_now_us(void);
+void sim_advance_us(uint64_t us);
+
+/* The MP's CRQ as the hypervisor sees it. */
+bool sim_mp_registered(void);
+bool sim_mp_irq_enabled(void);
+unsigned int sim_mp_outstanding(void);
+
+/**
+ * sim_raw_inject - write one entry into the MP's ring (payload, barrier,
+ * header). Returns VMC_HV_TX_OK, VMC_HV_TX_FULL or VMC_HV_TX_CLOSED.
+ * Usable in both modes (engine mode: bypasses the engine).
+ */
+int sim_raw_inject(uint64_t hi, uint64_t lo);
+
+/** sim_raw_set_handler - raw mode: called on every accepted H_SEND_CRQ. */
+void sim_raw_set_handler(sim_raw_fn fn, void *ctx);
+
+/** sim_raw_log - raw mode: the H_SEND_CRQ entries so far (hi, lo pairs). */
+size_t sim_raw_log(const uint64_t (**entries)[2]);
+void sim_raw_log_clear(void);
+
+/** sim_raw_remote - raw mode: pane 1's bytes. */
+uint8_t *sim_raw_remote(void);
+
+/** sim_suspend - partner suspended: H_SEND_CRQ says H_CLOSED until H_ENABLE_CRQ; posts 0xFF06. */
+void sim_suspend(void);
+
+/** sim_set_hv_event_handler - engine mode: HMC-side events from the engine. */
+void sim_set_hv_event_handler(sim_hv_event_fn fn, void *ctx);
+
+/**
+ * sim_fault - make the @nth next call (1 = next) of hcall @opcode, and the
+ * @count - 1 after it, return @rc without doing anything. One fault per
+ * opcode; @count 0 disarms.
+ */
+void sim_fault(unsigned long opcode, unsigned int nth, unsigned int count, long rc);
+void sim_faults_clear(void);
+
+const struct sim_stats *sim_get_stats(void);
+
+#endif /* VMCFW_HV_SIM_H */
