@@ -11,6 +11,7 @@
 #
 # Standalone, from the repository root:
 #   make -f tests/host/hv/hv.mk hv-test          # build + run the cmocka tests (ASan+UBSan)
+#   make -f tests/host/hv/hv.mk hv-fuzz-smoke    # build the fuzzer, replay the kept corpus once
 #   make -f tests/host/hv/hv.mk hv-fuzz          # build the fuzzer, run it HV_FUZZ_TIME s
 #   make -f tests/host/hv/hv.mk hv-fuzz HV_FUZZ_TIME=600
 #   make -f tests/host/hv/hv.mk hv-clean
@@ -28,13 +29,12 @@ HV_FUZZ_CC ?= clang
 HV_CFLAGS ?= -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 HV_FUZZ_TIME ?= 60
-HV_FUZZ_JOBS ?= 1
 
 HV_HDRS := hv/vmc_hv.h hv/hv_internal.h vmc/vmc_wire.h tests/host/hv/fake_env.h
 HV_TEST_BINS := $(patsubst tests/host/hv/%.c,$(HV_OUT)/%,$(HV_TESTS))
 HV_FUZZ_BINS := $(patsubst tests/host/hv/%.c,$(HV_OUT)/%,$(HV_FUZZ))
 
-.PHONY: hv-test hv-fuzz hv-fuzz-build hv-clean
+.PHONY: hv-test hv-fuzz hv-fuzz-smoke hv-fuzz-build hv-clean
 
 hv-test: $(HV_TEST_BINS)
 	@for t in $(HV_TEST_BINS); do echo "  RUN     $$t"; $$t || exit 1; done
@@ -51,10 +51,14 @@ $(HV_OUT)/fuzz_%: tests/host/hv/fuzz_%.c $(HV_TEST_SUPPORT) $(HV_ENGINE_SRCS) $(
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $< $(HV_TEST_SUPPORT) $(HV_ENGINE_SRCS)
 
+# Replays the kept corpus (regressions included) once: quick enough for `make test`.
+hv-fuzz-smoke: $(HV_FUZZ_BINS)
+	$(HV_OUT)/fuzz_hv -runs=0 $(HV_FUZZ_CORPUS)
+
 hv-fuzz: $(HV_FUZZ_BINS)
 	@mkdir -p $(HV_OUT)/corpus
 	$(HV_OUT)/fuzz_hv $(HV_OUT)/corpus $(HV_FUZZ_CORPUS) -max_total_time=$(HV_FUZZ_TIME) \
-		-max_len=4096 -jobs=$(HV_FUZZ_JOBS) -workers=$(HV_FUZZ_JOBS) -print_final_stats=1
+		-max_len=4096 -artifact_prefix=$(HV_OUT)/ -print_final_stats=1
 
 hv-clean:
 	rm -rf $(HV_OUT)
