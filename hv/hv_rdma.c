@@ -56,9 +56,14 @@ static long remote_check(struct vmc_hv *hv, uint64_t ioba, uint64_t len, uint64_
 	if (in_slot > hv->mtu || len > hv->mtu - in_slot)
 		return HV_H_PARAMETER;
 	b = &hv->hmc[index].bufs[id];
-	if (b->state == VMC_HV_BUF_ABSENT)
+	if (b->state == VMC_HV_BUF_ABSENT && !b->retired)
 		return HV_H_PARAMETER;
-	if (b->owner != VMC_HV_OWNER_MP) {
+	/*
+	 * Ownership is checked on confirmed buffers only: a pending one may be
+	 * a retired ID reused while the MP still copies out an old SIGNAL, and
+	 * we never write into a buffer before its ADD_BUF_RESP anyway.
+	 */
+	if (b->state == VMC_HV_BUF_PRESENT && b->owner != VMC_HV_OWNER_MP) {
 		hv_violation(hv, VMC_HV_V_RDMA_OWNER, "copy touches HV-owned buffer %u of index %u",
 			     id, index);
 		if (hv->cfg.strict)

@@ -22,14 +22,35 @@ static struct vmc_msg hmc_msg(uint8_t type, uint8_t status, uint8_t session, uin
 	return m;
 }
 
+/*
+ * A free ID, preferring ones the MP cannot still be copying from (retired
+ * ones are reused only when nothing else is left).
+ */
 static int find_free_id(const struct vmc_hv *hv, const struct vmc_hv_hmc *h)
 {
 	unsigned int id;
 
 	for (id = 0; id < hv->pool; id++)
+		if (h->bufs[id].state == VMC_HV_BUF_ABSENT && !h->bufs[id].retired)
+			return (int)id;
+	for (id = 0; id < hv->pool; id++)
 		if (h->bufs[id].state == VMC_HV_BUF_ABSENT)
 			return (int)id;
 	return -1;
+}
+
+/*
+ * The MP answered something we queued after the close: it has processed
+ * the CLOSE_RESP, so nothing of the old session is in flight any more.
+ */
+static void unretire(struct vmc_hv_hmc *h)
+{
+	unsigned int id;
+
+	for (id = 0; id < VMC_HV_MAX_POOL; id++) {
+		h->bufs[id].retired = false;
+		h->bufs[id].late_resp = false;	/* CRQ order: they all came before */
+	}
 }
 
 static int find_hv_owned(const struct vmc_hv *hv, const struct vmc_hv_hmc *h)
@@ -65,6 +86,7 @@ static int add_buf(struct vmc_hv *hv, unsigned int index, unsigned int id, uint8
 	m.owner = owner_byte;
 	m.lioba = vmc_hv_lioba(hv, index, id);
 	b->state = VMC_HV_BUF_ADD_PENDING;
+	b->retired = false;
 	b->owner = owner_byte ? VMC_HV_OWNER_HV : VMC_HV_OWNER_MP;
 	b->add_session = session_byte;
 	b->seed = seed;
@@ -86,6 +108,11 @@ static void seed(struct vmc_hv *hv, unsigned int index)
 		return;
 	if (hv->phase != VMC_HV_PHASE_READY || index >= hv->nhmc || h->state != VMC_HV_HMC_IDLE)
 		return;
+	/*
+	 * ID 0 whenever it is free, so a stale Linux seed points at the same
+	 * LIOBA (§9.5). Reusing it while retired is safe: an MP-owned seed is
+	 * never written by us, so a SIGNAL still being copied out stays intact.
+	 */
 	id = h->bufs[0].state == VMC_HV_BUF_ABSENT ? 0 : find_free_id(hv, h);
 	if (id < 0 || (unsigned int)id >= hv->pool)
 		return;
@@ -112,6 +139,40 @@ void hv_hmc_clear(struct vmc_hv *hv, unsigned int index, enum vmc_hv_close_reaso
 			 lens[k]);
 	if (was_open)
 		hv_event(hv, VMC_HV_EV_CLOSE, index, session, HV_NO_BUFFER, (int)why, NULL, 0);
+}
+
+/*
+ * Close-like teardown of one index while the link stays up: forget every
+ * buffer, but keep the ones the MP knew about reachable through pane 1 as
+ * "retired". SIGNALs queued before our response are still ahead of it in
+ * the MP's ring, and the MP will copy them out before it frees anything.
+ */
+static void hmc_retire(struct vmc_hv *hv, unsigned int index, enum vmc_hv_close_reason why)
+{
+	struct vmc_hv_hmc *h = &hv->hmc[index];
+	bool known[VMC_HV_MAX_POOL], pending[VMC_HV_MAX_POOL];
+	uint8_t add_session[VMC_HV_MAX_POOL];
+	uint32_t late_rem = h->rem_outstanding + h->late_rem;
+	unsigned int id;
+
+	for (id = 0; id < VMC_HV_MAX_POOL; id++) {
+		known[id] = h->bufs[id].state != VMC_HV_BUF_ABSENT || h->bufs[id].retired;
+		pending[id] = h->bufs[id].state == VMC_HV_BUF_ADD_PENDING || h->bufs[id].late_resp;
+		add_session[id] = h->bufs[id].late_resp && h->bufs[id].state == VMC_HV_BUF_ABSENT ?
+			h->bufs[id].late_session : h->bufs[id].add_session;
+	}
+	hv_hmc_clear(hv, index, why);
+	if (hv->phase != VMC_HV_PHASE_READY || index >= hv->nhmc)
+		return;		/* a callback reset the channel: pane 1 is gone */
+	/* Responses to requests of the closed session may still come: expect them. */
+	h->late_rem = late_rem < VMC_HV_MAX_POOL ? late_rem : VMC_HV_MAX_POOL;
+	for (id = 0; id < hv->pool; id++) {
+		if (known[id] && h->bufs[id].state == VMC_HV_BUF_ABSENT) {
+			h->bufs[id].retired = true;
+			h->bufs[id].late_resp = pending[id];
+			h->bufs[id].late_session = add_session[id];
+		}
+	}
 }
 
 /* Hand buffer @id (HV-owned) to the MP carrying @len bytes of @data. */
@@ -235,7 +296,7 @@ static void fail_open(struct vmc_hv *hv, const struct vmc_msg *m, uint8_t status
 	hv->stats.opens_failed++;
 	hv_queue_msg(hv, &r);
 	if (m->index < hv->nhmc) {
-		hv_hmc_clear(hv, m->index, VMC_HV_CLOSE_OPEN_FAILED);
+		hmc_retire(hv, m->index, VMC_HV_CLOSE_OPEN_FAILED);
 		seed(hv, m->index);
 	}
 }
@@ -282,6 +343,7 @@ static void on_open(struct vmc_hv *hv, const struct vmc_msg *m)
 	}
 	/* The MP using it proves it got the ADD_BUF, even if its RESP got lost. */
 	b->state = VMC_HV_BUF_PRESENT;
+	unretire(h);
 
 	/* The MP copied MTU bytes into B before sending OPEN: the ID is there. */
 	memcpy(h->hmc_id, hv_slot(hv, i, m->buffer_id), VMC_HV_HMC_ID_LEN);
@@ -345,7 +407,7 @@ static void on_close(struct vmc_hv *hv, const struct vmc_msg *m)
 	 */
 	r = hmc_msg(VMC_MSG_CLOSE_RESP, VMC_ST_SUCCESS, m->session, (uint8_t)i, 0);
 	hv_queue_msg(hv, &r);
-	hv_hmc_clear(hv, i, VMC_HV_CLOSE_BY_MP);
+	hmc_retire(hv, i, VMC_HV_CLOSE_BY_MP);
 	seed(hv, i);
 }
 
@@ -407,6 +469,12 @@ static void on_add_buf_resp(struct vmc_hv *hv, const struct vmc_msg *m)
 		return;
 	}
 	b = &hv->hmc[i].bufs[id];
+	if (b->late_resp && m->session == b->late_session) {
+		/* The MP answered an ADD_BUF of a session it has closed since. */
+		b->late_resp = false;
+		hv->stats.stale_dropped++;
+		return;
+	}
 	if (b->state != VMC_HV_BUF_ADD_PENDING || m->session != b->add_session) {
 		/* Includes Linux's ADD_BUF_RESP answer to a SIGNAL it disliked. */
 		hv_violation(hv, VMC_HV_V_UNSOLICITED_RESP,
@@ -414,6 +482,7 @@ static void on_add_buf_resp(struct vmc_hv *hv, const struct vmc_msg *m)
 			     m->session, i, id);
 		return;
 	}
+	unretire(&hv->hmc[i]);
 	if (m->status == VMC_ST_SUCCESS) {
 		b->state = VMC_HV_BUF_PRESENT;
 		hv->stats.bufs_added++;
@@ -442,6 +511,12 @@ static void on_rem_buf_resp(struct vmc_hv *hv, const struct vmc_msg *m)
 		return;
 	}
 	h = &hv->hmc[i];
+	if (h->late_rem && (h->rem_outstanding == 0 || m->session != vmc_hv_session(hv, i))) {
+		/* A REM_BUF of a closed session: its buffers are gone anyway. */
+		h->late_rem--;
+		hv->stats.stale_dropped++;
+		return;
+	}
 	if (h->rem_outstanding == 0) {
 		hv_violation(hv, VMC_HV_V_UNSOLICITED_RESP, "REM_BUF_RESP nobody asked for");
 		return;

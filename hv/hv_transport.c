@@ -166,6 +166,8 @@ static void pump(struct vmc_hv *hv)
 			return;
 		}
 		hv->stats.tx_entries++;
+		if (e->hi == HV_INIT_HI && hv->inits_out < VMC_HV_OUTQ_MAX)
+			hv->inits_out++;
 		if ((e->hi >> 56) == HV_CRQ_HDR_CMD)
 			hv->stats.tx_type[(e->hi >> 48) & 0xFF]++;
 		hv->outq_head = (hv->outq_head + 1) % VMC_HV_OUTQ_MAX;
@@ -227,6 +229,8 @@ static void mp_gone(struct vmc_hv *hv)
 	inq_clear(hv);
 	hv->phase = VMC_HV_PHASE_DOWN;
 	hv->init_sent = false;
+	hv->init_after_reset = false;
+	hv->inits_out = 0;
 	hv->reinit_due_us = UINT64_MAX;
 	hv->stats.mp_frees++;
 }
@@ -244,6 +248,8 @@ void vmc_hv_mp_registered(struct vmc_hv *hv, uint32_t crq_entries)
 	hv->mp_crq_entries = crq_entries;
 	hv->mp_crq_size_cap = 0;
 	hv->init_sent = false;
+	hv->init_after_reset = false;
+	hv->inits_out = 0;
 	hv->reinit_due_us = UINT64_MAX;
 	hv_log(hv, HV_LOG_INFO, "MP registered its CRQ (%u entries)", crq_entries);
 	if (hv->cfg.init_on_register)
@@ -259,6 +265,16 @@ void vmc_hv_mp_freed(struct vmc_hv *hv)
 }
 
 /* ---- inbound ---- */
+
+static bool outq_has_init(const struct vmc_hv *hv)
+{
+	uint32_t k;
+
+	for (k = 0; k < hv->outq_count; k++)
+		if (hv->outq[(hv->outq_head + k) % VMC_HV_OUTQ_MAX].hi == HV_INIT_HI)
+			return true;
+	return false;
+}
 
 static void handle_init(struct vmc_hv *hv, uint8_t format)
 {
@@ -279,17 +295,31 @@ static void handle_init(struct vmc_hv *hv, uint8_t format)
 		return;
 	}
 	if (format == HV_CRQ_INIT_COMPLETE) {
+		bool answered = hv->inits_out > 0;
+
 		hv->stats.rx_init_completes++;
-		if (hv->phase == VMC_HV_PHASE_WAIT_INIT) {
-			if (!hv->init_sent)
-				hv_violation(hv, VMC_HV_V_UNEXPECTED_INIT_COMPLETE,
-					     "Init Complete without our Init (accepted)");
-			hv->init_sent = false;
-			hv->phase = VMC_HV_PHASE_WAIT_CAP;
+		if (answered)
+			hv->inits_out--;
+		if (hv->init_sent) {
+			/*
+			 * Init carries no sequence number: only the answer to the
+			 * last Init we sent after our last reset completes the
+			 * handshake. Answers to older ones (or while a newer Init is
+			 * still queued) leave us waiting.
+			 */
+			if (hv->init_after_reset && hv->inits_out == 0 && !outq_has_init(hv)) {
+				hv->init_sent = false;
+				if (hv->phase == VMC_HV_PHASE_WAIT_INIT)
+					hv->phase = VMC_HV_PHASE_WAIT_CAP;
+			}
 			return;
 		}
-		if (hv->phase == VMC_HV_PHASE_WAIT_CAP && hv->init_sent) {
-			hv->init_sent = false;	/* crossing Inits: harmless */
+		if (answered)
+			return;		/* crossing Inits: the MP answered one we sent */
+		if (hv->phase == VMC_HV_PHASE_WAIT_INIT) {
+			hv_violation(hv, VMC_HV_V_UNEXPECTED_INIT_COMPLETE,
+				     "Init Complete without our Init (accepted)");
+			hv->phase = VMC_HV_PHASE_WAIT_CAP;
 			return;
 		}
 		hv_violation(hv, VMC_HV_V_UNEXPECTED_INIT_COMPLETE, "in phase %s",
@@ -305,12 +335,26 @@ static void process_entry(struct vmc_hv *hv, uint64_t hi, uint64_t lo)
 
 	if (hv->phase == VMC_HV_PHASE_DOWN)
 		return;		/* held entry outlived the registration */
-	if (header == HV_CRQ_HDR_CMD)
+	if (header == HV_CRQ_HDR_CMD) {
+		/*
+		 * After we (re)started with an Init, anything the MP says before
+		 * it answers (0xC002, or an Init of its own) was sent before it
+		 * saw our transport event: a stale CAP or OPEN would rebuild
+		 * state the MP is about to throw away. An MP always sends
+		 * Init Complete before its CAP, so nothing fresh is lost.
+		 */
+		if (hv->init_sent) {
+			hv->stats.stale_dropped++;
+			hv_log(hv, HV_LOG_DEBUG, "stale entry 0x%016llx ignored (Init unanswered)",
+			       (unsigned long long)hi);
+			return;
+		}
 		hv_dispatch_vmc(hv, hi, lo);
-	else if (header == HV_CRQ_HDR_INIT)
+	} else if (header == HV_CRQ_HDR_INIT) {
 		handle_init(hv, (uint8_t)(hi >> 48));
-	else
+	} else {
 		hv_violation(hv, VMC_HV_V_RESERVED_HEADER, "header 0x%02x", header);
+	}
 }
 
 static int inq_push(struct vmc_hv *hv, uint64_t hi, uint64_t lo, uint64_t due)
@@ -420,8 +464,9 @@ int vmc_hv_send_init(struct vmc_hv *hv)
 	}
 	hv->phase = VMC_HV_PHASE_WAIT_INIT;
 	rc = hv_queue_entry(hv, HV_INIT_HI, 0, true);
-	if (rc == VMC_HV_OK)
-		hv->init_sent = true;
+	/* Even if the Init is lost (fault, full queue), we restarted: wait for the MP. */
+	hv->init_sent = true;
+	hv->init_after_reset = true;
 	hv_output_ready(hv);
 	return rc;
 }
@@ -440,7 +485,9 @@ int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us)
 	inq_clear(hv);
 	outq_push_front(hv, hi, 0);
 	hv->phase = VMC_HV_PHASE_WAIT_INIT;
-	hv->init_sent = false;
+	/* Until the MP answers our restart, what it sends predates the event. */
+	hv->init_sent = true;
+	hv->init_after_reset = false;
 	hv->reinit_due_us = UINT64_MAX;
 	if (reinit_delay_us == 0) {
 		vmc_hv_send_init(hv);

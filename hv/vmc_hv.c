@@ -403,7 +403,7 @@ int vmc_hv_check_invariants(const struct vmc_hv *hv)
 			return 12;
 		if (h->pend_count && h->state != VMC_HV_HMC_OPEN)
 			return 13;
-		if (h->rem_outstanding > VMC_HV_MAX_POOL)
+		if (h->rem_outstanding > VMC_HV_MAX_POOL || h->late_rem > VMC_HV_MAX_POOL)
 			return 14;
 		for (id = 0; id < h->pend_count; id++) {
 			uint32_t len = h->pending[(h->pend_head + id) % VMC_HV_PENDING_MAX].len;
@@ -419,6 +419,8 @@ int vmc_hv_check_invariants(const struct vmc_hv *hv)
 				return 20;
 			if (b->state != VMC_HV_BUF_ABSENT && (!live || id >= hv->pool))
 				return 21;
+			if (b->retired && (b->state != VMC_HV_BUF_ABSENT || !live || id >= hv->pool))
+				return 22;
 		}
 	}
 	if (hv->stats.host_msgs_accepted !=
@@ -451,7 +453,7 @@ void vmc_hv_dump(const struct vmc_hv *hv, void (*print)(void *arg, const char *f
 			const struct vmc_hv_buf *b = &h->bufs[id];
 
 			if (b->state == VMC_HV_BUF_ABSENT)
-				map[id] = '.';
+				map[id] = b->retired ? 'r' : '.';
 			else if (b->state == VMC_HV_BUF_ADD_PENDING)
 				map[id] = b->owner == VMC_HV_OWNER_HV ? 'h' : 'm';
 			else

@@ -309,6 +309,7 @@ struct vmc_hv_stats {
 	uint64_t host_msgs_dropped;	/* accepted, then discarded (reset/close) */
 	uint64_t bufs_added, bufs_add_failed, bufs_removed;
 	uint64_t faults_fired;		/* message/RDMA faults that took effect */
+	uint64_t stale_dropped;		/* MP messages ignored while our Init is unanswered */
 };
 
 /* ------------------------------------------------------------------ */
@@ -338,6 +339,11 @@ struct vmc_hv_buf {
 	uint8_t owner;		/* enum vmc_hv_owner */
 	uint8_t add_session;	/* session byte of the ADD_BUF (to match the RESP) */
 	bool seed;		/* added as the seed of an idle index */
+	bool retired;		/* ABSENT after a close, but the MP may still be copying
+				 * out a SIGNAL sent before the CLOSE_RESP: pane 1 still
+				 * reaches it until the MP shows it processed the close */
+	bool late_resp;		/* an ADD_BUF_RESP of the closed session may still come */
+	uint8_t late_session;	/* ...carrying this session byte */
 };
 
 struct vmc_hv_pending {
@@ -354,6 +360,7 @@ struct vmc_hv_hmc {
 	uint8_t session;	/* current session (OPEN) */
 	uint8_t hmc_id[VMC_HV_HMC_ID_LEN];
 	uint32_t rem_outstanding;	/* REM_BUFs awaiting a response */
+	uint32_t late_rem;		/* REM_BUFs of a closed session still unanswered */
 	struct vmc_hv_buf bufs[VMC_HV_MAX_POOL];
 	/* host->MP messages waiting for an HV-owned buffer (FIFO) */
 	struct vmc_hv_pending pending[VMC_HV_PENDING_MAX];
@@ -383,7 +390,9 @@ struct vmc_hv {
 
 	/* transport and handshake */
 	uint8_t phase;		/* enum vmc_hv_phase */
-	bool init_sent;		/* we sent 0xC001 and await 0xC002 */
+	bool init_sent;		/* we reset or sent 0xC001; await 0xC002 or the MP's Init */
+	bool init_after_reset;	/* an Init was queued since the last reset */
+	uint32_t inits_out;	/* our Inits in the MP's ring, not yet answered */
 	bool link_up_reported;
 	uint32_t mp_crq_entries;	/* from registration */
 	uint32_t mp_crq_size_cap;	/* from CAP (0 = unknown) */

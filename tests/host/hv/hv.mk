@@ -20,7 +20,7 @@
 HV_ENGINE_SRCS := hv/vmc_hv.c hv/hv_transport.c hv/hv_sessions.c hv/hv_rdma.c vmc/vmc_wire.c
 HV_TEST_SUPPORT := tests/host/hv/fake_env.c
 HV_TESTS := tests/host/hv/test_hv_engine.c
-HV_FUZZ := tests/host/hv/fuzz_hv.c
+HV_FUZZ := tests/host/hv/fuzz_hv.c tests/host/hv/fuzz_hv_lifecycle.c
 HV_FUZZ_CORPUS := tests/host/hv/corpus
 
 HV_OUT ?= build/host/hv

@@ -1580,6 +1580,42 @@ static void test_remote_base_and_crossing_init(void **state)
 	fake_free(f);
 }
 
+/* Regression (lifecycle fuzzer): a CAP the MP sent before it saw our reset is stale. */
+static void test_stale_after_reset(void **state)
+{
+	struct fake_env *f = *state;
+	struct vmc_msg cap = vmc_msg_cap(VMC_MSG_CAP, 2, 16, 4096, 256, 0x0101);
+	uint64_t hi, lo;
+
+	assert_int_equal(fake_open(f, 0, 1, "h"), 0);
+	vmc_hv_reset(&f->hv, 0x01, UINT64_MAX);
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xFF01000000000000ULL);
+	/* in flight before the MP processed the event */
+	fake_send(f, &cap);
+	send_hmc(f, VMC_MSG_SIGNAL, 0, 1, 0, 1, 8);
+	send_hmc(f, VMC_MSG_CLOSE, 0, 1, 0, 0, 0);
+	assert_int_equal(st(f)->stale_dropped, 3);
+	assert_int_equal(st(f)->violations_total, 0);
+	assert_int_equal(f->ring_count, 0);
+	assert_int_equal(vmc_hv_phase(&f->hv), VMC_HV_PHASE_WAIT_INIT);
+	/* our Init, answered: now the MP counts again */
+	vmc_hv_send_init(&f->hv);
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xC001000000000000ULL);
+	vmc_hv_receive(&f->hv, 0xC002000000000000ULL, 0);
+	fake_send(f, &cap);
+	expect_type(f, VMC_MSG_CAP_RESP, NULL);
+	assert_int_equal(vmc_hv_phase(&f->hv), VMC_HV_PHASE_READY);
+	assert_int_equal(fake_answer_adds(f), 2);
+	/* the MP's own Init also ends the stale window */
+	vmc_hv_reset(&f->hv, 0x02, UINT64_MAX);
+	fake_pop(f, &hi, &lo);
+	vmc_hv_receive(&f->hv, 0xC001000000000000ULL, 0);
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xC002000000000000ULL);
+	fake_send(f, &cap);
+	expect_type(f, VMC_MSG_CAP_RESP, NULL);
+	assert_int_equal(st(f)->violations_total, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1630,6 +1666,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_callback_during_teardown, setup_ready, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_from_callback, setup_ready, teardown),
 		cmocka_unit_test(test_lifecycle_ping_pong),
+		cmocka_unit_test_setup_teardown(test_stale_after_reset, setup_ready, teardown),
 		cmocka_unit_test(test_remote_base_and_crossing_init),
 	};
 
