@@ -1616,6 +1616,76 @@ static void test_stale_after_reset(void **state)
 	assert_int_equal(st(f)->violations_total, 0);
 }
 
+/*
+ * Regressions (lifecycle fuzzer): the MP closes while our SIGNAL, ADD_BUFs
+ * and a REM_BUF of the session are still ahead of the CLOSE_RESP in its
+ * queue. It must be able to copy the SIGNAL out and answer the rest
+ * without the HV counting violations.
+ */
+static void test_close_with_traffic_in_flight(void **state)
+{
+	struct fake_env *f = *state;
+	struct vmc_msg m, sig, add, rem;
+	int owner;
+
+	assert_int_equal(fake_open(f, 0, 1, "h"), 0);
+	f->ring_capacity = 0;		/* the MP is slow: everything stays queued */
+	assert_int_equal(vmc_hv_hmc_send(&f->hv, 0, "in flight", 9), VMC_HV_OK);
+	assert_int_equal(vmc_hv_hmc_add_buffer(&f->hv, 0, VMC_HV_OWNER_HV), VMC_HV_OK);
+	assert_int_equal(vmc_hv_hmc_remove_buffer(&f->hv, 0), VMC_HV_OK);
+	send_hmc(f, VMC_MSG_CLOSE, 0, 1, 0, 0, 0);	/* the MP closes meanwhile */
+	f->ring_capacity = 256;
+	vmc_hv_kick(&f->hv);
+	expect_type(f, VMC_MSG_SIGNAL, &sig);
+	expect_type(f, VMC_MSG_ADD_BUF, &add);
+	expect_type(f, VMC_MSG_REM_BUF, &rem);
+	/* the buffer is retired, not gone: the copy-out works */
+	assert_int_equal(vmc_hv_buffer_info(&f->hv, 0, sig.buffer_id, &owner), VMC_HV_BUF_ABSENT);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 9, REMOTE, vmc_hv_lioba(&f->hv, 0, sig.buffer_id),
+					  LOCAL, 0x6000), HV_H_SUCCESS);
+	assert_memory_equal(f->local + 0x6000, "in flight", 9);
+	/* late answers of the closed session */
+	send_hmc(f, VMC_MSG_ADD_BUF_RESP, 0, add.session, 0, add.buffer_id, 0);
+	send_hmc(f, VMC_MSG_REM_BUF_RESP, 0, rem.session, 0, 2, 0);
+	expect_type(f, VMC_MSG_CLOSE_RESP, NULL);
+	expect_type(f, VMC_MSG_ADD_BUF, &m);	/* re-seed, ID 0 */
+	assert_int_equal(m.buffer_id, 0);
+	assert_int_equal(st(f)->violations_total, 0);
+	assert_int_equal(st(f)->stale_dropped, 2);
+	/* once the MP answers the re-seed, the old session's buffers are really gone */
+	send_hmc(f, VMC_MSG_ADD_BUF_RESP, 0, 0, 0, 0, 0);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 9, REMOTE, vmc_hv_lioba(&f->hv, 0, sig.buffer_id),
+					  LOCAL, 0x6000), HV_H_SOURCE_PARM);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 9, REMOTE, vmc_hv_lioba(&f->hv, 0, 0), LOCAL,
+					  0x6000), HV_H_SUCCESS);
+}
+
+/* Regression (lifecycle fuzzer): the MP answers an Init we sent before a reset. */
+static void test_init_answer_before_reset(void **state)
+{
+	struct fake_env *f = *state;
+	struct vmc_msg cap = vmc_msg_cap(VMC_MSG_CAP, 2, 16, 4096, 256, 0x0101);
+	uint64_t hi, lo;
+
+	vmc_hv_send_init(&f->hv);			/* Init #1 reaches the MP */
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xC001000000000000ULL);
+	vmc_hv_reset(&f->hv, 0x01, 0);			/* event + Init #2 */
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xFF01000000000000ULL);
+	assert_true(fake_pop(f, &hi, &lo) && hi == 0xC001000000000000ULL);
+	/* the MP answers #1 (and sends a CAP) before it sees the event */
+	vmc_hv_receive(&f->hv, 0xC002000000000000ULL, 0);
+	fake_send(f, &cap);
+	assert_int_equal(f->ring_count, 0);		/* stale CAP ignored */
+	assert_int_equal(vmc_hv_phase(&f->hv), VMC_HV_PHASE_WAIT_INIT);
+	/* then the event, then #2: C002 + CAP */
+	vmc_hv_receive(&f->hv, 0xC002000000000000ULL, 0);
+	fake_send(f, &cap);
+	expect_type(f, VMC_MSG_CAP_RESP, NULL);
+	assert_int_equal(vmc_hv_phase(&f->hv), VMC_HV_PHASE_READY);
+	assert_int_equal(st(f)->violations_total, 0);
+	assert_int_equal(st(f)->stale_dropped, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1667,6 +1737,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reset_from_callback, setup_ready, teardown),
 		cmocka_unit_test(test_lifecycle_ping_pong),
 		cmocka_unit_test_setup_teardown(test_stale_after_reset, setup_ready, teardown),
+		cmocka_unit_test_setup_teardown(test_close_with_traffic_in_flight, setup_ready, teardown),
+		cmocka_unit_test_setup_teardown(test_init_answer_before_reset, setup_ready, teardown),
 		cmocka_unit_test(test_remote_base_and_crossing_init),
 	};
 
