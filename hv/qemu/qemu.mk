@@ -19,3 +19,19 @@ qemu-path:
 
 qemu-setup:: packages
 	$(Q)CACHE=$(CACHE) sh $(QEMU_BUILD_SH)
+
+# libFuzzer target for the HMC frame parser (hv/hmc_frame.c); part of `make fuzz`.
+HMC_FUZZ_OUT := build/host/hmc_frame
+HMC_FUZZ_CC ?= clang
+HMC_FUZZ_SECONDS ?= $(or $(FUZZ_SECONDS),60)
+.PHONY: fuzz-hmc-frame
+$(HMC_FUZZ_OUT)/fuzz_hmc_frame: hv/qemu/fuzz_hmc_frame.c hv/hmc_frame.c hv/hmc_frame.h
+	@mkdir -p $(@D)
+	$(Q)$(HMC_FUZZ_CC) -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ hv/qemu/fuzz_hmc_frame.c hv/hmc_frame.c
+fuzz-hmc-frame: $(HMC_FUZZ_OUT)/fuzz_hmc_frame
+	@mkdir -p $(HMC_FUZZ_OUT)/corpus
+	$(Q)$< -max_total_time=$(HMC_FUZZ_SECONDS) -print_final_stats=1 $(HMC_FUZZ_OUT)/corpus \
+		hv/qemu/corpus >$(HMC_FUZZ_OUT)/fuzz.log 2>&1 || { tail -n 40 $(HMC_FUZZ_OUT)/fuzz.log; exit 1; }
+	@grep -E '^stat::number_of_executed_units|DONE' $(HMC_FUZZ_OUT)/fuzz.log | tail -n 2
+fuzz: fuzz-hmc-frame
