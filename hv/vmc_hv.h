@@ -568,11 +568,17 @@ int vmc_hv_hmc_remove_buffer(struct vmc_hv *hv, unsigned int index);
  * (0x01 partner failed, 0x02 deregistered; any byte for fault tests) to
  * the MP ahead of everything queued, drop all VMC state, and send Init
  * (0xC001) after @reinit_delay_us (UINT64_MAX: never; use
- * vmc_hv_send_init() later).
+ * vmc_hv_send_init() later). Until the MP answers our (last) Init with
+ * 0xC002 or sends an Init of its own, its 0x80 entries are stale (sent
+ * before it saw the event) and are ignored (stats.stale_dropped).
  */
 int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us);
 
-/** vmc_hv_send_init - queue an Init (0xC001) now. */
+/**
+ * vmc_hv_send_init - queue an Init (0xC001) now: the HV (re)starts, so a
+ * ready channel is torn down first; the stale window of vmc_hv_reset()
+ * applies until the MP answers.
+ */
 int vmc_hv_send_init(struct vmc_hv *hv);
 
 /**
