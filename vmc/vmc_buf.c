@@ -44,12 +44,14 @@ static void vmc_reply(struct vmc *v, uint8_t type, const struct vmc_msg *req, ui
 
 /*
  * Session check for ADD_BUF/REM_BUF: 0 (seeds, between sessions) or the
- * index's current session. A stale session still gets an answer (Linux
- * §12.7 stays silent and the HV waits for ever).
+ * index's current session - or, on an idle index, the session just closed
+ * (§9.3 allows the re-seed after CLOSE_RESP to carry it). Anything else is
+ * stale and still gets an answer (Linux §12.7 stays silent and the HV
+ * waits for ever).
  */
 static bool vmc_buf_session_ok(const struct vmc_hmc *h, uint8_t session)
 {
-	return session == 0 || (h->state != VMC_HMC_IDLE && session == h->session);
+	return session == 0 || session == h->session;
 }
 
 static void vmc_add_refused(struct vmc *v, const struct vmc_msg *m, uint8_t status,

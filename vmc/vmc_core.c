@@ -403,6 +403,10 @@ void vmc_tick(struct vmc *v, uint64_t now_us)
 		for (unsigned int i = 0; i < v->nhmc; i++) {
 			struct vmc_hmc *h = &v->hmc[i];
 
+			/* Sends held back by a full partner queue get another go. */
+			if (h->state == VMC_HMC_OPEN && h->sendq.count)
+				vmc_sendq_flush(v, i);
+
 			if (h->state == VMC_HMC_OPENING && due(now_us, h->deadline_us)) {
 				/* The HV holds our seed: only a reset makes both sides agree. */
 				v->stats.open_timeouts++;

@@ -413,8 +413,10 @@ static void test_w22_stale_session_signal(void **state)
 	old = H.v.hmc[0].session;
 	vmc_close(&H.v, 0);
 	put(&(struct vmc_msg){ .type = VMC_MSG_CLOSE_RESP, .session = old });
-	put(&(struct vmc_msg){ .type = VMC_MSG_ADD_BUF, .buffer_id = 0 });
+	/* the re-seed may carry the session just closed (§9.3) */
+	put(&(struct vmc_msg){ .type = VMC_MSG_ADD_BUF, .session = old, .buffer_id = 0 });
 	harness_run(&H, 300);
+	assert_int_equal(last_sent(VMC_MSG_ADD_BUF_RESP).status, VMC_ST_SUCCESS);
 	open0();
 	assert_int_not_equal(H.v.hmc[0].session, old);
 	put(&(struct vmc_msg){ .type = VMC_MSG_SIGNAL, .session = old, .buffer_id = 1, .msg_len = 1 });
