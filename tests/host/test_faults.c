@@ -433,6 +433,48 @@ static void test_deferred_hv_sends(void **state)
 	assert_int_equal(vmc_hv_get_stats(sim_hv())->rdma_errors, 0);	/* strict ownership held */
 }
 
+
+static void test_mp_ring_full_backlog(void **state)
+{
+	harness_ready(&H);
+	harness_open(&H, 0, 1);
+	/* 400 entries while the MP does not poll: the ring (256) fills, the HV holds the rest. */
+	for (int i = 0; i < 400; i++)
+		assert_int_equal(vmc_hv_inject_raw(sim_hv(), 0x7000000000000000ULL, (uint64_t)i),
+				 VMC_HV_OK);
+	sim_kick();
+	assert_true(sim_mp_outstanding() <= 256);
+	assert_true(vmc_hv_outq_len(sim_hv()) > 0);
+	harness_run(&H, 5000);
+	assert_int_equal(H.v.crq.stats.garbage, 400);	/* every one consumed, none lost */
+	assert_int_equal(vmc_hv_outq_len(sim_hv()), 0);
+	assert_channel_works(0);
+}
+
+static void test_held_sends_retried_by_tick(void **state)
+{
+	uint8_t m[8] = { 0 };
+	unsigned int free_bufs, queued = 0;
+
+	harness_ready(&H);
+	harness_open(&H, 0, 1);
+	free_bufs = vmc_buf_count(&H.v, 0, VMC_BUF_FREE);
+	for (unsigned int i = 0; i < free_bufs + 3; i++)
+		queued += vmc_send(&H.v, 0, m, sizeof(m)) == VMC_QUEUED;
+	assert_int_equal(queued, 3);
+	/* A buffer comes back while the HV's queue is full: the flush is held... */
+	sim_fault(H_SEND_CRQ, 1, 1u << 30, H_DROPPED);
+	vmc_hv_hmc_send(sim_hv(), 0, "r", 1);
+	vmc_poll(&H.v);
+	assert_int_equal(vmc_sendq_len(&H.v, 0), 3);
+	assert_int_equal(harness_events(&H, VMC_EV_SEND_FAILED), 0);
+	/* ...and vmc_tick sends it once the queue drains. */
+	sim_faults_clear();
+	vmc_tick(&H.v, time_since_boot_us());
+	assert_int_equal(vmc_sendq_len(&H.v, 0), 2);
+	assert_int_equal(harness_events(&H, VMC_EV_SEND_DONE), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +499,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_garbage_from_hv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crossing_inits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_hv_sends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mp_ring_full_backlog, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_sends_retried_by_tick, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vmc faults and recovery", tests, NULL, NULL);
