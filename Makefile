@@ -113,8 +113,8 @@ $(O)/syms.S: $(O)/vmcfw0.elf scripts/gen-symtab.py
 $(IMAGE): $(O)/vmcfw0.elf $(O)/syms.o scripts/check-relocs.sh
 	$(quiet) LD $@
 	$(Q)$(call LINK,$(O)/syms.o)
-	$(Q)$(NM) -n $(O)/vmcfw0.elf | grep ' [tT] ' > $(O)/syms0.txt
-	$(Q)$(NM) -n $@ | grep ' [tT] ' > $(O)/syms1.txt
+	$(Q)$(NM) -n --synthetic $(O)/vmcfw0.elf | grep ' [tT] ' > $(O)/syms0.txt
+	$(Q)$(NM) -n --synthetic $@ | grep ' [tT] ' > $(O)/syms1.txt
 	$(Q)cmp -s $(O)/syms0.txt $(O)/syms1.txt || { echo "symbol table moved code" >&2; rm -f $@; exit 1; }
 	$(Q)sh scripts/check-relocs.sh $(READELF) $@ || { rm -f $@; exit 1; }
 	$(Q)$(SIZE) $@ | tail -n1 | awk '{printf "  SIZE     %s: text=%s data=%s bss=%s\n","$@",$$1,$$2,$$3}'

@@ -10,7 +10,7 @@ struct boot_config boot_config = { .mode = MODE_MONITOR, .service = SERVICE_POLL
 
 const char *bootargs_help(void)
 {
-	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | fail-check=NAME | "
+	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | fail-check=NAME | crash | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
 
@@ -43,6 +43,8 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.service = SERVICE_POLL;
 	else if (IS("irq"))
 		boot_config.service = SERVICE_IRQ;
+	else if (IS("crash"))
+		boot_config.crash = true;
 	else if (value_of(tok, len, "loglevel", val, sizeof(val))) {
 		char *end;
 		long v = strtol(val, &end, 10);

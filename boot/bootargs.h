@@ -12,6 +12,7 @@ struct boot_config {
 	enum run_mode mode;
 	enum service_mode service;
 	int loglevel;			/* -1: unchanged */
+	bool crash;			/* take an unexpected exception (tests the dump) */
 	char fail_check[32];		/* smoke check forced to fail ("" none) */
 	unsigned int unknown;		/* arguments not understood */
 	unsigned int bad_values;	/* known arguments with a bad value */

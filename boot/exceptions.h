@@ -32,14 +32,15 @@ void exception_expect_program_check(void);
 extern volatile uint64_t exc_program_checks_recovered;
 extern volatile uint64_t exc_external;
 
+/* mtmsrd with L=1 changes only MSR[EE] and MSR[RI]. */
 static inline void irq_enable(void)
 {
-	__asm__ volatile("wrteei 1" ::: "memory");
+	__asm__ volatile("mtmsrd %0,1" :: "r"(0x8002UL) : "memory");
 }
 
 static inline void irq_disable(void)
 {
-	__asm__ volatile("wrteei 0" ::: "memory");
+	__asm__ volatile("mtmsrd %0,1" :: "r"(0x0002UL) : "memory");
 }
 
 #endif

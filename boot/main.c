@@ -15,6 +15,7 @@
 #include "console/console.h"
 #include "console/monitor.h"
 #include "drivers/hvterm.h"
+#include "drivers/xics.h"
 #include "hcall/hcall.h"
 #include "lib/dt.h"
 #include "lib/log.h"
@@ -80,6 +81,13 @@ static void print_snapshot(void)
 	pr_info("boot", "bootargs: '%s'%s", dt.bootargs, dt.bootargs_truncated ? " (truncated)" : "");
 }
 
+/* `crash`: an unexpected program check, to show (and test) the fatal path. */
+__attribute__((noinline)) void boot_crash(void)
+{
+	pr_warn("boot", "crash requested by boot argument: executing a trap");
+	__asm__ volatile("trap" ::: "memory");
+}
+
 void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	       uint64_t of_entry, uint64_t msr, uint64_t delta)
 {
@@ -105,6 +113,7 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 
 	set_interrupt_endianness();
 	exceptions_install();
+	exceptions_set_external(xics_external_interrupt);
 	bootargs_parse(dt.bootargs);
 	if (boot_config.loglevel >= 0)
 		log_level = boot_config.loglevel;
@@ -113,6 +122,8 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	pr_info("boot", "platform ready in %llu us",
 		(unsigned long long)tb_to_us(boot_ready_tb - boot_entry_tb));
 
+	if (boot_config.crash)
+		boot_crash();
 	if (boot_config.mode == MODE_SMOKE)
 		smoke_run(platform_checks, platform_checks_count,
 			  boot_config.fail_check[0] ? boot_config.fail_check : NULL);

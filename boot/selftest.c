@@ -124,5 +124,6 @@ const struct smoke_check platform_checks[] = {
 	{ "decrementer", check_decrementer },
 	{ "rtas", check_rtas },
 	{ "exception", check_exception },
+	{ "crq", check_crq },
 };
 const unsigned int platform_checks_count = sizeof(platform_checks) / sizeof(platform_checks[0]);

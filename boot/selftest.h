@@ -4,8 +4,12 @@
 #define VMCFW_SELFTEST_H
 
 #include "console/smoke.h"
+#include "lib/dt.h"
 
 extern const struct smoke_check platform_checks[];
 extern const unsigned int platform_checks_count;
+
+enum smoke_verdict check_crq(char *why, unsigned int len);
+const struct dt_vdev *selftest_crq_device(void);
 
 #endif

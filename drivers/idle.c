@@ -22,5 +22,5 @@ void idle_wait_us(uint64_t us)
 	idle_cedes++;
 	h_cede();	/* returns with MSR[EE]=1 after the interrupt was taken */
 	if (!(msr & 0x8000))	/* put EE back the way the caller had it */
-		__asm__ volatile("wrteei 0" ::: "memory");
+		__asm__ volatile("mtmsrd %0,1" :: "r"(0x0002UL) : "memory");	/* EE=0, RI=1 */
 }

@@ -10,7 +10,9 @@ import sys
 nm, image, out = sys.argv[1:4]
 syms = []
 if nm:
-    text = subprocess.run([nm, "-n", image], check=True, capture_output=True, text=True).stdout
+    # --synthetic: ELFv1 code entry points appear as ".name" symbols.
+    text = subprocess.run([nm, "-n", "--synthetic", image], check=True, capture_output=True,
+                          text=True).stdout
     base = None
     for line in text.splitlines():
         parts = line.split()
@@ -19,8 +21,9 @@ if nm:
         addr, kind, name = int(parts[0], 16), parts[1], parts[2]
         if name == "_image_start":
             base = addr
-        if kind in "tT" and not name.startswith(".L") and not name.startswith("."):
-            syms.append((addr, name))
+        if kind not in "tT" or name.startswith(".L") or name.startswith("p_"):
+            continue
+        syms.append((addr, name[1:] if name.startswith(".") else name))
     if base is None:
         sys.exit("gen-symtab: no _image_start in " + image)
     syms = sorted({(a - base, n) for a, n in syms})

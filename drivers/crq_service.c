@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* crq_service.c - poll and interrupt service modes for a CRQ. */
+#include "drivers/crq_service.h"
+#include "drivers/idle.h"
+#include "drivers/xics.h"
+#include "lib/log.h"
+
+#define POLL_PERIOD_US 1000
+
+/* 0x500 context: keep it short; the main loop does the work. */
+static void crq_irq(void *ctx, uint32_t irq)
+{
+	struct crq_service *s = ctx;
+
+	s->irqs++;
+	s->pending = true;
+	crq_set_irq(s->crq, false);	/* quiet until the main loop has drained */
+}
+
+int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool irq_mode)
+{
+	int st;
+
+	s->crq = crq;
+	s->irq = irq;
+	s->irq_mode = irq_mode;
+	s->pending = true;	/* first pass: entries that came while disabled */
+	s->attached = false;
+	if (!irq_mode)
+		return 0;
+	st = xics_attach(irq, crq_irq, s);
+	if (st != 0)
+		return st < 0 ? st : -st;
+	s->attached = true;
+	if (crq_set_irq(crq, true) != CRQ_OK) {
+		pr_err("crqsvc", "cannot enable CRQ interrupts on unit 0x%llx",
+		       (unsigned long long)crq->unit);
+		return -1;
+	}
+	return 0;
+}
+
+void crq_service_stop(struct crq_service *s)
+{
+	if (s->attached) {
+		crq_set_irq(s->crq, false);
+		xics_detach(s->irq);
+		s->attached = false;
+	}
+}
+
+unsigned int crq_service_run(struct crq_service *s)
+{
+	unsigned int n = 0;
+
+	s->polls++;
+	if (!s->irq_mode)
+		return crq_poll(s->crq);
+	if (!s->pending)	/* interrupt-driven: work only after an interrupt */
+		return 0;
+	for (int round = 0; round < 16; round++) {
+		s->pending = false;
+		n += crq_poll(s->crq);
+		crq_set_irq(s->crq, true);
+		if (!crq_pending(s->crq))
+			break;
+		s->rearm_races++;
+		crq_set_irq(s->crq, false);
+	}
+	return n;
+}
+
+void crq_service_wait(struct crq_service *s, uint64_t us)
+{
+	if (s->irq_mode) {
+		/* Entries may already sit in the ring; in irq mode they are
+		 * taken when the interrupt is, which needs EE on: cede. */
+		if (!s->pending)
+			idle_wait_us(us);
+		return;
+	}
+	if (crq_pending(s->crq))
+		return;
+	idle_wait_us(us > POLL_PERIOD_US ? POLL_PERIOD_US : us);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * crq_service.h - how a CRQ gets serviced: polled from the main loop, or
+ * interrupt-driven (XICS) with the main loop idle in H_CEDE. Either way the
+ * entries are consumed in the main loop's context, so the layers above see
+ * the same behaviour in both modes.
+ */
+#ifndef VMCFW_CRQ_SERVICE_H
+#define VMCFW_CRQ_SERVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/crq.h"
+
+struct crq_service {
+	struct crq *crq;
+	uint32_t irq;		/* XICS source from the device tree */
+	bool irq_mode;
+	bool attached;
+	volatile bool pending;	/* set by the interrupt handler */
+	volatile uint64_t irqs;	/* CRQ interrupts taken */
+	uint64_t polls;		/* service passes */
+	uint64_t rearm_races;	/* entries found right after re-enabling */
+};
+
+/**
+ * crq_service_start - begin servicing @crq. In irq mode, route @irq through
+ * XICS and enable the device's CRQ interrupt (H_VIO_SIGNAL).
+ * Returns 0, or a negative code when the interrupt could not be set up.
+ */
+int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool irq_mode);
+
+/** crq_service_stop - mask the interrupt (irq mode). */
+void crq_service_stop(struct crq_service *s);
+
+/**
+ * crq_service_run - consume what is in the ring now. In irq mode, re-enable
+ * the interrupt afterwards and look once more (an entry that arrived while
+ * it was disabled raised no interrupt). Returns entries consumed.
+ */
+unsigned int crq_service_run(struct crq_service *s);
+
+/**
+ * crq_service_wait - idle until there may be work, at most @us: H_CEDE
+ * with the decrementer as a bound (irq mode wakes early on the CRQ
+ * interrupt; poll mode wakes every poll period).
+ */
+void crq_service_wait(struct crq_service *s, uint64_t us);
+
+#endif

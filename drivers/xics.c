@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xics.c - XICS: presentation through hcalls, sources through RTAS.
+ * The ICP resets with CPPR 0 (everything blocked) and the ICS with every
+ * source at priority 0xFF (masked), so both must be opened explicitly.
+ */
+#include "drivers/xics.h"
+#include "hcall/hcall.h"
+#include "hcall/rtas.h"
+#include "lib/log.h"
+
+struct xics_stats xics_stats;
+
+static uint32_t xics_server;
+static struct {
+	uint32_t irq;
+	xics_handler_fn fn;
+	void *ctx;
+} handlers[XICS_MAX_HANDLERS];
+
+int xics_init(uint32_t server)
+{
+	long rc = h_cppr(0xFF);
+
+	xics_server = server;
+	if (rc != H_SUCCESS) {
+		xics_stats.errors++;
+		pr_err("xics", "H_CPPR(0xff) failed: %s (%ld); is the interrupt controller XIVE?",
+		       hcall_rc_name(rc), rc);
+		return (int)rc;
+	}
+	return 0;
+}
+
+int xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
+{
+	int slot = -1, st;
+
+	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
+		if (!handlers[i].fn || handlers[i].irq == irq) {
+			slot = i;
+			break;
+		}
+	if (slot < 0 || irq == XICS_IRQ_SPURIOUS || irq == XICS_IRQ_IPI)
+		return -1;
+	handlers[slot].irq = irq;
+	handlers[slot].ctx = ctx;
+	handlers[slot].fn = fn;
+	st = rtas_call("ibm,set-xive", 3, 1, NULL, irq, xics_server, XICS_PRIO_DEFAULT);
+	if (st != 0) {
+		xics_stats.errors++;
+		pr_err("xics", "ibm,set-xive(0x%x, server %u, prio %d) status %d", irq,
+		       xics_server, XICS_PRIO_DEFAULT, st);
+		handlers[slot].fn = NULL;
+		return st;
+	}
+	st = rtas_call("ibm,int-on", 1, 1, NULL, irq);
+	if (st != 0) {	/* often a no-op after set-xive; worth a warning, not a failure */
+		xics_stats.errors++;
+		pr_warn("xics", "ibm,int-on(0x%x) status %d", irq, st);
+	}
+	pr_debug("xics", "source 0x%x routed to server %u", irq, xics_server);
+	return 0;
+}
+
+void xics_detach(uint32_t irq)
+{
+	rtas_call("ibm,int-off", 1, 1, NULL, irq);
+	rtas_call("ibm,set-xive", 3, 1, NULL, irq, xics_server, XICS_PRIO_MASKED);
+	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
+		if (handlers[i].fn && handlers[i].irq == irq)
+			handlers[i].fn = NULL;
+}
+
+static bool dispatch(uint32_t src)
+{
+	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
+		if (handlers[i].fn && handlers[i].irq == src) {
+			handlers[i].fn(handlers[i].ctx, src);
+			return true;
+		}
+	return false;
+}
+
+void xics_external_interrupt(void)
+{
+	xics_stats.interrupts++;
+	/* Accept until nothing is pending: an edge seen while we were busy
+	 * is presented again after the EOI. Bounded, in case of a storm. */
+	for (int n = 0; n < 64; n++) {
+		uint64_t xirr = 0;
+		uint32_t src;
+		long rc = h_xirr(0xFF, &xirr);
+
+		if (rc != H_SUCCESS) {
+			xics_stats.errors++;
+			return;
+		}
+		src = (uint32_t)(xirr & 0xFFFFFF);
+		if (src == XICS_IRQ_SPURIOUS) {
+			if (n == 0)
+				xics_stats.spurious++;
+			return;
+		}
+		if (src == XICS_IRQ_IPI) {
+			xics_stats.ipis++;
+			h_ipi(xics_server, 0xFF);
+		} else if (dispatch(src)) {
+			xics_stats.dispatched++;
+		} else {
+			xics_stats.unknown++;
+			pr_warn("xics", "interrupt from unknown source 0x%x (xirr 0x%llx)", src,
+				(unsigned long long)xirr);
+		}
+		if (h_eoi(xirr) != H_SUCCESS)
+			xics_stats.errors++;
+	}
+}

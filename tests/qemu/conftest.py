@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Shared fixtures for the QEMU boot suites: run the real image in real QEMU."""
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+import qemu_cmd  # noqa: E402
+
+ENDIANS = ["big", "little"]
+FIRMWARES = ["slof", "vof"]
+
+
+@dataclass
+class Run:
+    rc: int
+    out: str
+    err: str
+    seconds: float
+    argv: list
+
+    def tap(self):
+        """Parse TAP: (plan, {n: (status, name, detail)})."""
+        plan = None
+        results = {}
+        for line in self.out.splitlines():
+            line = line.strip("\r")
+            m = re.match(r"^1\.\.(\d+)$", line)
+            if m:
+                plan = int(m.group(1))
+            m = re.match(r"^(ok|not ok) (\d+) - (.*)$", line)
+            if m:
+                results[int(m.group(2))] = (m.group(1), m.group(3))
+        return plan, results
+
+    def exit_status(self):
+        m = re.findall(r"EXIT: STATUS=(-?\d+)", self.out)
+        return int(m[-1]) if m else None
+
+
+def boot(endian="big", fw="slof", append="", extra=(), timeout=90, machine="", mem="512",
+         qemu=None, serial="stdio"):
+    """Boot the image once; returns a Run. A hang becomes rc 124, never a stuck test."""
+    image = qemu_cmd.image_path(endian)
+    assert os.path.exists(image), f"{image} missing: run make images"
+    argv = qemu_cmd.qemu_args(image, fw, append, machine, mem, extra, serial=serial, qemu=qemu)
+    start = time.monotonic()
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        rc, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        rc, out, err = 124, e.stdout or b"", e.stderr or b""
+    run = Run(rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
+              time.monotonic() - start, argv)
+    print(f"\n[{endian}/{fw}] rc={run.rc} {run.seconds:.2f}s: {' '.join(argv)}")
+    print(run.out[-4000:])
+    if run.err:
+        print("stderr:", run.err[-2000:])
+    return run
+
+
+@pytest.fixture(params=[(e, f) for e in ENDIANS for f in FIRMWARES],
+                ids=[f"{'be' if e == 'big' else 'le'}-{f}" for e in ENDIANS for f in FIRMWARES])
+def target(request):
+    """(endian, firmware) over the whole matrix."""
+    return request.param

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Build QEMU command lines for booting vmcfw (shared by tools and tests)."""
+import os
+import shutil
+import subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def stock_qemu():
+    """Debian's qemu-system-ppc64."""
+    return shutil.which("qemu-system-ppc64") or "/usr/bin/qemu-system-ppc64"
+
+
+def patched_qemu():
+    """The project's patched QEMU (with spapr-vmc), or None if not built."""
+    script = os.path.join(REPO, "hv", "qemu", "qemu-path.sh")
+    if not os.path.exists(script):
+        return None
+    out = subprocess.run(["sh", script], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    path = out.splitlines()[-1] if out else ""
+    return path if path and os.access(path, os.X_OK) else None
+
+
+def image_path(endian="big"):
+    return os.path.join(REPO, "build", "le" if endian == "little" else "", "vmcfw.elf").replace("//", "/")
+
+
+def qemu_args(image, fw="slof", append="", machine_opts="", mem="512", extra=(), serial="stdio",
+              qemu=None):
+    """QEMU argv for a pseries guest booting @image with SLOF or VOF."""
+    machine = "pseries"
+    if fw == "vof":
+        machine += ",x-vof=on"
+    if machine_opts:
+        machine += "," + machine_opts
+    argv = [qemu or stock_qemu(), "-M", machine, "-m", mem, "-nodefaults", "-display", "none",
+            "-no-reboot", "-action", "panic=exit-failure", "-monitor", "none",
+            "-kernel", image]
+    if serial:
+        argv += ["-serial", serial]
+    if append:
+        argv += ["-append", append]
+    argv += list(extra)
+    return argv
