@@ -29,12 +29,14 @@
 #include "hv/vmc_hv.h"
 
 #define SIM_RAW_LOG_MAX		4096	/* H_SEND_CRQ entries kept in raw mode */
+#define SIM_MAX_WINDOWS		4	/* pane-0 TCE tables (the VMC's + extra devices) */
 
 struct sim_config {
 	uint64_t unit;			/* the VMC's unit address */
 	uint64_t liobn;			/* pane 0 */
 	uint64_t riobn;			/* pane 1 */
 	uint64_t pane0_size;		/* bytes of pane 0 (multiple of 4096) */
+	uint64_t extra_liobn[SIM_MAX_WINDOWS - 1];	/* more TCE tables (0: none) */
 	bool raw_partner;		/* no HV engine: the test plays the partner */
 	uint64_t raw_remote_size;	/* raw mode: bytes of pane 1 */
 	uint32_t raw_drc_index;		/* raw mode: H_REQUEST_VMC answer */
@@ -109,5 +111,8 @@ void sim_fault(unsigned long opcode, unsigned int nth, unsigned int count, long 
 void sim_faults_clear(void);
 
 const struct sim_stats *sim_get_stats(void);
+
+/** sim_tce_get - the TCE at @ioba of table @liobn (0 if none or unmapped). */
+uint64_t sim_tce_get(uint64_t liobn, uint64_t ioba);
 
 #endif /* VMCFW_HV_SIM_H */

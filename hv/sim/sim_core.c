@@ -60,13 +60,25 @@ void sim_advance_us(uint64_t us)
 
 /* --- pane 0 --- */
 
-static uint8_t *sim_tce_page(uint64_t ioba, bool write)
+struct sim_window *sim_window(uint64_t liobn)
 {
-	uint64_t tce;
+	for (size_t i = 0; i < SIM_MAX_WINDOWS; i++)
+		if (sim.win[i].tce && sim.win[i].liobn == liobn)
+			return &sim.win[i];
+	return NULL;
+}
 
-	if (ioba / SIM_PAGE >= sim.n_tce)
-		return NULL;
-	tce = sim.tce[ioba / SIM_PAGE];
+uint64_t sim_tce_get(uint64_t liobn, uint64_t ioba)
+{
+	struct sim_window *w = sim_window(liobn);
+
+	return w && ioba / SIM_PAGE < w->n ? w->tce[ioba / SIM_PAGE] : 0;
+}
+
+static uint8_t *sim_tce_page(uint64_t liobn, uint64_t ioba, bool write)
+{
+	uint64_t tce = sim_tce_get(liobn, ioba);
+
 	if (!(tce & (write ? TCE_WRITE : TCE_READ)))
 		return NULL;
 	return (uint8_t *)(uintptr_t)(tce & ~(uint64_t)(SIM_PAGE - 1));
@@ -74,12 +86,14 @@ static uint8_t *sim_tce_page(uint64_t ioba, bool write)
 
 long sim_dma_check(uint64_t liobn, uint64_t ioba, uint64_t len, bool write)
 {
-	if (liobn != sim.cfg.liobn)
+	struct sim_window *w = sim_window(liobn);
+
+	if (!w)
 		return H_PARAMETER;
-	if (ioba + len < ioba || ioba + len > sim.cfg.pane0_size)
+	if (ioba + len < ioba || ioba + len > w->n * SIM_PAGE)
 		return H_PARAMETER;
 	for (uint64_t a = ioba & ~(uint64_t)(SIM_PAGE - 1); a < ioba + len; a += SIM_PAGE) {
-		uint64_t tce = sim.tce[a / SIM_PAGE];
+		uint64_t tce = w->tce[a / SIM_PAGE];
 
 		if (!tce)
 			return H_PARAMETER;
@@ -98,7 +112,7 @@ long sim_dma(uint64_t liobn, uint64_t ioba, void *buf, uint64_t len, bool write)
 		return rc;
 	while (len) {
 		uint64_t off = ioba % SIM_PAGE, n = SIM_PAGE - off;
-		uint8_t *page = sim_tce_page(ioba, write);
+		uint8_t *page = sim_tce_page(liobn, ioba, write);
 
 		if (n > len)
 			n = len;
@@ -127,7 +141,7 @@ int sim_raw_inject(uint64_t hi, uint64_t lo)
 
 	if (!sim.registered)
 		return VMC_HV_TX_CLOSED;
-	slot = sim_tce_page(sim.crq_ioba + sim.crq_ptr, true);
+	slot = sim_tce_page(sim.cfg.liobn, sim.crq_ioba + sim.crq_ptr, true);
 	if (!slot)
 		return VMC_HV_TX_CLOSED;	/* mapping gone: as good as no queue */
 	slot += (sim.crq_ioba + sim.crq_ptr) % SIM_PAGE;
@@ -158,7 +172,7 @@ unsigned int sim_mp_outstanding(void)
 	if (!sim.registered)
 		return 0;
 	for (uint64_t off = 0; off < sim.crq_len; off += 16) {
-		uint8_t *p = sim_tce_page(sim.crq_ioba + off, false);
+		uint8_t *p = sim_tce_page(sim.cfg.liobn, sim.crq_ioba + off, false);
 
 		if (p && p[(sim.crq_ioba + off) % SIM_PAGE])
 			n++;
@@ -249,7 +263,8 @@ void sim_after_call(void)
 
 void sim_fini(void)
 {
-	free(sim.tce);
+	for (size_t i = 0; i < SIM_MAX_WINDOWS; i++)
+		free(sim.win[i].tce);
 	free(sim.hv);
 	free(sim.hv_mem);
 	free(sim.raw_remote);
@@ -261,10 +276,19 @@ int sim_init(const struct sim_config *cfg)
 {
 	sim_fini();
 	sim.cfg = *cfg;
-	sim.n_tce = cfg->pane0_size / SIM_PAGE;
-	sim.tce = calloc(sim.n_tce, sizeof(*sim.tce));
+	for (size_t i = 0; i < SIM_MAX_WINDOWS; i++) {
+		uint64_t liobn = i ? cfg->extra_liobn[i - 1] : cfg->liobn;
+
+		if (i && !liobn)
+			continue;
+		sim.win[i].liobn = liobn;
+		sim.win[i].n = cfg->pane0_size / SIM_PAGE;
+		sim.win[i].tce = calloc(sim.win[i].n, sizeof(uint64_t));
+		if (!sim.win[i].tce)
+			return -1;
+	}
 	sim.raw_log = calloc(SIM_RAW_LOG_MAX, sizeof(*sim.raw_log));
-	if (!sim.tce || !sim.raw_log)
+	if (!sim.raw_log)
 		return -1;
 	tb_freq = 512000000;
 	sim.tb = 1000;

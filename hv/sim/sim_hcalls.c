@@ -27,20 +27,24 @@ static long sim_done(unsigned long op, long rc)
 
 long h_put_tce(uint64_t liobn, uint64_t ioba, uint64_t tce)
 {
+	struct sim_window *w = sim_window(liobn);
+
 	SIM_FAULT_POINT(H_PUT_TCE);
-	if (liobn != sim.cfg.liobn || ioba % SIM_PAGE || ioba / SIM_PAGE >= sim.n_tce)
+	if (!w || ioba % SIM_PAGE || ioba / SIM_PAGE >= w->n)
 		return sim_done(H_PUT_TCE, H_PARAMETER);
-	sim.tce[ioba / SIM_PAGE] = tce;
+	w->tce[ioba / SIM_PAGE] = tce;
 	sim.stats.tce_puts++;
 	return sim_done(H_PUT_TCE, H_SUCCESS);
 }
 
 long h_get_tce(uint64_t liobn, uint64_t ioba, uint64_t *tce)
 {
+	struct sim_window *w = sim_window(liobn);
+
 	SIM_FAULT_POINT(H_GET_TCE);
-	if (liobn != sim.cfg.liobn || ioba / SIM_PAGE >= sim.n_tce)
+	if (!w || ioba / SIM_PAGE >= w->n)
 		return sim_done(H_GET_TCE, H_PARAMETER);
-	*tce = sim.tce[ioba / SIM_PAGE];
+	*tce = w->tce[ioba / SIM_PAGE];
 	return sim_done(H_GET_TCE, H_SUCCESS);
 }
 

@@ -7,6 +7,13 @@
 
 #define SIM_PAGE 4096u
 
+/* One pane-0 TCE table, keyed by its LIOBN. */
+struct sim_window {
+	uint64_t liobn;
+	uint64_t n;			/* 4 KiB pages */
+	uint64_t *tce;			/* one TCE per page; 0 = unmapped */
+};
+
 struct sim_fault_slot {
 	unsigned long opcode;
 	unsigned int skip, count;
@@ -15,8 +22,7 @@ struct sim_fault_slot {
 
 struct sim {
 	struct sim_config cfg;
-	uint64_t *tce;			/* pane-0 TCE per 4 KiB page */
-	uint64_t n_tce;
+	struct sim_window win[SIM_MAX_WINDOWS];	/* [0] = the VMC's pane 0 */
 	/* The MP's CRQ. */
 	bool registered, irq, suspended;
 	uint64_t crq_ioba, crq_len, crq_ptr;
@@ -41,6 +47,7 @@ struct sim {
 extern struct sim sim;
 
 /* sim_core.c */
+struct sim_window *sim_window(uint64_t liobn);
 long sim_dma(uint64_t liobn, uint64_t ioba, void *buf, uint64_t len, bool write);
 long sim_dma_check(uint64_t liobn, uint64_t ioba, uint64_t len, bool write);
 bool sim_fault_fire(unsigned long opcode, long *rc);

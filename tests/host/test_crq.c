@@ -92,6 +92,10 @@ static void test_register_maps_and_registers(void **state)
 	assert_int_equal(Q.link, CRQ_LINK_REGISTERED);
 	assert_true(Q.mapped);
 	assert_int_equal(hcall_stats.calls[H_PUT_TCE / 4], 1);
+	/* the TCE maps the queue's real page read+write at the queue's IOBA */
+	assert_true(sim_tce_get(Q.liobn, 0x2000) == ((uint64_t)(uintptr_t)mem | TCE_READ | TCE_WRITE));
+	assert_true(sim_tce_get(Q.liobn, 0x3000) == 0);
+	assert_true(sim_tce_get(0x1234, 0x2000) == 0);	/* other LIOBNs: other tables */
 	assert_int_equal(crq_set_irq(&Q, true), CRQ_OK);
 	assert_true(sim_mp_irq_enabled());
 	/* A reset re-registers without mapping again (pane-0 TCEs persist). */
