@@ -144,6 +144,9 @@ static enum vmc_result vmc_map_buffers(struct vmc *v)
 void vmc_teardown(struct vmc *v, int cause)
 {
 	v->generation++;
+	/* Not READY before any callback runs: nothing can be sent mid-teardown. */
+	if (v->state == VMC_STATE_READY || v->state == VMC_STATE_WAIT_CAP)
+		v->state = VMC_STATE_WAIT_INIT;
 	for (unsigned int i = 0; i < VMC_MAX_HMCS; i++) {
 		struct vmc_hmc *h = &v->hmc[i];
 
@@ -351,9 +354,11 @@ enum vmc_result vmc_start(struct vmc *v)
 
 void vmc_stop(struct vmc *v)
 {
-	if (v->state == VMC_STATE_READY)
-		vmc_emit(v, VMC_EV_LINK_DOWN, -1, VMC_ERR_RESET, VMC_CAUSE_USER, 0);
+	bool was_ready = v->state == VMC_STATE_READY;
+
 	vmc_teardown(v, VMC_CAUSE_USER);
+	if (was_ready)
+		vmc_emit(v, VMC_EV_LINK_DOWN, -1, VMC_ERR_RESET, VMC_CAUSE_USER, 0);
 	for (unsigned int i = 0; i < VMC_MAX_HMCS; i++)
 		v->hmc[i].reopen_pending = false;
 	if (v->started)

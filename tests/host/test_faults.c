@@ -475,6 +475,43 @@ static void test_held_sends_retried_by_tick(void **state)
 	assert_int_equal(harness_events(&H, VMC_EV_SEND_DONE), 1);
 }
 
+static enum vmc_result cb_send_result[4];
+static unsigned int cb_calls;
+
+/* An event handler that tries to send and open from inside the teardown. */
+static void meddling_event(void *ctx, const struct vmc_event *ev)
+{
+	if (ev->kind == VMC_EV_SEND_FAILED || ev->kind == VMC_EV_SESSION_LOST) {
+		uint8_t id[32] = { 0 };
+
+		if (cb_calls < 2) {
+			cb_send_result[cb_calls * 2] = vmc_send(&H.v, 0, "late", 4);
+			cb_send_result[cb_calls * 2 + 1] = vmc_open(&H.v, 1, id, NULL);
+		}
+		cb_calls++;
+	}
+}
+
+static void test_callbacks_cannot_send_mid_teardown(void **state)
+{
+	uint64_t sends;
+
+	harness_ready(&H);
+	harness_open(&H, 0, 1);
+	for (int i = 0; i < 12; i++)
+		vmc_send(&H.v, 0, "q", 1);
+	H.v.cfg.on_event = meddling_event;
+	cb_calls = 0;
+	sends = hcall_stats.calls[H_SEND_CRQ / 4];
+	vmc_hv_reset(sim_hv(), 0x01, UINT64_MAX);
+	vmc_poll(&H.v);
+	assert_true(cb_calls >= 2);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(cb_send_result[i], VMC_ERR_NOT_READY);
+	assert_true(hcall_stats.calls[H_SEND_CRQ / 4] == sends);	/* nothing left */
+	H.v.cfg.on_event = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +538,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deferred_hv_sends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mp_ring_full_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_sends_retried_by_tick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callbacks_cannot_send_mid_teardown, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vmc faults and recovery", tests, NULL, NULL);

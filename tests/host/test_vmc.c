@@ -418,6 +418,26 @@ static void test_stop_and_restart(void **state)
 	harness_open(&H, 0, 2);
 }
 
+
+/* The floor: one H_COPY_RDMA plus one H_SEND_CRQ per message sent, one copy per message received. */
+static void test_hcalls_per_message(void **state)
+{
+	uint64_t copies, sends;
+
+	harness_ready(&H);
+	harness_open(&H, 0, 1);
+	copies = hcall_stats.calls[H_COPY_RDMA / 4];
+	sends = hcall_stats.calls[H_SEND_CRQ / 4];
+	assert_int_equal(vmc_send(&H.v, 0, "abc", 3), VMC_OK);
+	assert_true(hcall_stats.calls[H_COPY_RDMA / 4] == copies + 1);
+	assert_true(hcall_stats.calls[H_SEND_CRQ / 4] == sends + 1);
+	assert_int_equal(vmc_hv_hmc_send(sim_hv(), 0, "def", 3), VMC_HV_OK);
+	vmc_poll(&H.v);
+	assert_int_equal(H.n_rx, 1);
+	assert_true(hcall_stats.calls[H_COPY_RDMA / 4] == copies + 2);
+	assert_true(hcall_stats.calls[H_SEND_CRQ / 4] == sends + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +453,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_request_vmc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_and_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hcalls_per_message, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vmc lifecycle", tests, NULL, NULL);
