@@ -6,11 +6,14 @@
 #include "boot/bootargs.h"
 #include "lib/log.h"
 
-struct boot_config boot_config = { .mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1 };
+struct boot_config boot_config = {
+	.mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1, .hmc_id = "vmcfw",
+};
 
 const char *bootargs_help(void)
 {
-	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | fail-check=NAME | crash | "
+	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
+	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | fail-check=NAME | crash | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
 
@@ -25,6 +28,24 @@ static bool value_of(const char *tok, size_t len, const char *key, char *out, si
 		len = outlen - 1;
 	memcpy(out, tok + k + 1, len);
 	out[len] = '\0';
+	return true;
+}
+
+static bool number_arg(const char *tok, size_t len, const char *key, unsigned long lo,
+		       unsigned long hi, unsigned int *out)
+{
+	char val[24], *end;
+	unsigned long v;
+
+	if (!value_of(tok, len, key, val, sizeof(val)))
+		return false;
+	v = strtoul(val, &end, 0);
+	if (*val == '\0' || *end != '\0' || v < lo || v > hi) {
+		boot_config.bad_values++;
+		pr_err("boot", "bad value in '%s=%s': expected %lu..%lu", key, val, lo, hi);
+	} else {
+		*out = (unsigned int)v;
+	}
 	return true;
 }
 
@@ -45,6 +66,20 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.service = SERVICE_IRQ;
 	else if (IS("crash"))
 		boot_config.crash = true;
+	else if (IS("noopen"))
+		boot_config.noopen = true;
+	else if (number_arg(tok, len, "mtu", 4096, 16384, &boot_config.mtu) ||
+		 number_arg(tok, len, "pool", 1, 64, &boot_config.pool) ||
+		 number_arg(tok, len, "hmcs", 1, 4, &boot_config.hmcs))
+		;
+	else if (value_of(tok, len, "hmc-id", val, sizeof(val))) {
+		if (strlen(val) > 32) {
+			boot_config.bad_values++;
+			pr_err("boot", "hmc-id longer than 32 bytes");
+		} else {
+			strcpy(boot_config.hmc_id, val);
+		}
+	}
 	else if (value_of(tok, len, "loglevel", val, sizeof(val))) {
 		char *end;
 		long v = strtol(val, &end, 10);

@@ -12,7 +12,10 @@ struct boot_config {
 	enum run_mode mode;
 	enum service_mode service;
 	int loglevel;			/* -1: unchanged */
-	bool crash;			/* take an unexpected exception (tests the dump) */
+	bool crash;
+	bool noopen;			/* do not open a session automatically */
+	char hmc_id[33];		/* HMC ID for the automatic session */
+	unsigned int mtu, pool, hmcs;	/* capability offers (0: defaults) */			/* take an unexpected exception (tests the dump) */
 	char fail_check[32];		/* smoke check forced to fail ("" none) */
 	unsigned int unknown;		/* arguments not understood */
 	unsigned int bad_values;	/* known arguments with a bad value */

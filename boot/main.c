@@ -14,6 +14,7 @@
 #include "boot/selftest.h"
 #include "console/console.h"
 #include "console/monitor.h"
+#include "console/vmc_app.h"
 #include "drivers/hvterm.h"
 #include "drivers/xics.h"
 #include "hcall/hcall.h"
@@ -88,6 +89,21 @@ __attribute__((noinline)) void boot_crash(void)
 	__asm__ volatile("trap" ::: "memory");
 }
 
+int boot_start_vmc(bool echo)
+{
+	struct vmc_app_config c = {
+		.irq_mode = boot_config.service == SERVICE_IRQ,
+		.echo = echo,
+		.autoopen = !boot_config.noopen,
+		.mtu = boot_config.mtu,
+		.pool = (uint16_t)boot_config.pool,
+		.hmcs = (uint8_t)boot_config.hmcs,
+	};
+
+	snprintf(c.hmc_id, sizeof(c.hmc_id), "%s", boot_config.hmc_id);
+	return vmc_app_start(vmc_app_device(), &c);
+}
+
 void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	       uint64_t of_entry, uint64_t msr, uint64_t delta)
 {
@@ -127,5 +143,7 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	if (boot_config.mode == MODE_SMOKE)
 		smoke_run(platform_checks, platform_checks_count,
 			  boot_config.fail_check[0] ? boot_config.fail_check : NULL);
+	if (vmc_app_device() && boot_start_vmc(boot_config.mode == MODE_ECHO) != 0)
+		pr_err("boot", "the VMC adapter could not be started; the monitor runs without it");
 	monitor_run();
 }

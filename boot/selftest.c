@@ -125,5 +125,10 @@ const struct smoke_check platform_checks[] = {
 	{ "rtas", check_rtas },
 	{ "exception", check_exception },
 	{ "crq", check_crq },
+	{ "vmc-ready", check_vmc_ready },
+	{ "vmc-request", check_vmc_request },
+	{ "vmc-session", check_vmc_session },
+	{ "vmc-messages", check_vmc_messages },
+	{ "vmc-close", check_vmc_close },
 };
 const unsigned int platform_checks_count = sizeof(platform_checks) / sizeof(platform_checks[0]);

@@ -11,5 +11,12 @@ extern const unsigned int platform_checks_count;
 
 enum smoke_verdict check_crq(char *why, unsigned int len);
 const struct dt_vdev *selftest_crq_device(void);
+/** boot_start_vmc - start the VMC adapter with the boot configuration. */
+int boot_start_vmc(bool echo);
+enum smoke_verdict check_vmc_ready(char *why, unsigned int len);
+enum smoke_verdict check_vmc_request(char *why, unsigned int len);
+enum smoke_verdict check_vmc_session(char *why, unsigned int len);
+enum smoke_verdict check_vmc_messages(char *why, unsigned int len);
+enum smoke_verdict check_vmc_close(char *why, unsigned int len);
 
 #endif

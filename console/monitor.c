@@ -3,12 +3,14 @@
  * monitor.c - the interactive monitor: a prompt on the vty, line editing
  * with backspace, one-line errors with the usage for bad input.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "console/console.h"
 #include "console/monitor.h"
+#include "console/vmc_app.h"
 #include "drivers/hvterm.h"
 #include "drivers/idle.h"
 #include "hcall/hcall.h"
@@ -25,6 +27,198 @@ struct command {
 };
 
 static void cmd_help(int argc, char **argv);
+static const struct command *find_command(const char *name);
+
+static void usage_error(const char *cmd, const char *what)
+{
+	const struct command *c = find_command(cmd);
+
+	con_printf("error: %s\nusage: %s\n", what, c ? c->usage : cmd);
+}
+
+static int con_pf(void *arg, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		con_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	return n;
+}
+
+/* A VMC command needs the adapter; say so once, clearly, when it is absent. */
+static struct vmc *need_vmc(void)
+{
+	if (!vmc_app_started()) {
+		con_printf("error: no VMC adapter is running%s\n",
+			   vmc_app_device() ? " (it failed to start: see the log)" :
+			   " (no IBM,vmc node in the device tree)");
+		return NULL;
+	}
+	return vmc_app_engine();
+}
+
+static bool parse_index(const char *cmd, const char *arg, unsigned int *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 0);
+
+	if (*arg == '\0' || *end != '\0' || v >= VMC_MAX_HMCS) {
+		usage_error(cmd, "bad HMC index");
+		return false;
+	}
+	*out = (unsigned int)v;
+	return true;
+}
+
+static void report(const char *what, enum vmc_result r)
+{
+	if (r == VMC_OK || r == VMC_QUEUED)
+		con_printf("%s: %s\n", what, vmc_result_name(r));
+	else
+		con_printf("error: %s: %s\n", what, vmc_result_name(r));
+}
+
+static void cmd_status(int argc, char **argv)
+{
+	struct vmc *v = need_vmc();
+
+	if (!v)
+		return;
+	vmc_dump(v, con_pf, NULL);
+	con_printf("app: rx %llu (%llu bytes) tx %llu (%llu bytes) echoed %llu echo-failed %llu "
+		   "echo %s, crq irqs %llu, sweeps %llu (found work %llu)\n",
+		   (unsigned long long)vmc_app_stats.rx, (unsigned long long)vmc_app_stats.rx_bytes,
+		   (unsigned long long)vmc_app_stats.tx, (unsigned long long)vmc_app_stats.tx_bytes,
+		   (unsigned long long)vmc_app_stats.echoed,
+		   (unsigned long long)vmc_app_stats.echo_failed, vmc_app_echo() ? "on" : "off",
+		   (unsigned long long)vmc_app_irqs(), (unsigned long long)vmc_app_stats.sweeps,
+		   (unsigned long long)vmc_app_stats.sweep_found);
+}
+
+static void cmd_open(int argc, char **argv)
+{
+	uint8_t id[VMC_HMC_ID_LEN] = { 0 };
+	unsigned int index = 0;
+	struct vmc *v;
+	enum vmc_result r;
+
+	if (argc != 2 || strlen(argv[1]) > VMC_HMC_ID_LEN) {
+		usage_error(argv[0], "give one HMC ID of at most 32 characters");
+		return;
+	}
+	if (!(v = need_vmc()))
+		return;
+	memcpy(id, argv[1], strlen(argv[1]));
+	r = vmc_open(v, VMC_INDEX_ANY, id, &index);
+	if (r == VMC_OK)
+		con_printf("open: OPEN sent on index %u (session %u)\n", index,
+			   vmc_hmc_session(v, index));
+	else
+		report("open", r);
+}
+
+static void cmd_close(int argc, char **argv)
+{
+	unsigned int index;
+	struct vmc *v;
+
+	if (argc != 2) {
+		usage_error(argv[0], "give the HMC index");
+		return;
+	}
+	if (!parse_index(argv[0], argv[1], &index) || !(v = need_vmc()))
+		return;
+	report("close", vmc_close(v, index));
+}
+
+static void cmd_send(int argc, char **argv)
+{
+	char text[MONITOR_LINE_MAX];
+	size_t n = 0;
+	unsigned int index;
+	struct vmc *v;
+
+	if (argc < 3) {
+		usage_error(argv[0], "give the HMC index and the text");
+		return;
+	}
+	if (!parse_index(argv[0], argv[1], &index) || !(v = need_vmc()))
+		return;
+	for (int i = 2; i < argc; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s", i > 2 ? " " : "", argv[i]);
+	report("send", vmc_app_send(index, text, (uint32_t)n));
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void cmd_sendhex(int argc, char **argv)
+{
+	uint8_t data[MONITOR_LINE_MAX / 2];
+	size_t n = 0, len;
+	unsigned int index;
+	struct vmc *v;
+
+	if (argc != 3 || (len = strlen(argv[2])) % 2 || len == 0) {
+		usage_error(argv[0], "give the HMC index and an even number of hex digits");
+		return;
+	}
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = hexval(argv[2][i]), lo = hexval(argv[2][i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			usage_error(argv[0], "not a hex digit");
+			return;
+		}
+		data[n++] = (uint8_t)(hi << 4 | lo);
+	}
+	if (!parse_index(argv[0], argv[1], &index) || !(v = need_vmc()))
+		return;
+	report("sendhex", vmc_app_send(index, data, (uint32_t)n));
+}
+
+static void cmd_echo(int argc, char **argv)
+{
+	if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off"))) {
+		usage_error(argv[0], "say on or off");
+		return;
+	}
+	vmc_app_set_echo(!strcmp(argv[1], "on"));
+	con_printf("echo %s\n", vmc_app_echo() ? "on" : "off");
+}
+
+static void cmd_reset(int argc, char **argv)
+{
+	struct vmc *v = need_vmc();
+
+	if (v)
+		report("reset", vmc_restart(v));
+}
+
+static void cmd_requestvmc(int argc, char **argv)
+{
+	uint32_t drc = 0;
+	long rc = 0;
+	enum vmc_result r = vmc_request_vmc(&drc, &rc);
+
+	if (r == VMC_OK)
+		con_printf("requestvmc: DRC index 0x%x\n", drc);
+	else
+		con_printf("error: requestvmc: %s (%s)\n", vmc_result_name(r), hcall_rc_name(rc));
+}
 
 static void cmd_dt(int argc, char **argv)
 {
@@ -84,7 +278,7 @@ static void cmd_loglevel(int argc, char **argv)
 	}
 	v = strtol(argv[1], &end, 10);
 	if (*end || v < LOG_ERR || v > LOG_TRACE) {
-		con_printf("error: loglevel must be 0..4\nusage: loglevel [0-4]\n");
+		usage_error(argv[0], "loglevel must be 0..4");
 		return;
 	}
 	log_level = (int)v;
@@ -99,11 +293,27 @@ static void cmd_poweroff(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "help", "help", cmd_help },
+	{ "status", "status", cmd_status },
+	{ "open", "open <hmc-id>", cmd_open },
+	{ "close", "close <index>", cmd_close },
+	{ "send", "send <index> <text>", cmd_send },
+	{ "sendhex", "sendhex <index> <hex bytes>", cmd_sendhex },
+	{ "echo", "echo on|off", cmd_echo },
+	{ "reset", "reset", cmd_reset },
+	{ "requestvmc", "requestvmc", cmd_requestvmc },
 	{ "dt", "dt", cmd_dt },
 	{ "stats", "stats", cmd_stats },
 	{ "loglevel", "loglevel [0-4]", cmd_loglevel },
 	{ "poweroff", "poweroff", cmd_poweroff },
 };
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
 
 static void cmd_help(int argc, char **argv)
 {
@@ -114,19 +324,17 @@ static void cmd_help(int argc, char **argv)
 
 void monitor_execute(char *line)
 {
-	char *argv[8];
+	char *argv[32];
 	int argc = 0;
 
-	for (char *p = strtok(line, " \t"); p && argc < 8; p = strtok(NULL, " \t"))
+	for (char *p = strtok(line, " \t"); p && argc < 32; p = strtok(NULL, " \t"))
 		argv[argc++] = p;
 	if (argc == 0)
 		return;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[0], commands[i].name)) {
-			commands[i].run(argc, argv);
-			return;
-		}
-	con_printf("error: unknown command '%.32s'; type 'help'\n", argv[0]);
+	if (find_command(argv[0]))
+		find_command(argv[0])->run(argc, argv);
+	else
+		con_printf("error: unknown command '%.32s'; type 'help'\n", argv[0]);
 }
 
 enum line_status line_feed(struct line_editor *ed, char c)
@@ -163,14 +371,17 @@ void monitor_run(void)
 	static struct line_editor ed;
 	char in[16];
 
-	if (!dt_find_compatible("IBM,vmc"))
+	if (!vmc_app_device())
 		con_puts("no VMC device found (no /vdevice node compatible with IBM,vmc)\n");
 	con_puts("type 'help' for commands\n" PROMPT);
 	for (;;) {
 		size_t n = hvterm_read(in, sizeof(in));
 
 		if (n == 0) {
-			idle_wait_us(10000);
+			if (vmc_app_started())
+				vmc_app_step(10000);
+			else
+				idle_wait_us(10000);
 			continue;
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -184,5 +395,6 @@ void monitor_run(void)
 			if (st != LINE_PENDING)
 				con_puts(PROMPT);
 		}
+		vmc_app_step(0);
 	}
 }
