@@ -62,8 +62,9 @@ help:
 	@echo 'vmcfw targets:'
 	@echo '  make [ENDIAN=little]  build build/vmcfw.elf (BE, ELFv1) or build/le/vmcfw.elf (LE, ELFv2)'
 	@echo '  make setup            install Debian packages, build newlib (BE+LE) and the patched QEMU'
-	@echo '  make run              boot the image in QEMU pseries (SLOF), console on stdio'
-	@echo '  make smoke            boot with `smoke`; exit status is the image verdict'
+	@echo '  make run              boot in the patched QEMU (SLOF) with spapr-vmc and the HMC peer; console here'
+	@echo '  make smoke            full VMC smoke (device + echoing peer); exit status is the image verdict'
+	@echo '  make run-stock / smoke-stock   the same in Debian QEMU, without a VMC device'
 	@echo '  make test             host unit tests, then every QEMU boot suite (pytest)'
 	@echo '  make host-test        host unit tests only (cmocka, ASan+UBSan)'
 	@echo '  make check-image      verify relocations, entry and segments of the image'
@@ -142,12 +143,22 @@ setup: packages newlib qemu-setup
 # --- running ------------------------------------------------------------
 FW ?= slof
 APPEND ?=
-.PHONY: run smoke
-run: packages
+.PHONY: run smoke run-stock smoke-stock
+# run / smoke: the patched QEMU with spapr-vmc and the HMC peer (tools/vmcrun.py).
+run: setup
+	$(Q)$(MAKE) --no-print-directory image
+	$(Q)$(PYTHON) tools/vmcrun.py run --image $(IMAGE) --fw $(FW) --append "$(APPEND)"
+
+smoke: setup
+	$(Q)$(MAKE) --no-print-directory image
+	$(Q)$(PYTHON) tools/vmcrun.py smoke --image $(IMAGE) --fw $(FW) --append "$(APPEND)"
+
+# The same in Debian's stock QEMU: no VMC device (its checks are TAP skips).
+run-stock: packages
 	$(Q)$(MAKE) --no-print-directory image
 	$(Q)$(PYTHON) tools/boot.py --image $(IMAGE) --fw $(FW) --append "$(APPEND)" --interactive
 
-smoke: packages
+smoke-stock: packages
 	$(Q)$(MAKE) --no-print-directory image
 	$(Q)$(PYTHON) tools/boot.py --image $(IMAGE) --fw $(FW) --append "smoke $(APPEND)"
 

@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Boot vmcfw in the patched QEMU with the spapr-vmc device and an HMC peer.
+
+  tools/vmcrun.py smoke [--fw slof|vof] [--append ARGS]   exit status = the image's
+  tools/vmcrun.py run   [--peer echo|monitor]             console here, peer log beside
+
+QEMU waits (chardev wait=on) until the peer is connected, so no early event
+is lost. The peer is `python3 -m tools.hmc`; its output goes to a log file
+whose path is printed.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import qemu_cmd  # noqa: E402
+
+PY = "/usr/bin/python3"
+
+
+def start_peer(sock, action, log):
+    for _ in range(200):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    else:
+        raise SystemExit("vmcrun: QEMU did not create %s" % sock)
+    return subprocess.Popen([PY, "-m", "tools.hmc", "-s", sock] + action, cwd=qemu_cmd.REPO,
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["smoke", "run"])
+    ap.add_argument("--image", default=qemu_cmd.image_path())
+    ap.add_argument("--fw", choices=["slof", "vof"], default="slof")
+    ap.add_argument("--append", default="")
+    ap.add_argument("--peer", default=None, help="peer action: echo (default for smoke) or monitor")
+    ap.add_argument("--device-opts", default="", help="extra spapr-vmc properties")
+    ap.add_argument("--timeout", type=float, default=180.0)
+    a = ap.parse_args()
+
+    qemu = qemu_cmd.patched_qemu()
+    if not qemu:
+        print("vmcrun: the patched QEMU is not built: run `make qemu`", file=sys.stderr)
+        return 2
+    tmp = tempfile.mkdtemp(prefix="vmcfw-")
+    sock = os.path.join(tmp, "hmc.sock")
+    logpath = os.path.join(qemu_cmd.REPO, "build", "hmc-peer.log")
+    os.makedirs(os.path.dirname(logpath), exist_ok=True)
+    dev = "spapr-vmc,chardev=hmc0" + ("," + a.device_opts if a.device_opts else "")
+    extra = ["-chardev", "socket,id=hmc0,path=%s,server=on,wait=on" % sock, "-device", dev]
+    append = ("smoke " + a.append) if a.what == "smoke" else a.append
+    serial = "stdio" if a.what == "smoke" else "mon:stdio"
+    argv = qemu_cmd.qemu_args(a.image, a.fw, append.strip(), extra=extra, serial=serial, qemu=qemu)
+    if a.what == "run":
+        argv = [x for x in argv if x not in ("-monitor", "none")]
+    action = (a.peer or ("echo" if a.what == "smoke" else "monitor")).split()
+    print("vmcrun: " + " ".join(argv), file=sys.stderr)
+    print("vmcrun: HMC peer `tools.hmc %s` logs to %s" % (" ".join(action), logpath), file=sys.stderr)
+    if a.what == "run":
+        print("vmcrun: follow it with `tail -f %s`; Ctrl-A X quits QEMU" % logpath, file=sys.stderr)
+    with open(logpath, "w") as log:
+        q = subprocess.Popen(argv, stdin=None if a.what == "run" else subprocess.DEVNULL)
+        peer = start_peer(sock, action, log)
+        start = time.monotonic()
+        try:
+            rc = q.wait(timeout=None if a.what == "run" else a.timeout)
+        except subprocess.TimeoutExpired:
+            q.kill()
+            q.wait()
+            print("vmcrun: QEMU still running after %.0f s: killed" % a.timeout, file=sys.stderr)
+            rc = 124
+        finally:
+            peer.terminate()
+            try:
+                peer.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                peer.kill()
+    print("vmcrun: QEMU exited %d after %.2f s" % (rc, time.monotonic() - start), file=sys.stderr)
+    if a.what == "smoke":
+        with open(logpath) as f:
+            tail = f.read().splitlines()[-5:]
+        print("vmcrun: peer log tail:\n  " + "\n  ".join(tail), file=sys.stderr)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
