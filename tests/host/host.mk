@@ -36,7 +36,16 @@ HOST_FUZZ_BINS := $(patsubst tests/host/%.c,$(HOST_OUT)/%,$(HOST_FUZZERS))
 -include tests/host/hv/hv.mk
 HV_OUT := $(HOST_OUT)/hv
 
-.PHONY: host-test host-unit fuzz fuzz-build host-fuzz-smoke
+.PHONY: host-test host-unit fuzz fuzz-build host-fuzz-smoke host-bench
+
+# Printed figures (never asserted), optimised and without sanitizers.
+$(HOST_OUT)/bench_vmc: tests/host/bench_vmc.c $(HOST_SUPPORT) $(HOST_LIB_SRCS) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	$(quiet) HOSTCC $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -DFUZZING -o $@ $< $(HOST_SUPPORT) $(HOST_LIB_SRCS)
+
+host-bench: $(HOST_OUT)/bench_vmc
+	$(Q)$(HOST_OUT)/bench_vmc $(BENCH_MESSAGES)
 
 $(HOST_OUT)/test_%: tests/host/test_%.c $(HOST_SUPPORT) $(HOST_LIB_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
