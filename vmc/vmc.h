@@ -195,7 +195,7 @@ struct vmc_stats {
 	uint64_t dropped_before_cap, bad_index, bad_session, bad_buffer, bad_len;
 	uint64_t unknown_type, wrong_direction;
 	uint64_t caps_refused, cap_timeouts, open_timeouts, close_timeouts;
-	uint64_t init_retries, handshakes, resets, xport_events, partner_inits;
+	uint64_t init_retries, handshakes, resets, xport_events, partner_inits, reregisters;
 	uint64_t opens, opens_failed, closes, sessions_lost, reopens;
 	uint64_t bufs_added, bufs_refused, bufs_removed, rem_no_buffer;
 	uint64_t sends, sends_queued, sends_backpressure, send_failures;
@@ -216,6 +216,7 @@ struct vmc {
 	uint64_t now_us;		/* last time seen by vmc_tick() */
 	uint64_t cap_deadline_us, init_retry_us;
 	uint32_t generation;		/* bumped by every teardown */
+	uint8_t init_closed_streak;	/* Init retries answered H_CLOSED in a row */
 	bool started, tce_mapped;
 	struct vmc_hmc hmc[VMC_MAX_HMCS];
 	struct vmc_stats stats;

@@ -14,6 +14,7 @@
 #define VMC_DEFAULT_OPEN_TIMEOUT_US	5000000u
 #define VMC_DEFAULT_CLOSE_TIMEOUT_US	5000000u
 #define VMC_DEFAULT_INIT_RETRY_US	1000000u
+#define VMC_INIT_CLOSED_REREGISTER	4	/* Init retries refused before re-registering */
 
 void vmc_config_default(struct vmc_config *cfg)
 {
@@ -391,12 +392,23 @@ void vmc_tick(struct vmc *v, uint64_t now_us)
 			break;
 		v->stats.init_retries++;
 		v->init_retry_us = now_us + v->cfg.init_retry_us;
-		if (v->crq.link == CRQ_LINK_DOWN)
+		if (v->crq.link == CRQ_LINK_DOWN) {
 			crq_reset(&v->crq);	/* registration was lost: redo it */
-		else if (v->crq.link == CRQ_LINK_SUSPENDED)
-			crq_enable(&v->crq) == CRQ_OK ? (void)crq_send_init(&v->crq) : (void)0;
-		else
-			crq_send_init(&v->crq);
+		} else if (v->crq.link == CRQ_LINK_SUSPENDED) {
+			if (crq_enable(&v->crq) == CRQ_OK)
+				crq_send_init(&v->crq);
+		} else if (crq_send_init(&v->crq) != CRQ_ERR_CLOSED) {
+			v->init_closed_streak = 0;
+		} else if (++v->init_closed_streak >= VMC_INIT_CLOSED_REREGISTER) {
+			/*
+			 * H_CLOSED again and again: the partner may be gone for good,
+			 * or our registration may be stale. Registering afresh costs
+			 * little and recovers the latter.
+			 */
+			v->init_closed_streak = 0;
+			v->stats.reregisters++;
+			crq_reset(&v->crq);
+		}
 		break;
 	case VMC_STATE_WAIT_CAP:
 		if (due(now_us, v->cap_deadline_us)) {

@@ -209,9 +209,10 @@ void vmc_dump(const struct vmc *v, vmc_printf_fn pf, void *arg)
 	   (unsigned long long)s->unknown_type, (unsigned long long)s->wrong_direction,
 	   (unsigned long long)s->rx_errors, (unsigned long long)s->rdma_errors,
 	   (unsigned long long)s->crq_send_errors);
-	pf(arg, "vmc: handshakes %llu init-retries %llu partner-inits %llu xport %llu resets %llu "
-	   "caps-refused %llu timeouts cap/open/close %llu/%llu/%llu\n",
+	pf(arg, "vmc: handshakes %llu init-retries %llu re-registers %llu partner-inits %llu "
+	   "xport %llu resets %llu caps-refused %llu timeouts cap/open/close %llu/%llu/%llu\n",
 	   (unsigned long long)s->handshakes, (unsigned long long)s->init_retries,
+	   (unsigned long long)s->reregisters,
 	   (unsigned long long)s->partner_inits, (unsigned long long)s->xport_events,
 	   (unsigned long long)s->resets, (unsigned long long)s->caps_refused,
 	   (unsigned long long)s->cap_timeouts, (unsigned long long)s->open_timeouts,

@@ -512,6 +512,19 @@ static void test_callbacks_cannot_send_mid_teardown(void **state)
 	H.v.cfg.on_event = NULL;
 }
 
+/* A registration the hypervisor lost (H_REG_CRQ "succeeded" but Inits keep getting H_CLOSED). */
+static void test_lost_registration_recovers(void **state)
+{
+	harness_ready(&H);
+	sim_fault(H_REG_CRQ, 1, 1, H_CLOSED);	/* the sim does not register, says H_CLOSED */
+	assert_int_equal(vmc_restart(&H.v), VMC_OK);
+	assert_false(sim_mp_registered());
+	harness_run(&H, 10 * H.cfg.init_retry_us);
+	assert_true(H.v.stats.reregisters >= 1);
+	assert_int_equal(H.v.state, VMC_STATE_READY);
+	assert_channel_works(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +552,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mp_ring_full_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_sends_retried_by_tick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callbacks_cannot_send_mid_teardown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_registration_recovers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vmc faults and recovery", tests, NULL, NULL);
