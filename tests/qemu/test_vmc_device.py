@@ -426,3 +426,52 @@ def test_forth_guest_crq_unmapped_tce_then_mapped():
         hi, lo = g.recv()
         assert hi == 0xC002000000000000
         assert vm.alive()
+
+
+def test_forth_guest_queue_full_is_retried():
+    """More entries than the guest's 256-slot CRQ: the rest wait, nothing is lost."""
+    with Vm(firmware_args=SLOF_PROMPT) as vm:
+        c = vm.connect()
+        c.wait_type(proto.EV_LINK, 10)
+        g = ForthGuest(vm)
+        assert g.reg_crq() == 0
+        for i in range(300):
+            c.send(proto.CMD_RAW_CRQ, struct.pack(">QQ", 0x80AA000000000000 | i, i))
+        acks = 0
+        while acks < 300:
+            f = c.wait(lambda f: f.type in (proto.EV_ACK, proto.EV_ERROR), 20, "ACK")
+            assert f.type == proto.EV_ACK, f.describe()
+            acks += 1
+        time.sleep(1.0)
+        st = c.status()
+        assert st["outq"] == 300 - 256, st
+        assert g.f.nums("ff ent swap u. u.")[0] == 0x80AA000000000000 | 255
+        g.f.do("q 1000 erase")
+        end = time.monotonic() + 10
+        while time.monotonic() < end and c.status()["outq"]:
+            time.sleep(0.1)
+        assert c.status()["outq"] == 0
+        for slot in (0, 43):
+            hi, lo = g.f.nums("%x ent swap u. u." % slot)
+            assert (hi, lo) == (0x80AA000000000000 | (256 + slot), 256 + slot), (slot, hex(hi))
+
+
+def test_machine_reset_tears_down_and_guest_can_start_again():
+    with Vm(firmware_args=SLOF_PROMPT) as vm:
+        c = vm.connect()
+        c.wait_type(proto.EV_LINK, 10)
+        g = ForthGuest(vm)
+        assert g.reg_crq() == 0
+        assert g.send(0xC001000000000000) == 0
+        assert g.recv()[0] == 0xC002000000000000
+        assert g.send(0x8001000000010010, 0x0000100001000101) == 0
+        c.wait_link(True, 10)
+        vm.monitor("system_reset")
+        c.wait_link(False, 10)
+        st = c.status()
+        assert st["phase"] == "DOWN" and not st["crq_registered"], st
+        # SLOF comes back to its prompt; a fresh guest handshake works
+        g = ForthGuest(vm)
+        assert g.reg_crq() == 0
+        assert g.send(0xC001000000000000) == 0
+        assert g.recv()[0] == 0xC002000000000000
