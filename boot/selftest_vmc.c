@@ -184,7 +184,7 @@ enum smoke_verdict check_vmc_close(char *why, unsigned int len)
 	enum vmc_result r;
 
 	NEED_ADAPTER();
-	r = vmc_close(vmc_app_engine(), 0);
+	r = vmc_app_close(0);
 	if (r != VMC_OK) {
 		snprintf(why, len, "close: %s", vmc_result_name(r));
 		return SMOKE_FAIL;

@@ -133,7 +133,7 @@ static void cmd_close(int argc, char **argv)
 	}
 	if (!parse_index(argv[0], argv[1], &index) || !(v = need_vmc()))
 		return;
-	report("close", vmc_close(v, index));
+	report("close", vmc_app_close(index));
 }
 
 static void cmd_send(int argc, char **argv)

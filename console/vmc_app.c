@@ -15,6 +15,7 @@
 
 #define APP_BUF_MEM	(1024 * 1024)
 #define SWEEP_US	100000	/* irq mode: look at the ring anyway this often */
+#define AUTOOPEN_RETRY_US 1000000	/* an automatic open is retried at most this often */
 
 static uint8_t app_crq[4096] __attribute__((aligned(4096)));
 static uint8_t app_bufs[APP_BUF_MEM] __attribute__((aligned(4096)));
@@ -23,7 +24,9 @@ static struct {
 	struct vmc vmc;
 	struct crq_service svc;
 	struct vmc_app_config cfg;
-	bool started, autoopen_pending;
+	bool started;
+	bool keep_open;		/* keep index 0 open (automatic session) */
+	uint64_t next_open_us;	/* rate limit for automatic (re)opens */
 	vmc_app_rx_hook rx_hook;
 	uint64_t next_sweep_us;
 } app;
@@ -63,6 +66,13 @@ bool vmc_app_echo(void)
 uint64_t vmc_app_irqs(void)
 {
 	return app.svc.irqs;
+}
+
+enum vmc_result vmc_app_close(unsigned int index)
+{
+	if (index == 0)
+		app.keep_open = false;	/* the user closed it: stop re-opening */
+	return vmc_close(&app.vmc, index);
 }
 
 enum vmc_result vmc_app_send(unsigned int index, const void *data, uint32_t len)
@@ -188,7 +198,7 @@ int vmc_app_start(const struct dt_vdev *dev, const struct vmc_app_config *cfg)
 		return -1;
 	}
 	app.started = true;
-	app.autoopen_pending = cfg->autoopen;
+	app.keep_open = cfg->autoopen;
 	app.next_sweep_us = time_since_boot_us() + SWEEP_US;
 	return 0;
 }
@@ -199,15 +209,16 @@ static void autoopen(void)
 	enum vmc_result r;
 	uint8_t id[VMC_HMC_ID_LEN] = { 0 };
 
-	if (!app.autoopen_pending || vmc_get_state(v) != VMC_STATE_READY ||
-	    vmc_hmc_get_state(v, 0) != VMC_HMC_IDLE || vmc_buf_count(v, 0, VMC_BUF_FREE) == 0)
+	if (!app.keep_open || vmc_get_state(v) != VMC_STATE_READY ||
+	    vmc_hmc_get_state(v, 0) != VMC_HMC_IDLE || vmc_buf_count(v, 0, VMC_BUF_FREE) == 0 ||
+	    time_since_boot_us() < app.next_open_us)
 		return;
+	app.next_open_us = time_since_boot_us() + AUTOOPEN_RETRY_US;
 	memcpy(id, app.cfg.hmc_id, strnlen(app.cfg.hmc_id, VMC_HMC_ID_LEN));
 	r = vmc_open(v, 0, id, NULL);
 	if (r == VMC_OK) {
 		char extra[64];
 
-		app.autoopen_pending = false;
 		snprintf(extra, sizeof(extra), "hmc_id=%.32s", app.cfg.hmc_id);
 		relay_event("open-sent", 0, vmc_hmc_session(v, 0), extra);
 	}

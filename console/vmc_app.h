@@ -16,7 +16,7 @@
 struct vmc_app_config {
 	bool irq_mode;
 	bool echo;		/* send every received message back */
-	bool autoopen;		/* open index 0 once the channel is ready */
+	bool autoopen;		/* keep index 0 open: open it, and again after losing it */
 	char hmc_id[VMC_HMC_ID_LEN + 1];
 	uint32_t mtu;		/* 0: default */
 	uint16_t pool;
@@ -52,6 +52,9 @@ typedef void (*vmc_app_rx_hook)(unsigned int index, const uint8_t *data, uint32_
 
 /** vmc_app_set_rx_hook - also hand every received message to @fn (smoke). */
 void vmc_app_set_rx_hook(vmc_app_rx_hook fn);
+
+/** vmc_app_close - close a session; closing index 0 ends the automatic session. */
+enum vmc_result vmc_app_close(unsigned int index);
 
 /**
  * vmc_app_send - vmc_send() plus the console line and counters; the result

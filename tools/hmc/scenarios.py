@@ -13,8 +13,12 @@ class ScenarioFailed(Exception):
 def wait_session(c, timeout=120.0, index=None):
     """Wait for LINK up then OPEN; return the OPEN frame."""
     c.wait_link(True, timeout)
-    return c.wait(lambda f: f.type == proto.EV_OPEN and (index is None or f.index == index),
-                  timeout, "session OPEN")
+    op = c.wait(lambda f: f.type == proto.EV_OPEN and (index is None or f.index == index),
+                timeout, "session OPEN")
+    # LINK frames still queued predate this session (e.g. the "down" sent when
+    # the peer connected before the guest was up): history, not news.
+    c.backlog[:] = [f for f in c.backlog if f.type != proto.EV_LINK]
+    return op
 
 
 def echo(c, count=None, timeout=None, out=print):
