@@ -216,7 +216,7 @@ struct vmc {
 	uint64_t now_us;		/* last time seen by vmc_tick() */
 	uint64_t cap_deadline_us, init_retry_us;
 	uint32_t generation;		/* bumped by every teardown */
-	uint8_t init_closed_streak;	/* Init retries answered H_CLOSED in a row */
+	uint8_t init_unanswered;	/* Init retries since the last handshake */
 	bool started, tce_mapped;
 	struct vmc_hmc hmc[VMC_MAX_HMCS];
 	struct vmc_stats stats;

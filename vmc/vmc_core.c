@@ -14,7 +14,7 @@
 #define VMC_DEFAULT_OPEN_TIMEOUT_US	5000000u
 #define VMC_DEFAULT_CLOSE_TIMEOUT_US	5000000u
 #define VMC_DEFAULT_INIT_RETRY_US	1000000u
-#define VMC_INIT_CLOSED_REREGISTER	4	/* Init retries refused before re-registering */
+#define VMC_INIT_REREGISTER		4	/* unanswered Init retries before re-registering */
 
 void vmc_config_default(struct vmc_config *cfg)
 {
@@ -202,6 +202,7 @@ static void vmc_send_cap(struct vmc *v)
 		return;
 	}
 	v->stats.handshakes++;
+	v->init_unanswered = 0;
 	v->state = VMC_STATE_WAIT_CAP;
 	v->cap_deadline_us = vmc_now(v) + v->cfg.cap_timeout_us;
 }
@@ -397,15 +398,16 @@ void vmc_tick(struct vmc *v, uint64_t now_us)
 		} else if (v->crq.link == CRQ_LINK_SUSPENDED) {
 			if (crq_enable(&v->crq) == CRQ_OK)
 				crq_send_init(&v->crq);
-		} else if (crq_send_init(&v->crq) != CRQ_ERR_CLOSED) {
-			v->init_closed_streak = 0;
-		} else if (++v->init_closed_streak >= VMC_INIT_CLOSED_REREGISTER) {
+		} else if (++v->init_unanswered < VMC_INIT_REREGISTER) {
+			crq_send_init(&v->crq);
+		} else {
 			/*
-			 * H_CLOSED again and again: the partner may be gone for good,
-			 * or our registration may be stale. Registering afresh costs
-			 * little and recovers the latter.
+			 * Several Inits and no answer: the partner may be gone for
+			 * good, or our registration may be stale (lost by the
+			 * hypervisor, ring pointers out of step). Registering afresh
+			 * costs little and recovers the latter.
 			 */
-			v->init_closed_streak = 0;
+			v->init_unanswered = 0;
 			v->stats.reregisters++;
 			crq_reset(&v->crq);
 		}
