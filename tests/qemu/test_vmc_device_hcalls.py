@@ -205,3 +205,21 @@ def test_fail_copy_rdma_fault(guest):
     assert g.copy(32, VMC_REG, IO_RW, VMC_RIOBN, lioba) == H_SUCCESS
     assert g.copy(32, VMC_REG, IO_RW, VMC_RIOBN, lioba) == -1
     assert g.copy(32, VMC_REG, IO_RW, VMC_RIOBN, lioba) == H_SUCCESS
+
+
+def test_strict_mode_refuses_same_pane_and_foreign_buffers():
+    with Vm("strict=on", firmware_args=SLOF_PROMPT) as vm:
+        c = vm.connect()
+        c.wait_type(proto.EV_LINK, 10)
+        g = HcallGuest(vm)
+        g.map_pages()
+        seed, lioba = g.ready(c)
+        # local -> local and remote -> remote: H_PARAMETER in strict mode
+        assert g.copy(32, VMC_REG, IO_RW, VMC_REG, IO_RW + 0x100) == H_PARAMETER
+        assert g.copy(32, VMC_RIOBN, lioba, VMC_RIOBN, lioba + 0x100) == H_PARAMETER
+        # a LIOBA that is not an advertised buffer of the guest: refused
+        assert g.copy(32, VMC_REG, IO_RW, VMC_RIOBN, lioba + 4096 * 5) in (H_PERMISSION,
+                                                                          H_DEST_PARM)
+        # the seed buffer is the guest's: allowed
+        assert g.copy(32, VMC_REG, IO_RW, VMC_RIOBN, lioba) == H_SUCCESS
+        assert vm.alive()
