@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""End to end: the real image, the patched QEMU's spapr-vmc device and a real
+HMC peer on the device's socket."""
+import os
+import re
+import subprocess
+import sys
+
+import pexpect
+import pytest
+
+from test_vmc_device_common import ROOT, Vm, proto, qemu_binary
+from tools.hmc import scenarios
+
+PY = "/usr/bin/python3"
+T = 90
+
+
+def image(endian):
+    path = os.path.join(ROOT, "build", "le" if endian == "little" else "", "vmcfw.elf")
+    return path.replace("//", "/")
+
+
+class FwVm(Vm):
+    """The image on a pty console (pexpect) with the device and a peer."""
+
+    def __init__(self, endian="big", fw="slof", args="", device_opts="", console=True):
+        extra = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
+        super().__init__(device_opts, extra=extra, console=console,
+                         firmware_args=["-kernel", image(endian), "-append", args, "-no-reboot",
+                                        "-action", "panic=exit-failure"], timeout=T)
+
+
+@pytest.mark.parametrize("mode", ["poll", "irq"])
+@pytest.mark.parametrize("fw", ["slof", "vof"])
+@pytest.mark.parametrize("endian", ["big", "little"])
+def test_vmc_smoke_both_ways(endian, fw, mode):
+    """make smoke's path: handshake, caps, H_REQUEST_VMC, open, messages both
+    ways through an echoing peer, close; exit status 0."""
+    qemu_binary()   # skips with the reason when the patched QEMU is absent
+    r = subprocess.run([PY, os.path.join(ROOT, "tools", "vmcrun.py"), "smoke", "--image",
+                        image(endian), "--fw", fw, "--append", mode, "--timeout", "120"],
+                       capture_output=True, text=True, timeout=180, cwd=ROOT)
+    print(r.stdout[-3000:], r.stderr[-1500:])
+    assert r.returncode == 0
+    lines = re.findall(r"^(ok|not ok) \d+ - ([\w-]+)(.*)$", r.stdout, re.M)
+    names = {n: (st, rest) for st, n, rest in lines}
+    for check in ("crq", "vmc-ready", "vmc-request", "vmc-session", "vmc-messages", "vmc-close"):
+        assert names[check][0] == "ok" and "SKIP" not in names[check][1], check
+    assert f"{mode} mode" in names["crq"][1]
+    assert re.search(r"VMC t=\d+ ev=tx idx=0 sess=\d+ len=16 text=\"vmcfw-smoke 000 \"", r.stdout)
+    assert re.search(r"VMC t=\d+ ev=rx idx=0 sess=\d+ len=16 text=\"vmcfw-smoke 000 \"", r.stdout)
+    assert "EXIT: STATUS=0" in r.stdout
+
+
+def test_two_hmcs_at_once():
+    with FwVm("big", "vof", "echo hmcs=2", "max-hmcs=2") as vm:
+        c = vm.connect(T)
+        op0 = scenarios.wait_session(c, T, index=0)
+        vm.p.expect_exact("vmcfw> ")
+        vm.p.sendline("open second-hmc")
+        vm.p.expect(r"open: OPEN sent on index 1 \(session (\d+)\)")
+        op1 = c.wait(lambda f: f.type == proto.EV_OPEN and f.index == 1, T, "OPEN on index 1")
+        assert op1.payload.rstrip(b"\0") == b"second-hmc"
+        for op, data in ((op0, b"to hmc zero"), (op1, b"to hmc one")):
+            c.msg(data, op.index, op.session)
+        got = {}
+        while len(got) < 2:
+            f = c.wait(lambda f: f.type in (proto.EV_MSG, proto.EV_ERROR), T, "echo")
+            assert f.type == proto.EV_MSG, f.describe()
+            got[f.index] = f.payload
+        assert got == {0: b"to hmc zero", 1: b"to hmc one"}
+        vm.p.sendline("send 1 hello from the firmware")
+        f = c.wait(lambda f: f.type == proto.EV_MSG and f.index == 1, T, "firmware message")
+        assert f.payload == b"hello from the firmware" and f.session == op1.session
+        vm.p.expect(r"VMC t=\d+ ev=tx idx=1 sess=\d+ len=23 text=\"hello from the firmware\"")
+
+
+@pytest.mark.parametrize("endian", ["big", "little"])
+def test_monitor_vmc_commands(endian):
+    with FwVm(endian, "vof", "monitor irq") as vm:
+        c = vm.connect(T)
+        op = scenarios.wait_session(c, T)
+        p = vm.p
+        p.expect(r"VMC t=\d+ ev=opened idx=0 sess=%d" % op.session)
+        p.sendline("status")
+        p.expect(r"READY")
+        p.expect_exact("vmcfw> ")
+        p.sendline("send 0 plain text")
+        f = c.wait_type(proto.EV_MSG, T)
+        assert f.payload == b"plain text"
+        p.sendline("sendhex 0 00ff7f")
+        f = c.wait_type(proto.EV_MSG, T)
+        assert f.payload == b"\x00\xff\x7f"
+        p.expect(r"ev=tx idx=0 sess=\d+ len=3 hex=00ff7f")
+        c.msg(b"from the hmc", op.index, op.session)
+        p.expect(r"ev=rx idx=0 sess=%d len=12 text=\"from the hmc\"" % op.session)
+        # bad input: one-line error plus usage, the monitor keeps going
+        p.sendline("send 9 x")
+        p.expect("error: bad HMC index")
+        p.expect(r"usage: send <index> <text>")
+        p.sendline("sendhex 0 abc")
+        p.expect("error: give the HMC index and an even number of hex digits")
+        p.sendline("open")
+        p.expect("usage: open <hmc-id>")
+        p.sendline("echo maybe")
+        p.expect("usage: echo on\\|off")
+        p.sendline("echo on")
+        p.expect_exact("echo on")
+        c.msg(b"bounce", op.index, op.session)
+        f = c.wait_type(proto.EV_MSG, T)
+        assert f.payload == b"bounce"
+        p.sendline("close 0")
+        p.expect(r"ev=closed idx=0 sess=%d" % op.session)
+        f = c.wait_type(proto.EV_CLOSE, T)
+        p.sendline("open again")
+        p.expect(r"open: OPEN sent on index 0 \(session (\d+)\)")
+        assert int(p.match.group(1)) != op.session
+        p.expect(r"ev=opened idx=0")
+        p.sendline("reset")
+        p.expect(r"ev=link_down cause=")
+        p.expect(r"ev=ready mtu=")
+        p.sendline("stats")
+        p.expect(r"H_SEND_CRQ +calls \d+")
+        p.sendline("poweroff")
+        p.expect("EXIT: STATUS=0")
+        p.expect(pexpect.EOF)
+
+
+def test_partner_failure_between_soaks_recovers():
+    """A partner failure while a session is open (between two 300-message
+    echo soaks): the firmware reports the session lost and the link down,
+    handshakes again, reopens by itself, and the second soak passes."""
+    # The console goes to a file: an unread pty would stall the guest.
+    with FwVm("big", "vof", "echo", console="file") as vm:
+        c = vm.connect(T)
+        op = scenarios.wait_session(c, T)
+        assert scenarios.soak_host_driven(c, op.index, op.session, count=300, out=print) == 300
+        c.reset(fmt=1, reinit_ms=100)   # partner failed, re-init 100 ms later
+        op2 = c.wait(lambda f: f.type == proto.EV_OPEN, T, "re-open after the failure")
+        # the old session's CLOSE (reason reset) is history now
+        c.backlog[:] = [f for f in c.backlog if f.type not in (proto.EV_CLOSE, proto.EV_LINK)]
+        assert scenarios.soak_host_driven(c, op2.index, op2.session, count=300, out=print) == 300
+        st = c.status()
+        assert st["violations"] == 0, st
+        log = vm.serial()
+        assert re.search(r"VMC t=\d+ ev=link_down cause=", log)
+        assert len(re.findall(r"ev=opened idx=0", log)) >= 2
+        assert len(re.findall(r"ev=rx idx=0", log)) == 600
+        assert re.search(r"ev=session_lost idx=0 sess=%d" % op.session, log)
