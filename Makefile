@@ -179,7 +179,7 @@ pytest:
 	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: images
+bench: images qemu-setup
 	$(Q)$(PYTHON) tools/bench.py
 
 .PHONY: clean

@@ -13,7 +13,9 @@ struct boot_config {
 	enum service_mode service;
 	int loglevel;			/* -1: unchanged */
 	bool crash;
-	bool noopen;			/* do not open a session automatically */
+	bool noopen;
+	bool quiet;			/* no per-message relay lines (benchmarks) */
+	unsigned int bench_crq;		/* bench-crq=N: N handshake cycles, then exit */			/* do not open a session automatically */
 	char hmc_id[33];		/* HMC ID for the automatic session */
 	unsigned int mtu, pool, hmcs;	/* capability offers (0: defaults) */			/* take an unexpected exception (tests the dump) */
 	char fail_check[32];		/* smoke check forced to fail ("" none) */

@@ -95,6 +95,7 @@ int boot_start_vmc(bool echo)
 		.irq_mode = boot_config.service == SERVICE_IRQ,
 		.echo = echo,
 		.autoopen = !boot_config.noopen,
+		.quiet = boot_config.quiet,
 		.mtu = boot_config.mtu,
 		.pool = (uint16_t)boot_config.pool,
 		.hmcs = (uint8_t)boot_config.hmcs,
@@ -140,6 +141,8 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 
 	if (boot_config.crash)
 		boot_crash();
+	if (boot_config.bench_crq)
+		bench_crq(boot_config.bench_crq, boot_config.service == SERVICE_IRQ);
 	if (boot_config.mode == MODE_SMOKE)
 		smoke_run(platform_checks, platform_checks_count,
 			  boot_config.fail_check[0] ? boot_config.fail_check : NULL);

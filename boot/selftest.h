@@ -11,6 +11,9 @@ extern const unsigned int platform_checks_count;
 
 enum smoke_verdict check_crq(char *why, unsigned int len);
 const struct dt_vdev *selftest_crq_device(void);
+/** bench_crq - N CRQ reset-and-handshake cycles; prints BENCH, ends the partition. */
+void bench_crq(unsigned int cycles, bool irq_mode) __attribute__((noreturn));
+
 /** boot_start_vmc - start the VMC adapter with the boot configuration. */
 int boot_start_vmc(bool echo);
 enum smoke_verdict check_vmc_ready(char *why, unsigned int len);

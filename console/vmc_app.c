@@ -82,8 +82,9 @@ enum vmc_result vmc_app_send(unsigned int index, const void *data, uint32_t len)
 	if (r == VMC_OK || r == VMC_QUEUED) {
 		vmc_app_stats.tx++;
 		vmc_app_stats.tx_bytes += len;
-		relay_message(r == VMC_OK ? "tx" : "tx-queued", (int)index,
-			      vmc_hmc_session(&app.vmc, index), data, len);
+		if (!app.cfg.quiet)
+			relay_message(r == VMC_OK ? "tx" : "tx-queued", (int)index,
+				      vmc_hmc_session(&app.vmc, index), data, len);
 	} else {
 		char extra[64];
 
@@ -99,7 +100,8 @@ static void on_rx(void *ctx, unsigned int index, const uint8_t *data, uint32_t l
 
 	vmc_app_stats.rx++;
 	vmc_app_stats.rx_bytes += len;
-	relay_message("rx", (int)index, vmc_hmc_session(&app.vmc, index), data, len);
+	if (!app.cfg.quiet)
+		relay_message("rx", (int)index, vmc_hmc_session(&app.vmc, index), data, len);
 	if (app.rx_hook)
 		app.rx_hook(index, data, len);
 	if (!app.cfg.echo)
@@ -134,6 +136,8 @@ static void on_event(void *ctx, const struct vmc_event *ev)
 		snprintf(extra, sizeof(extra), "cause=%s", vmc_cause_name(ev->code));
 		break;
 	case VMC_EV_SEND_DONE:
+		if (app.cfg.quiet)
+			return;
 		snprintf(extra, sizeof(extra), "len=%u", ev->len);
 		break;
 	case VMC_EV_SEND_FAILED:

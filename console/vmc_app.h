@@ -17,6 +17,7 @@ struct vmc_app_config {
 	bool irq_mode;
 	bool echo;		/* send every received message back */
 	bool autoopen;		/* keep index 0 open: open it, and again after losing it */
+	bool quiet;		/* no per-message console lines */
 	char hmc_id[VMC_HMC_ID_LEN + 1];
 	uint32_t mtu;		/* 0: default */
 	uint16_t pool;
