@@ -72,7 +72,7 @@ help:
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets'
 	@echo '  make qemu             build the patched qemu-system-ppc64 (prints its path last)'
 	@echo '  make clean'
-	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof'
+	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"'
 
 $(O)/%.o: %.c | newlib-check
 	$(quiet) CC $@
@@ -147,7 +147,7 @@ APPEND ?=
 # run / smoke: the patched QEMU with spapr-vmc and the HMC peer (tools/vmcrun.py).
 run: setup
 	$(Q)$(MAKE) --no-print-directory image
-	$(Q)$(PYTHON) tools/vmcrun.py run --image $(IMAGE) --fw $(FW) --append "$(APPEND)"
+	$(Q)$(PYTHON) tools/vmcrun.py run --image $(IMAGE) --fw $(FW) --append "$(APPEND)" $(if $(PEER),--peer "$(PEER)")
 
 smoke: setup
 	$(Q)$(MAKE) --no-print-directory image
