@@ -189,6 +189,7 @@ clean:
 # Fragments owned by their folders.
 -include tests/host/host.mk
 -include hv/qemu/qemu.mk
+-include tools/bringup.mk
 
 # Fallbacks while a fragment is absent.
 qemu-setup::
