@@ -30,9 +30,9 @@ def main():
 
     serial = "mon:stdio" if a.interactive else "stdio"
     argv = qemu_cmd.qemu_args(a.image, a.fw, a.append.strip(), a.machine, a.mem, a.extra,
-                              serial=serial, qemu=a.qemu)
+                              serial=serial, qemu=a.qemu,
+                              monitor=None if a.interactive else "none")
     if a.interactive:
-        argv = [x for x in argv if x not in ("-monitor", "none")]
         print("boot: " + " ".join(argv), file=sys.stderr)
         print("boot: Ctrl-A X quits QEMU", file=sys.stderr)
         return subprocess.call(argv)

@@ -27,16 +27,18 @@ def image_path(endian="big"):
 
 
 def qemu_args(image, fw="slof", append="", machine_opts="", mem="512", extra=(), serial="stdio",
-              qemu=None):
-    """QEMU argv for a pseries guest booting @image with SLOF or VOF."""
+              qemu=None, monitor="none"):
+    """QEMU argv for a pseries guest booting @image with SLOF or VOF.
+    monitor=None leaves the monitor to `-serial mon:stdio` (interactive runs)."""
     machine = "pseries"
     if fw == "vof":
         machine += ",x-vof=on"
     if machine_opts:
         machine += "," + machine_opts
     argv = [qemu or stock_qemu(), "-M", machine, "-m", mem, "-nodefaults", "-display", "none",
-            "-no-reboot", "-action", "panic=exit-failure", "-monitor", "none",
-            "-kernel", image]
+            "-no-reboot", "-action", "panic=exit-failure", "-kernel", image]
+    if monitor:
+        argv += ["-monitor", monitor]
     if serial:
         argv += ["-serial", serial]
     if append:

@@ -57,9 +57,8 @@ def main():
     extra = ["-chardev", "socket,id=hmc0,path=%s,server=on,wait=on" % sock, "-device", dev]
     append = ("smoke " + a.append) if a.what == "smoke" else a.append
     serial = "stdio" if a.what == "smoke" else "mon:stdio"
-    argv = qemu_cmd.qemu_args(a.image, a.fw, append.strip(), extra=extra, serial=serial, qemu=qemu)
-    if a.what == "run":
-        argv = [x for x in argv if x not in ("-monitor", "none")]
+    argv = qemu_cmd.qemu_args(a.image, a.fw, append.strip(), extra=extra, serial=serial, qemu=qemu,
+                              monitor=None if a.what == "run" else "none")
     action = (a.peer or ("echo" if a.what == "smoke" else "monitor")).split()
     print("vmcrun: " + " ".join(argv), file=sys.stderr)
     print("vmcrun: HMC peer `tools.hmc %s` logs to %s" % (" ".join(action), logpath), file=sys.stderr)
