@@ -193,6 +193,9 @@ enum crq_result crq_register(struct crq *crq)
 		if (rc == H_CLOSED)
 			pr_info("crq", "registered; partner not there yet");
 		crq->link = CRQ_LINK_REGISTERED;
+		/* PAPR: H_REG_CRQ leaves the CRQ interrupt disabled. */
+		if (crq->irq_on && h_vio_signal(crq->unit, 1) != H_SUCCESS)
+			crq->stats.errors++;
 		return CRQ_OK;
 	}
 	crq->last_rc = rc;
@@ -234,8 +237,10 @@ enum crq_result crq_set_irq(struct crq *crq, bool on)
 {
 	long rc = h_vio_signal(crq->unit, on ? 1 : 0);
 
-	if (rc == H_SUCCESS)
+	if (rc == H_SUCCESS) {
+		crq->irq_on = on;
 		return CRQ_OK;
+	}
 	crq->last_rc = rc;
 	crq->stats.errors++;
 	pr_err("crq", "H_VIO_SIGNAL(%d): %s", on, hcall_rc_name(rc));

@@ -110,6 +110,7 @@ struct crq {
 	crq_event_fn on_event;
 	void *on_event_ctx;
 	bool polling;		/* inside crq_poll(): nested calls return 0 */
+	bool irq_on;		/* last crq_set_irq() state; restored after H_REG_CRQ */
 	struct crq_stats stats;
 };
 
