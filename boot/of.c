@@ -13,18 +13,15 @@
 #include <string.h>
 
 #include "boot/of.h"
+#include "hcall/firmware.h"
 #include "hcall/rtas.h"
+#include "lib/byteorder.h"
 #include "lib/dt.h"
 #include "lib/log.h"
 
-#define OF_MAX_CELLS 16
+#define OF_MAX_CELLS FIRMWARE_MAX_CELLS
 
-long firmware_call(void *args, uint64_t entry, uint64_t base, uint64_t msr);
-
-static struct {
-	uint32_t service, nargs, nret;
-	uint32_t cells[OF_MAX_CELLS];
-} __attribute__((aligned(16))) of_block;
+static struct firmware_block of_block;
 
 static uint64_t of_entry;
 static const char *of_faults;
@@ -50,15 +47,6 @@ const char *of_result_name(enum of_result r)
 	return "?";
 }
 
-static inline uint32_t be32(uint32_t v)
-{
-#ifdef __LITTLE_ENDIAN__
-	return __builtin_bswap32(v);
-#else
-	return v;
-#endif
-}
-
 #define PTR(p) ((uint32_t)(uintptr_t)(p))
 
 /* One client-interface call; returns rets[0] (host order), rets[1..] in @rets. */
@@ -68,21 +56,21 @@ static int32_t of_call(const char *service, int nargs, int nret, uint32_t *rets,
 
 	if (nargs + nret > OF_MAX_CELLS)
 		return -1;
-	of_block.service = be32(PTR(service));
-	of_block.nargs = be32(nargs);
-	of_block.nret = be32(nret);
+	of_block.service = be32_swap(PTR(service));
+	of_block.nargs = be32_swap(nargs);
+	of_block.nret = be32_swap(nret);
 	va_start(ap, rets);
 	for (int i = 0; i < nargs; i++)
-		of_block.cells[i] = be32(va_arg(ap, uint32_t));
+		of_block.cells[i] = be32_swap(va_arg(ap, uint32_t));
 	va_end(ap);
 	for (int i = 0; i < nret; i++)
-		of_block.cells[nargs + i] = be32(0xFFFFFFFFu);
+		of_block.cells[nargs + i] = be32_swap(0xFFFFFFFFu);
 	of_calls++;
 	if (firmware_call(&of_block, of_entry, 0, 0) != 0)
 		return -1;
 	for (int i = 1; i < nret && rets; i++)
-		rets[i - 1] = be32(of_block.cells[nargs + i]);
-	return (int32_t)be32(of_block.cells[nargs]);
+		rets[i - 1] = be32_swap(of_block.cells[nargs + i]);
+	return (int32_t)be32_swap(of_block.cells[nargs]);
 }
 
 static bool fault(const char *name)
@@ -152,7 +140,7 @@ static int getprop_cells(uint32_t ph, const char *name, uint32_t *cells, unsigne
 	if ((unsigned int)n > max)
 		n = (int)max;
 	for (int i = 0; i < n; i++)
-		cells[i] = be32(cells[i]);
+		cells[i] = be32_swap(cells[i]);
 	return n;
 }
 

@@ -7,32 +7,21 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "hcall/firmware.h"
 #include "hcall/rtas.h"
+#include "lib/byteorder.h"
 #include "lib/dt.h"
 #include "lib/time.h"
 
-#define RTAS_MAX_ARGS	16
+#define RTAS_MAX_ARGS	FIRMWARE_MAX_CELLS
 #define RTAS_MSR	0x1002ULL	/* ME | RI, 32-bit, big-endian */
 #define RTAS_BUDGET_US	2000000
 
-long firmware_call(void *args, uint64_t entry, uint64_t base, uint64_t msr);
-
-static struct {
-	uint32_t token, nargs, nret;
-	uint32_t args[RTAS_MAX_ARGS];
-} __attribute__((aligned(16))) rtas_block;
+static struct firmware_block rtas_block;
 
 static uint64_t rtas_base, rtas_entry;
 uint64_t rtas_calls, rtas_errors;
 
-static inline uint32_t to_be32(uint32_t v)
-{
-#ifdef __LITTLE_ENDIAN__
-	return __builtin_bswap32(v);
-#else
-	return v;
-#endif
-}
 
 void rtas_set_entry(uint64_t base, uint64_t entry)
 {
@@ -43,19 +32,19 @@ void rtas_set_entry(uint64_t base, uint64_t entry)
 static int rtas_call_once(uint32_t token, int nargs, int nret, const uint32_t *args,
 			  uint32_t *rets)
 {
-	rtas_block.token = to_be32(token);
-	rtas_block.nargs = to_be32(nargs);
-	rtas_block.nret = to_be32(nret);
+	rtas_block.service = cpu_to_be32(token);
+	rtas_block.nargs = cpu_to_be32(nargs);
+	rtas_block.nret = cpu_to_be32(nret);
 	for (int i = 0; i < nargs; i++)
-		rtas_block.args[i] = to_be32(args[i]);
+		rtas_block.cells[i] = cpu_to_be32(args[i]);
 	for (int i = 0; i < nret; i++)
-		rtas_block.args[nargs + i] = 0;
+		rtas_block.cells[nargs + i] = 0;
 	firmware_call(&rtas_block, rtas_entry, rtas_base, RTAS_MSR);
 	rtas_calls++;
 	for (int i = 1; i < nret; i++)
 		if (rets)
-			rets[i - 1] = to_be32(rtas_block.args[nargs + i]);
-	return (int32_t)to_be32(rtas_block.args[nargs]);
+			rets[i - 1] = cpu_to_be32(rtas_block.cells[nargs + i]);
+	return (int32_t)cpu_to_be32(rtas_block.cells[nargs]);
 }
 
 int rtas_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
