@@ -30,13 +30,20 @@ VMC_RIOBN = 0x7F000010          # default remote LIOBN for that reg
 def qemu_binary():
     path = os.environ.get("VMC_QEMU")
     if not path:
+        # VMC_SANITIZE=1: the ASan/UBSan build from `make qemu SANITIZE=1`
+        extra = ["--sanitize"] if os.environ.get("VMC_SANITIZE") == "1" else []
         try:
-            path = subprocess.run(["sh", os.path.join(ROOT, "hv/qemu/qemu-path.sh")],
+            path = subprocess.run(["sh", os.path.join(ROOT, "hv/qemu/qemu-path.sh")] + extra,
                                   capture_output=True, text=True, timeout=60).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             path = ""
     if not path or not os.access(path, os.X_OK):
-        pytest.skip("patched qemu-system-ppc64 with spapr-vmc not built (run `make qemu`)")
+        pytest.skip("patched qemu-system-ppc64 with spapr-vmc not built (run `make qemu%s`)"
+                    % (" SANITIZE=1" if os.environ.get("VMC_SANITIZE") == "1" else ""))
+    if os.environ.get("VMC_SANITIZE") == "1":
+        # a sanitizer report must end QEMU (and so fail the test), not scroll by
+        os.environ.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+        os.environ.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1")
     return path
 
 
