@@ -140,6 +140,45 @@ def vmc_bench(count=500):
                 q.wait()
 
 
+def callgrind_costs(n):
+    """(total Ir, Ir in vmc/ + drivers/crq.c) for n simulator round trips."""
+    out = os.path.join(REPO, "build", "host", "callgrind.%d" % n)
+    subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                    os.path.join(REPO, "build", "host", "bench_vmc"), str(n)],
+                   capture_output=True, check=True)
+    ann = subprocess.run(["callgrind_annotate", "--threshold=100", out], capture_output=True,
+                         text=True, check=True).stdout
+    total = mp = 0
+    for line in ann.splitlines():
+        m = re.match(r"\s*([\d,]+) .*?(\S+):\S+ \[", line)
+        if "PROGRAM TOTALS" in line:
+            total = int(line.split()[0].replace(",", ""))
+        elif m and (m.group(2).startswith("vmc/") or m.group(2) == "drivers/crq.c"):
+            mp += int(m.group(1).replace(",", ""))
+    return total, mp
+
+
+def sim_bench():
+    """The MP engine in the host simulator: rate, hcalls and instructions."""
+    r = subprocess.run(["make", "--no-print-directory", "host-bench", "BENCH_MESSAGES=20000"],
+                       capture_output=True, text=True, cwd=REPO)
+    m = re.search(r"(\d+) round trips/s", r.stdout)
+    h = re.search(r"per round trip: ([\d.]+) hcalls", r.stdout)
+    if not m:
+        put("sim.error", r.returncode)
+        return
+    put("sim.round_trips_per_s", m.group(1), "HV SIGNAL + MP echo, 256 B, host simulator")
+    put("sim.hcalls_per_round_trip", h.group(1), "floor: 2 H_COPY_RDMA + 1 H_SEND_CRQ")
+    try:
+        t1, m1 = callgrind_costs(1000)
+        t2, m2 = callgrind_costs(11000)
+    except (OSError, subprocess.CalledProcessError):
+        put("sim.callgrind", "unavailable")
+        return
+    put("sim.mp_instructions_per_round_trip", (m2 - m1) // 10000, "vmc/ + drivers/crq.c, callgrind")
+    put("sim.all_instructions_per_round_trip", (t2 - t1) // 10000, "with the HV engine and simulator")
+
+
 def main():
     print("vmcfw benchmarks (printed, never asserted)")
     sizes()
@@ -147,6 +186,7 @@ def main():
     put("size.le_over_be.text", "%.2f" % (d["size.le.text"] / d["size.be.text"]))
     smoke_times()
     crq_bench()
+    sim_bench()
     vmc_bench()
     path = os.path.join(REPO, "build", "bench.txt")
     with open(path, "w") as f:
