@@ -174,7 +174,7 @@ def test_smallest_rma_slof(endian):
     assert_below_rma(r)
 
 
-@pytest.mark.parametrize("fw,kaddr", [("vof", 0x2000000), ("slof", 0x8000000)])
+@pytest.mark.parametrize("fw,kaddr", [("vof", 0x2000000), ("slof", 0x8000000)], ids=["vof-32M", "slof-128M"])
 def test_relocated_load_address_le(fw, kaddr):
     r = boot("little", fw, "smoke", machine=f"kernel-addr={kaddr:#x}", timeout=TIMEOUT)
     assert_smoke_passed(r)
@@ -217,7 +217,7 @@ def disks(tmp_path_factory):
 @pytest.mark.parametrize("bus,path_re", [
     ("virtio", r"/pci@[0-9a-f]+/scsi@[0-9a-f]+"),
     ("vscsi", r"/vdevice/v-scsi@[0-9a-f]+/disk@[0-9a-f]+"),
-])
+], ids=["virtio", "vscsi"])
 @pytest.mark.parametrize("endian", ["big", "little"], ids=ENDIAN_IDS.get)
 def test_prep_disk_boot(disks, endian, bus, path_re):
     r = run_argv(bringup.disk_argv(disks[endian], bus, "smoke"), f"disk-{endian}-{bus}")
