@@ -30,9 +30,13 @@ DISK_ALIAS = {"virtio": "disk", "vscsi": "disk"}
 
 
 def base_argv(mem="512", serial="stdio", qemu=None, machine_opts=""):
+    """Common pseries options. serial "mon:stdio" (interactive) puts QEMU's
+    monitor on the console mux (Ctrl-A C) instead of disabling it."""
     machine = "pseries" + ("," + machine_opts if machine_opts else "")
     argv = [qemu or qemu_cmd.stock_qemu(), "-M", machine, "-m", mem, "-nodefaults", "-display", "none",
-            "-no-reboot", "-action", "panic=exit-failure", "-monitor", "none"]
+            "-no-reboot", "-action", "panic=exit-failure"]
+    if not (serial or "").startswith("mon:"):
+        argv += ["-monitor", "none"]
     if serial:
         argv += ["-serial", serial]
     return argv
@@ -106,9 +110,6 @@ def image_endian(image):
 def run(argv, interactive, timeout):
     print("bringup: " + " ".join(argv), file=sys.stderr)
     if interactive:
-        argv = [x if x != "stdio" else "mon:stdio" for x in argv]
-        argv = [x for i, x in enumerate(argv) if not (x in ("-monitor", "none") and
-                                                     (x == "-monitor" or argv[i - 1] == "-monitor"))]
         print("bringup: Ctrl-A X quits QEMU", file=sys.stderr)
         return subprocess.call(argv)
     start = time.monotonic()
@@ -134,8 +135,6 @@ def debug(a):
             machine = ",".join(x for x in (machine, f"kernel-addr={kaddr:#x}") if x)
         serial = "mon:stdio" if a.qemu_only else f"file:{a.console}"
         argv = base_argv(a.mem, serial, machine_opts=machine)
-        if a.qemu_only:
-            argv = [x for x in argv if x not in ("-monitor", "none")]
         argv += ["-kernel", a.image, "-gdb", f"tcp:127.0.0.1:{a.port}", "-S"]
         if a.append:
             argv += ["-append", a.append]
@@ -144,7 +143,8 @@ def debug(a):
             print(f"bringup: halted; attach with: make debug-gdb GDB_PORT={a.port}", file=sys.stderr)
             return subprocess.call(argv)
         print(f"bringup: console goes to {a.console} (tail -f it)", file=sys.stderr)
-        qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
+        # Own session: the terminal's Ctrl-C is for gdb (interrupt the guest), not QEMU.
+        qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True)
         time.sleep(0.5)
     gargv = gdb_argv(a.image, a.port, offset, endian, a.gdb_cmd, batch=a.batch)
     print("bringup: " + " ".join(repr(x) if " " in x else x for x in gargv), file=sys.stderr)
@@ -203,10 +203,11 @@ def main():
     o.add_argument("--kernel-addr", default=hex(DEFAULT_KERNEL_ADDR))
     a = ap.parse_args()
 
+    serial = "mon:stdio" if getattr(a, "interactive", False) else "stdio"
     if a.cmd == "disk":
-        return run(disk_argv(a.disk, a.bus, a.append.strip(), a.mem), a.interactive, a.timeout)
+        return run(disk_argv(a.disk, a.bus, a.append.strip(), a.mem, serial), a.interactive, a.timeout)
     if a.cmd == "net":
-        return run(net_argv(a.tftp, a.append.strip(), a.bootfile, a.mem), a.interactive, a.timeout)
+        return run(net_argv(a.tftp, a.append.strip(), a.bootfile, a.mem, serial), a.interactive, a.timeout)
     if a.cmd == "offset":
         runaddr, offset = run_offset(a.image, int(a.kernel_addr, 0))
         print(f"run {runaddr:#x} offset {offset:#x}")
