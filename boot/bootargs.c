@@ -13,7 +13,8 @@ struct boot_config boot_config = {
 const char *bootargs_help(void)
 {
 	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
-	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | bench-crq=N | fail-check=NAME | "
+	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | bench-crq=N | hvfuzz=N | seed=S | "
+	       "fail-check=NAME | "
 	       "crash | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
@@ -71,7 +72,9 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.noopen = true;
 	else if (IS("quiet"))
 		boot_config.quiet = true;
-	else if (number_arg(tok, len, "bench-crq", 1, 1000000, &boot_config.bench_crq))
+	else if (number_arg(tok, len, "bench-crq", 1, 1000000, &boot_config.bench_crq) ||
+		 number_arg(tok, len, "hvfuzz", 1, 100000000, &boot_config.hvfuzz) ||
+		 number_arg(tok, len, "seed", 1, 0xFFFFFFFFul, &boot_config.seed))
 		;
 	else if (number_arg(tok, len, "mtu", 4096, 16384, &boot_config.mtu) ||
 		 number_arg(tok, len, "pool", 1, 64, &boot_config.pool) ||

@@ -15,7 +15,9 @@ struct boot_config {
 	bool crash;
 	bool noopen;
 	bool quiet;			/* no per-message relay lines (benchmarks) */
-	unsigned int bench_crq;		/* bench-crq=N: N handshake cycles, then exit */			/* do not open a session automatically */
+	unsigned int bench_crq;
+	unsigned int hvfuzz;		/* hvfuzz=N: N hostile hcalls at the VMC device */
+	unsigned int seed;		/* seed=S for hvfuzz (0: from the timebase) */		/* bench-crq=N: N handshake cycles, then exit */			/* do not open a session automatically */
 	char hmc_id[33];		/* HMC ID for the automatic session */
 	unsigned int mtu, pool, hmcs;	/* capability offers (0: defaults) */			/* take an unexpected exception (tests the dump) */
 	char fail_check[32];		/* smoke check forced to fail ("" none) */

@@ -141,6 +141,8 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 
 	if (boot_config.crash)
 		boot_crash();
+	if (boot_config.hvfuzz)
+		hvfuzz_run(boot_config.hvfuzz, boot_config.seed);
 	if (boot_config.bench_crq)
 		bench_crq(boot_config.bench_crq, boot_config.service == SERVICE_IRQ);
 	if (boot_config.mode == MODE_SMOKE)

@@ -14,6 +14,9 @@ const struct dt_vdev *selftest_crq_device(void);
 /** bench_crq - N CRQ reset-and-handshake cycles; prints BENCH, ends the partition. */
 void bench_crq(unsigned int cycles, bool irq_mode) __attribute__((noreturn));
 
+/** hvfuzz_run - N hostile hcalls at the VMC device, then a clean handshake. */
+void hvfuzz_run(unsigned int ops, uint64_t seed) __attribute__((noreturn));
+
 /** boot_start_vmc - start the VMC adapter with the boot configuration. */
 int boot_start_vmc(bool echo);
 enum smoke_verdict check_vmc_ready(char *why, unsigned int len);

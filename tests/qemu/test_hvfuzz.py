@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""`hvfuzz`: the image turns attacker and throws seeded random hypervisor
+calls at the spapr-vmc device, then checks the device still completes a
+clean handshake. Run under the sanitizer build of the patched QEMU when it
+exists (make qemu SANITIZE=1), else under the plain one."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from test_vmc_device_common import ROOT, qemu_binary
+
+OPS = int(os.environ.get("HVFUZZ_OPS", "30000"))
+
+
+def sanitizer_qemu():
+    out = subprocess.run(["sh", os.path.join(ROOT, "hv/qemu/qemu-path.sh"), "--sanitize"],
+                         capture_output=True, text=True).stdout.strip()
+    return out if out and os.access(out, os.X_OK) else None
+
+
+@pytest.mark.parametrize("endian,seed", [("big", 1), ("big", 0xBADC0DE), ("little", 7)])
+def test_device_survives_hostile_guest(endian, seed, tmp_path):
+    qemu = sanitizer_qemu() or qemu_binary()
+    image = os.path.join(ROOT, "build", "le" if endian == "little" else "", "vmcfw.elf")
+    argv = [qemu, "-M", "pseries,x-vof=on", "-m", "512", "-nodefaults", "-display", "none",
+            "-no-reboot", "-action", "panic=exit-failure", "-monitor", "none", "-serial", "stdio",
+            "-kernel", image.replace("//", "/"), "-append", "hvfuzz=%d seed=%d" % (OPS, seed),
+            "-chardev", "socket,id=hmc0,path=%s,server=on,wait=off" % (tmp_path / "hmc.sock"),
+            "-device", "spapr-vmc,chardev=hmc0"]
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=1",
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env,
+                       stdin=subprocess.DEVNULL)
+    print("qemu:", qemu)
+    print(r.stdout[-2500:], r.stderr[-2500:])
+    assert "AddressSanitizer" not in r.stderr and "runtime error" not in r.stderr
+    assert r.returncode == 0, "QEMU must survive and the guest report success"
+    assert re.search(r"HVFUZZ done ops=%d " % OPS, r.stdout)
+    assert "HVFUZZ verdict=ok clean handshake" in r.stdout
+    # the device refused plenty: the run really was hostile
+    m = re.search(r"H_PARAMETER=(\d+)", r.stdout)
+    assert m and int(m.group(1)) > OPS // 20
