@@ -174,6 +174,22 @@ def test_smallest_rma_slof(endian):
     assert_below_rma(r)
 
 
+NUMA_256_OF_1024 = ["-smp", "2",
+                    "-object", "memory-backend-ram,id=m0,size=256M",
+                    "-object", "memory-backend-ram,id=m1,size=768M",
+                    "-numa", "node,memdev=m0,cpus=0", "-numa", "node,memdev=m1,cpus=1"]
+
+
+@pytest.mark.parametrize("endian,fw", [("big", "slof"), ("little", "vof")])
+def test_rma_smaller_than_ram(endian, fw):
+    """PowerVM's shape: 1 GiB of RAM but a 256 MiB RMA (QEMU caps the RMA at
+    the first NUMA node, /memory@0). The image must size the RMA from it."""
+    r = boot(endian, fw, "smoke", mem="1024", extra=NUMA_256_OF_1024, timeout=TIMEOUT)
+    assert_smoke_passed(r)
+    assert re.search(r"ok 2 - device-tree: \w+, 256 MiB, 2 cpu\(s\)", r.out), "RMA, not all RAM"
+    assert_below_rma(r)
+
+
 @pytest.mark.parametrize("fw,kaddr", [("vof", 0x2000000), ("slof", 0x8000000)], ids=["vof-32M", "slof-128M"])
 def test_relocated_load_address_le(fw, kaddr):
     r = boot("little", fw, "smoke", machine=f"kernel-addr={kaddr:#x}", timeout=TIMEOUT)
@@ -270,3 +286,11 @@ def test_gdb_stops_at_boot_main(endian, fw, tmp_path):
     assert m and int(m.group(1), 16) == run, "r3 (start) is where QEMU loaded the image"
     m = re.search(r"^pc\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+ <boot_main", text, re.M)
     assert m and run <= int(m.group(1), 16) < run + 0x100000
+
+
+def test_make_help_lists_bringup_targets():
+    p = subprocess.run(["make", "--no-print-directory", "-s", "help-bringup"], cwd=REPO,
+                       capture_output=True, text=True)
+    assert p.returncode == 0
+    for target in ("make disk", "make disk-boot", "make netboot", "make debug"):
+        assert target in p.stdout
