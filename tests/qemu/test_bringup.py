@@ -243,6 +243,9 @@ def test_prep_disk_boot(disks, endian, bus, path_re):
     entered, linked, _ = banner(r)
     assert entered == linked == 0x4000000, "SLOF loads the PT_LOAD at p_paddr"
     assert ("(BE, ELFv1)" if endian == "big" else "(LE, ELFv2)") in r.out
+    if bus == "vscsi":
+        # SLOF used the vscsi CRQ to read the disk: the image registers it again.
+        assert re.search(r"ok 7 - crq: v-scsi@[0-9a-f]+ poll mode: \d+ handshakes", r.out)
 
 
 # --- netboot -------------------------------------------------------------------
