@@ -70,9 +70,11 @@ help:
 	@echo '  make check-image      verify relocations, entry and segments of the image'
 	@echo '  make bench            print size and speed figures (never asserted)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets'
-	@echo '  make qemu             build the patched qemu-system-ppc64 (prints its path last)'
+	@echo '  make qemu [SANITIZE=1]  build the patched qemu-system-ppc64 (ASan+UBSan build with SANITIZE=1; path printed last)'
+	@echo '  make host-bench       the VMC engine in the host simulator: round trips/s, hcalls per round trip'
 	@echo '  make clean'
 	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"'
+	@$(MAKE) --no-print-directory help-bringup 2>/dev/null || true
 
 $(O)/%.o: %.c | newlib-check
 	$(quiet) CC $@

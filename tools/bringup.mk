@@ -43,7 +43,6 @@ debug-gdb: $(IMAGE)
 	$(Q)$(PYTHON) tools/bringup.py debug --gdb-only --image $(IMAGE) --port $(GDB_PORT) \
 		--kernel-addr $(KERNEL_ADDR)
 
-help: help-bringup
 help-bringup:
 	@echo 'Bring-up (tools/bringup.mk, docs/bring-up.md):'
 	@echo '  make disk             build/vmcfw-disk.img: MBR, PReP partition (0x41, active) holding the ELF'
