@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """`hvfuzz`: the image turns attacker and throws seeded random hypervisor
 calls at the spapr-vmc device, then checks the device still completes a
-clean handshake. Run under the sanitizer build of the patched QEMU when it
-exists (make qemu SANITIZE=1), else under the plain one."""
+clean handshake. Run under the sanitizer build (ASan + UBSan) of the patched
+QEMU when it exists (make qemu SANITIZE=1), else under the plain one; any
+sanitizer report fails the test."""
 import os
 import re
 import subprocess
@@ -24,7 +25,9 @@ def sanitizer_qemu():
 def test_device_survives_hostile_guest(endian, seed, tmp_path):
     qemu = sanitizer_qemu() or qemu_binary()
     image = os.path.join(ROOT, "build", "le" if endian == "little" else "", "vmcfw.elf")
-    argv = [qemu, "-M", "pseries,x-vof=on", "-m", "512", "-nodefaults", "-display", "none",
+    # SLOF, not VOF: QEMU 7.2's own hw/ppc/vof.c has a misaligned 64-bit
+    # load that UBSan reports before our device is ever reached.
+    argv = [qemu, "-M", "pseries", "-m", "512", "-nodefaults", "-display", "none",
             "-no-reboot", "-action", "panic=exit-failure", "-monitor", "none", "-serial", "stdio",
             "-kernel", image.replace("//", "/"), "-append", "hvfuzz=%d seed=%d" % (OPS, seed),
             "-chardev", "socket,id=hmc0,path=%s,server=on,wait=off" % (tmp_path / "hmc.sock"),
