@@ -181,6 +181,7 @@ static int signal_out(struct vmc_hv *hv, unsigned int index, unsigned int id, co
 {
 	struct vmc_hv_hmc *h = &hv->hmc[index];
 	struct vmc_msg m;
+	uint32_t before;
 
 	if (hv_outq_free(hv) == 0)
 		return VMC_HV_ERR_FULL;
@@ -189,7 +190,10 @@ static int signal_out(struct vmc_hv *hv, unsigned int index, unsigned int id, co
 	h->bufs[id].owner = VMC_HV_OWNER_MP;
 	m = hmc_msg(VMC_MSG_SIGNAL, 0, h->session, (uint8_t)index, (uint16_t)id);
 	m.msg_len = len;
+	before = hv->outq_count;
 	hv_queue_msg(hv, &m);
+	if (hv->outq_count > before)	/* a DUP fault's copy stays unmarked */
+		hv->outq[(hv->outq_head + before) % VMC_HV_OUTQ_MAX].host_msg = true;
 	hv->stats.msgs_to_mp++;
 	hv->stats.bytes_to_mp += len;
 	hv_event(hv, VMC_HV_EV_SENT, index, h->session, id, 0, NULL, len);

@@ -49,8 +49,30 @@ uint32_t hv_outq_free(const struct vmc_hv *hv)
 
 void hv_outq_clear(struct vmc_hv *hv)
 {
+	struct { uint8_t index, session; uint32_t len; } lost[VMC_HV_OUTQ_MAX];
+	uint32_t n = 0, k;
+
+	/* A host message whose SIGNAL never reached the MP's ring is lost:
+	 * move it from "sent" to "dropped" and say so, once. */
+	for (k = 0; k < hv->outq_count; k++) {
+		const struct vmc_hv_qentry *e = &hv->outq[(hv->outq_head + k) % VMC_HV_OUTQ_MAX];
+
+		if (!e->host_msg)
+			continue;
+		lost[n].session = (uint8_t)(e->hi >> 24);
+		lost[n].index = (uint8_t)(e->hi >> 16);
+		lost[n].len = (uint32_t)e->lo;
+		n++;
+	}
 	hv->outq_head = 0;
 	hv->outq_count = 0;
+	if (n > hv->stats.msgs_to_mp)
+		n = (uint32_t)hv->stats.msgs_to_mp;
+	hv->stats.msgs_to_mp -= n;
+	hv->stats.host_msgs_dropped += n;
+	for (k = 0; k < n; k++)
+		hv_event(hv, VMC_HV_EV_DROPPED, lost[k].index, lost[k].session, HV_NO_BUFFER,
+			 (int)VMC_HV_CLOSE_RESET, NULL, lost[k].len);
 }
 
 static int outq_push(struct vmc_hv *hv, uint64_t hi, uint64_t lo, uint64_t due)
@@ -71,6 +93,7 @@ static int outq_push(struct vmc_hv *hv, uint64_t hi, uint64_t lo, uint64_t due)
 	e->hi = hi;
 	e->lo = lo;
 	e->due_us = due;
+	e->host_msg = false;
 	hv->outq_count++;
 	if (hv->outq_count > hv->stats.outq_high_water)
 		hv->stats.outq_high_water = hv->outq_count;
@@ -89,6 +112,7 @@ static int outq_push_front(struct vmc_hv *hv, uint64_t hi, uint64_t lo)
 	e->hi = hi;
 	e->lo = lo;
 	e->due_us = 0;
+	e->host_msg = false;
 	hv->outq_count++;
 	if (hv->outq_count > hv->stats.outq_high_water)
 		hv->stats.outq_high_water = hv->outq_count;

@@ -370,6 +370,7 @@ struct vmc_hv_hmc {
 struct vmc_hv_qentry {
 	uint64_t hi, lo;
 	uint64_t due_us;	/* not before this time (delay fault) */
+	bool host_msg;		/* a SIGNAL carrying a host message (counted in msgs_to_mp) */
 };
 
 struct vmc_hv_msg_fault {

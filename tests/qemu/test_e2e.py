@@ -150,9 +150,6 @@ def test_partner_failure_between_soaks_recovers():
         assert re.search(r"ev=session_lost idx=0 sess=%d" % op.session, log)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (hv/): the engine reports DELIVERED when a SIGNAL is "
-                   "queued, and a partner reset clears the outbound queue without a DROPPED "
-                   "report, so up to a window of host messages vanish unreported")
 def test_partner_reset_mid_soak_every_loss_reported():
     """A partner failure while soak messages are in flight. Every message
     that does not come back must be reported exactly once: by the device
