@@ -69,7 +69,8 @@ help:
 	@echo '  make host-test        host unit tests only (cmocka, ASan+UBSan)'
 	@echo '  make check-image      verify relocations, entry and segments of the image'
 	@echo '  make bench            print size and speed figures (never asserted)'
-	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets'
+	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
+	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE)'
 	@echo '  make qemu [SANITIZE=1]  build the patched qemu-system-ppc64 (ASan+UBSan build with SANITIZE=1; path printed last)'
 	@echo '  make host-bench       the VMC engine in the host simulator: round trips/s, hcalls per round trip'
 	@echo '  make clean'
@@ -187,6 +188,15 @@ bench: images qemu-setup
 .PHONY: clean
 clean:
 	rm -rf build
+
+# The image as attacker: seeded hostile hcalls at spapr-vmc (sanitizer QEMU
+# when built with `make qemu SANITIZE=1`), then a clean handshake; part of `make fuzz`.
+HVFUZZ_OPS ?= 1000000
+HVFUZZ_SEED ?= 1
+.PHONY: hvfuzz
+hvfuzz: images
+	$(Q)$(PYTHON) tools/hvfuzz.py --ops $(HVFUZZ_OPS) --seed $(HVFUZZ_SEED)
+fuzz: hvfuzz
 
 # Fragments owned by their folders.
 -include tests/host/host.mk
