@@ -132,13 +132,18 @@ static void hook(struct fake_env *f, const struct vmc_hv_event *ev)
 		x->to_mp_sent++;
 		break;
 	case VMC_HV_EV_DROPPED:
-		/* staged messages go, newest last: drop from the unsent tail */
-		CHECK(x && x->to_mp_n > x->to_mp_sent);
-		{
+		CHECK(x && x->to_mp_n > 0);
+		if (x->to_mp_n > x->to_mp_sent) {
+			/* staged messages go, newest last: drop from the unsent tail */
 			unsigned int k = x->to_mp_sent;
 
 			memmove(&x->to_mp[k], &x->to_mp[k + 1], (x->to_mp_n - k - 1) * 4);
 			x->to_mp_n--;
+		} else {
+			/* a SIGNAL still in the HV's outbound queue at a reset: the
+			 * newest sent ones never reached the ring */
+			x->to_mp_n--;
+			x->to_mp_sent--;
 		}
 		break;
 	case VMC_HV_EV_CLOSE:
