@@ -9,6 +9,7 @@ import sys
 import pexpect
 import pytest
 
+import qemu_cmd  # tools/, put on the path by conftest.py
 from test_vmc_device_common import ROOT, Vm, proto, qemu_binary
 from tools.hmc import scenarios
 
@@ -17,8 +18,7 @@ T = 90
 
 
 def image(endian):
-    path = os.path.join(ROOT, "build", "le" if endian == "little" else "", "vmcfw.elf")
-    return path.replace("//", "/")
+    return qemu_cmd.image_path(endian)
 
 
 class FwVm(Vm):

@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+import qemu_cmd  # tools/, put on the path by conftest.py
 from test_vmc_device_common import ROOT, qemu_binary
 
 OPS = int(os.environ.get("HVFUZZ_OPS", "30000"))
@@ -24,12 +25,12 @@ def sanitizer_qemu():
 @pytest.mark.parametrize("endian,seed", [("big", 1), ("big", 0xBADC0DE), ("little", 7)])
 def test_device_survives_hostile_guest(endian, seed, tmp_path):
     qemu = sanitizer_qemu() or qemu_binary()
-    image = os.path.join(ROOT, "build", "le" if endian == "little" else "", "vmcfw.elf")
+    image = qemu_cmd.image_path(endian)
     # SLOF, not VOF: QEMU 7.2's own hw/ppc/vof.c has a misaligned 64-bit
     # load that UBSan reports before our device is ever reached.
     argv = [qemu, "-M", "pseries", "-m", "512", "-nodefaults", "-display", "none",
             "-no-reboot", "-action", "panic=exit-failure", "-monitor", "none", "-serial", "stdio",
-            "-kernel", image.replace("//", "/"), "-append", "hvfuzz=%d seed=%d" % (OPS, seed),
+            "-kernel", image, "-append", "hvfuzz=%d seed=%d" % (OPS, seed),
             "-chardev", "socket,id=hmc0,path=%s,server=on,wait=off" % (tmp_path / "hmc.sock"),
             "-device", "spapr-vmc,chardev=hmc0"]
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=1",
