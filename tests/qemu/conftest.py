@@ -44,12 +44,8 @@ class Run:
         return int(m[-1]) if m else None
 
 
-def boot(endian="big", fw="slof", append="", extra=(), timeout=90, machine="", mem="512",
-         qemu=None, serial="stdio"):
-    """Boot the image once; returns a Run. A hang becomes rc 124, never a stuck test."""
-    image = qemu_cmd.image_path(endian)
-    assert os.path.exists(image), f"{image} missing: run make images"
-    argv = qemu_cmd.qemu_args(image, fw, append, machine, mem, extra, serial=serial, qemu=qemu)
+def run_argv(argv, label, timeout=90):
+    """Run one QEMU to completion; returns a Run. A hang becomes rc 124, never a stuck test."""
     start = time.monotonic()
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
@@ -58,11 +54,20 @@ def boot(endian="big", fw="slof", append="", extra=(), timeout=90, machine="", m
         rc, out, err = 124, e.stdout or b"", e.stderr or b""
     run = Run(rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
               time.monotonic() - start, argv)
-    print(f"\n[{endian}/{fw}] rc={run.rc} {run.seconds:.2f}s: {' '.join(argv)}")
+    print(f"\n[{label}] rc={run.rc} {run.seconds:.2f}s: {' '.join(argv)}")
     print(run.out[-4000:])
     if run.err:
         print("stderr:", run.err[-2000:])
     return run
+
+
+def boot(endian="big", fw="slof", append="", extra=(), timeout=90, machine="", mem="512",
+         qemu=None, serial="stdio"):
+    """Boot the image once; returns a Run."""
+    image = qemu_cmd.image_path(endian)
+    assert os.path.exists(image), f"{image} missing: run make images"
+    argv = qemu_cmd.qemu_args(image, fw, append, machine, mem, extra, serial=serial, qemu=qemu)
+    return run_argv(argv, f"{endian}/{fw}", timeout)
 
 
 @pytest.fixture(params=[(e, f) for e in ENDIANS for f in FIRMWARES],

@@ -8,10 +8,9 @@ import socket
 import struct
 import subprocess
 import sys
-import time
 
 import pytest
-from conftest import REPO, Run, boot
+from conftest import REPO, boot, run_argv
 
 sys.path.insert(0, os.path.join(REPO, "tools"))
 import bringup  # noqa: E402
@@ -28,21 +27,6 @@ def image(endian):
     path = qemu_cmd.image_path(endian)
     assert os.path.exists(path), f"{path} missing: run make images"
     return path
-
-
-def run_argv(argv, label, timeout=TIMEOUT):
-    start = time.monotonic()
-    try:
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-        rc, out, err = p.returncode, p.stdout, p.stderr
-    except subprocess.TimeoutExpired as e:
-        rc, out, err = 124, e.stdout or b"", e.stderr or b""
-    r = Run(rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), time.monotonic() - start, argv)
-    print(f"\n[{label}] rc={r.rc} {r.seconds:.2f}s: {' '.join(argv)}")
-    print(r.out[-4000:])
-    if r.err:
-        print("stderr:", r.err[-2000:])
-    return r
 
 
 def assert_smoke_passed(r):
@@ -236,7 +220,7 @@ def disks(tmp_path_factory):
 ], ids=["virtio", "vscsi"])
 @pytest.mark.parametrize("endian", ["big", "little"], ids=ENDIAN_IDS.get)
 def test_prep_disk_boot(disks, endian, bus, path_re):
-    r = run_argv(bringup.disk_argv(disks[endian], bus, "smoke"), f"disk-{endian}-{bus}")
+    r = run_argv(bringup.disk_argv(disks[endian], bus, "smoke"), f"disk-{endian}-{bus}", TIMEOUT)
     assert re.search(r"Trying to load: smoke from: " + path_re, r.out), "SLOF booted that disk"
     assert "E3402" not in r.out and "E3405" not in r.out
     assert_smoke_passed(r)
@@ -254,7 +238,7 @@ def test_prep_disk_boot(disks, endian, bus, path_re):
 def test_netboot(endian, tmp_path):
     with open(image(endian), "rb") as f:
         (tmp_path / "vmcfw.elf").write_bytes(elfnotes.early_notes(f.read()))
-    r = run_argv(bringup.net_argv(str(tmp_path), "smoke"), f"net-{endian}")
+    r = run_argv(bringup.net_argv(str(tmp_path), "smoke"), f"net-{endian}", TIMEOUT)
     assert "TFTP: Received vmcfw.elf" in r.out
     assert_smoke_passed(r)
     entered, linked, _ = banner(r)
