@@ -20,37 +20,7 @@
 #include <string.h>
 
 #include "tests/host/hv/fake_env.h"
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct input *in)
-{
-	uint8_t v;
-
-	if (!in->n)
-		return 0;
-	v = *in->p++;
-	in->n--;
-	return v;
-}
-
-static uint16_t u16(struct input *in)
-{
-	return (uint16_t)(u8(in) << 8 | u8(in));
-}
-
-static uint32_t u32(struct input *in)
-{
-	return (uint32_t)u16(in) << 16 | u16(in);
-}
-
-static uint64_t u64(struct input *in)
-{
-	return (uint64_t)u32(in) << 32 | u32(in);
-}
+#include "tests/host/hv/fuzz_input.h"
 
 static int hook_mode;
 

@@ -21,26 +21,11 @@
 #include <string.h>
 
 #include "tests/host/hv/fake_env.h"
+#include "tests/host/hv/fuzz_input.h"
 
 #define NIDX		2
 #define POOL		8
 #define MSGQ		64
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct input *in)
-{
-	uint8_t v;
-
-	if (!in->n)
-		return 0;
-	v = *in->p++;
-	in->n--;
-	return v;
-}
 
 enum { ST_IDLE, ST_OPENING, ST_READY, ST_CLOSING };
 enum { LINK_WAIT_INIT, LINK_WAIT_CAP, LINK_READY };

@@ -31,7 +31,8 @@ HV_CFLAGS ?= -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 HV_FUZZ_TIME ?= 60
 
-HV_HDRS := hv/vmc_hv.h hv/hv_internal.h vmc/vmc_wire.h tests/host/hv/fake_env.h
+HV_HDRS := hv/vmc_hv.h hv/hv_internal.h vmc/vmc_wire.h tests/host/hv/fake_env.h \
+	tests/host/hv/fuzz_input.h
 HV_TEST_BINS := $(patsubst tests/host/hv/%.c,$(HV_OUT)/%,$(HV_TESTS))
 HV_FUZZ_BINS := $(patsubst tests/host/hv/%.c,$(HV_OUT)/%,$(HV_FUZZ))
 
