@@ -73,6 +73,8 @@ help:
 	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE)'
 	@echo '  make qemu [SANITIZE=1]  build the patched qemu-system-ppc64 (ASan+UBSan build with SANITIZE=1; path printed last)'
 	@echo '  make host-bench       the VMC engine in the host simulator: round trips/s, hcalls per round trip'
+	@echo '  make linux            build (cached) the Linux guest: Debian linux-source-6.1 with its own ibmvmc driver'
+	@echo '  make linux-run [LINUX_PLAN=echo|reset|two]  boot it against spapr-vmc with a greet-echo HMC peer'
 	@echo '  make clean'
 	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"'
 	@$(MAKE) --no-print-directory help-bringup 2>/dev/null || true
@@ -141,7 +143,7 @@ newlib: packages
 	$(Q)sh scripts/build-newlib.sh powerpc64-linux-gnu- $(CACHE)/newlib >/dev/null
 	$(Q)sh scripts/build-newlib.sh powerpc64le-linux-gnu- $(CACHE)/newlib >/dev/null
 	@echo "setup: newlib ready (BE and LE)"
-setup: packages newlib qemu-setup
+setup: packages newlib qemu-setup linux
 
 # --- running ------------------------------------------------------------
 FW ?= slof
@@ -202,6 +204,7 @@ fuzz: hvfuzz
 -include tests/host/host.mk
 -include hv/qemu/qemu.mk
 -include tools/bringup.mk
+-include tools/linux-guest/linux.mk
 
 # Fallbacks while a fragment is absent.
 qemu-setup::

@@ -63,7 +63,7 @@ def build_parser():
     sp.add_argument("--owner", choices=["mp", "hv"], default="mp")
     sub.add_parser("rem-buf", help="ask the guest to give one buffer back")
     sp = sub.add_parser("scenario", help="run a scripted peer scenario")
-    sp.add_argument("name", choices=["smoke", "echo", "soak-host", "soak-guest"])
+    sp.add_argument("name", choices=["smoke", "echo", "greet-echo", "soak-host", "soak-guest"])
     sp.add_argument("--count", type=int, default=1000)
     sp.add_argument("--role", choices=["host", "guest"], default="host",
                     help="smoke: who drives the soak (the other side echoes)")
@@ -157,6 +157,8 @@ def run(c, a, out):
         elif a.name == "echo":
             scenarios.wait_session(c, t)
             out("echoed %d" % scenarios.echo(c, None, out=out))
+        elif a.name == "greet-echo":
+            out("greeted %d, echoed %d" % scenarios.greet_echo(c, None, out=out))
         elif a.name == "soak-host":
             op = scenarios.wait_session(c, t)
             scenarios.soak_host_driven(c, op.index, op.session, a.count, out=out)

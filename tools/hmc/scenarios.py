@@ -41,6 +41,36 @@ def echo(c, count=None, timeout=None, out=print):
     return n
 
 
+def greet_echo(c, timeout=None, out=print):
+    """Greet every session the guest opens with "hmc-hello <index>" and echo
+    every guest message back, until TIMEOUT seconds pass or the link closes.
+
+    The greeting proves the HMC-to-partition direction on its own (a guest
+    reads it before it sends anything); the echo proves both directions with
+    the guest's own data. Returns (sessions greeted, messages echoed)."""
+    greeted = echoed = 0
+    end = None if timeout is None else time.monotonic() + timeout
+    while True:
+        left = 3600.0 if end is None else end - time.monotonic()
+        if left <= 0:
+            break
+        try:
+            f = c.wait(lambda f: f.type in (proto.EV_OPEN, proto.EV_MSG, proto.EV_ERROR),
+                       left, "OPEN or MSG")
+        except Timeout:
+            break
+        if f.type == proto.EV_OPEN:
+            c.msg(b"hmc-hello %d" % f.index, f.index, f.session)
+            greeted += 1
+            out("greet: session %d on index %d" % (f.session, f.index))
+        elif f.type == proto.EV_MSG:
+            c.msg(f.payload, f.index, f.session)
+            echoed += 1
+        else:
+            out("greet-echo: device error: " + f.describe())
+    return greeted, echoed
+
+
 def soak_host_driven(c, index, session, count=1000, size=64, window=4, timeout=30.0,
                      out=print):
     """Send `count` checksummed messages; the guest must echo each one back.

@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Fidelity: Linux's own, unmodified ibmvmc driver against spapr-vmc.
+
+The guest is Debian's linux-source-6.1 built as shipped (allnoconfig plus
+tools/linux-guest/kernel.config, CONFIG_IBMVMC=y, little-endian) by
+scripts/build-linux.sh, with tools/linux-guest/vmctest.c as /init: it uses
+only /dev/ibmvmc (QUERY, REQUESTVMC, SETHMCID, write, read, close) and prints
+"vmctest: PASS" or "vmctest: FAIL <why>". The HMC side is the real peer
+client on the device's socket, driven here in one loop with the console:
+it greets every session ("hmc-hello <index>") and echoes every message.
+"""
+import re
+import subprocess
+import time
+
+import pexpect
+import pytest
+
+from test_vmc_device_common import ROOT, Vm, proto, qemu_binary
+from tools.hmc.client import Timeout  # noqa: F401  (re-exported for readers)
+
+T = 120
+LINUX_CACHE = "/var/cache/vmcfw/linux"
+
+
+def linux_artifacts():
+    """(vmlinux, initramfs): built by `make linux` (part of `make setup`)."""
+    r = subprocess.run(["make", "--no-print-directory", "-s", "linux"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=3600)
+    assert r.returncode == 0, "make linux failed:\n" + r.stdout[-2000:] + r.stderr[-2000:]
+    lines = r.stdout.strip().splitlines()
+    initramfs, vmlinux = lines[-2], lines[-1]
+    assert vmlinux.endswith("/vmlinux") and initramfs.endswith("initramfs.cpio"), lines
+    return vmlinux, initramfs
+
+
+@pytest.fixture(scope="module")
+def guest():
+    qemu_binary()
+    return linux_artifacts()
+
+
+class LinuxVm(Vm):
+    def __init__(self, guest, plan, fw="vof", device_opts="", cmdline=""):
+        vmlinux, initramfs = guest
+        extra = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
+        append = "console=hvc0 vmctest=%s %s" % (plan, cmdline)
+        super().__init__(device_opts, extra=extra, timeout=T,
+                         firmware_args=["-kernel", vmlinux, "-initrd", initramfs,
+                                        "-append", append.strip(), "-no-reboot",
+                                        "-action", "panic=exit-failure"])
+        self.frames = []
+        self.console = ""
+
+    def drive(self, on_console=None, timeout=T):
+        """Serve the HMC side (greet + echo) and watch the console until the
+        guest prints its verdict; on_console maps a console line to an
+        action run once when it appears. Returns the verdict line."""
+        c = self.hmc
+        todo = dict(on_console or {})
+        end = time.monotonic() + timeout
+        verdict = None
+        while time.monotonic() < end:
+            try:
+                frames = c.poll(0.02)
+            except EOFError:
+                frames = []
+            for f in frames:
+                self.frames.append(f)
+                if f.type == proto.EV_OPEN:
+                    c.msg(b"hmc-hello %d" % f.index, f.index, f.session)
+                elif f.type == proto.EV_MSG:
+                    c.msg(f.payload, f.index, f.session)
+            i = self.p.expect([pexpect.TIMEOUT, pexpect.EOF, r"[^\r\n]*\r?\n"], timeout=0.02)
+            if i == 2:
+                line = self.p.match.group(0).strip()
+                self.console += line + "\n"
+                for key in list(todo):
+                    if key in line:
+                        todo.pop(key)(c)
+                m = re.match(r"vmctest: (PASS|FAIL.*)", line)
+                if m:
+                    verdict = m.group(1)
+                    break
+            elif i == 1:
+                break
+        # let the guest power off; what it prints on the way is kept
+        try:
+            self.p.expect(pexpect.EOF, timeout=30)
+            self.console += self.p.before.replace("\r", "")
+        except pexpect.TIMEOUT:
+            pass
+        print(self.console[-6000:])
+        return verdict
+
+    def frames_of(self, ftype):
+        return [f for f in self.frames if f.type == ftype]
+
+
+def assert_clean_kernel_log(console):
+    for bad in ("Oops", "BUG:", "WARNING:", "Call Trace", "Kernel panic", "ibmvmc: error"):
+        assert bad not in console, bad
+    # the driver's probe found the node and completed the handshake
+    assert re.search(r"ibmvmc.*(probe|Probe|init|Init)", console, re.I) or "vmctest: query" in console
+
+
+@pytest.mark.parametrize("fw", ["vof", "slof"])
+def test_linux_driver_sessions_and_messages(guest, fw):
+    """Probe, CRQ handshake, capabilities, H_REQUEST_VMC, a session with the
+    HMC's greeting and echoes of every size class up to the MTU, close, and a
+    second session on the index the device re-seeded after CLOSE_RESP."""
+    with LinuxVm(guest, "echo", fw) as vm:
+        vm.connect(T)
+        verdict = vm.drive()
+        assert verdict == "PASS", verdict
+        out = vm.console
+        assert_clean_kernel_log(out)
+        m = re.search(r"vmctest: requestvmc drc=(0x[0-9a-f]+)", out)
+        assert m and int(m.group(1), 16) != 0
+        assert "vmctest: echoed 63 messages, 15128 bytes" in out
+        assert out.count("vmctest: received \"hmc-hello 0\" from the HMC") == 2
+        opens = vm.frames_of(proto.EV_OPEN)
+        closes = vm.frames_of(proto.EV_CLOSE)
+        msgs = vm.frames_of(proto.EV_MSG)
+        assert len(opens) == 2 and len(closes) == 2, (opens, closes)
+        assert opens[0].session != opens[1].session
+        assert len(msgs) == 126
+        # the HMC ID the driver copied in the OPEN buffer reached the peer
+        assert b"vmctest-hmc-A" in opens[0].payload and b"vmctest-hmc-B" in opens[1].payload
+
+
+def test_linux_driver_recovers_from_partner_reset(guest):
+    """The device reports a partner failure (0xFF01) mid-session and re-inits:
+    Linux's reader gets EBADFD, the driver returns to READY by a new
+    handshake, and a new session echoes again."""
+    with LinuxVm(guest, "reset") as vm:
+        vm.connect(T)
+        verdict = vm.drive({"vmctest: waiting for a partner reset":
+                            lambda c: c.reset(1, 200)})
+        assert verdict == "PASS", verdict
+        out = vm.console
+        assert_clean_kernel_log(out)
+        assert "session 1 ended by the reset (EBADFD)" in out
+        assert re.search(r"vmctest: query have_vmc=1 state=3 .*\(after reset\)", out)
+        links = [f.link_up for f in vm.frames_of(proto.EV_LINK)]
+        assert False in links and links[-1] is True, links
+        assert len(vm.frames_of(proto.EV_OPEN)) == 2
+
+
+def test_linux_driver_two_hmcs(guest):
+    """ibmvmc.max_hmcs=2 and a device with two HMC indexes: two fds hold two
+    sessions at once, each greeted and echoed on its own index."""
+    with LinuxVm(guest, "two", device_opts="max-hmcs=2", cmdline="ibmvmc.max_hmcs=2") as vm:
+        vm.connect(T)
+        verdict = vm.drive()
+        assert verdict == "PASS", verdict
+        assert_clean_kernel_log(vm.console)
+        assert sorted(f.index for f in vm.frames_of(proto.EV_OPEN)) == [0, 1]
+        by_index = [len([f for f in vm.frames_of(proto.EV_MSG) if f.index == i]) for i in (0, 1)]
+        assert by_index == [20, 20]
