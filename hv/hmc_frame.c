@@ -288,6 +288,7 @@ const char *hmc_frame_type_name(uint8_t type)
 	case HMC_EV_VIOLATION: return "VIOLATION";
 	case HMC_EV_REM_BUF: return "REM_BUF";
 	case HMC_EV_DELIVERED: return "DELIVERED";
+	case HMC_EV_CALL: return "CALL";
 	case HMC_CMD_FAULT_MSG: return "CMD_FAULT_MSG";
 	case HMC_CMD_KNOB: return "CMD_KNOB";
 	case HMC_CMD_FAULT_RDMA: return "CMD_FAULT_RDMA";

@@ -39,7 +39,18 @@ enum hmc_event_type {
 	HMC_EV_VIOLATION = 0x0A, /* payload: u8 code, u8 0, u16 buffer id, text */
 	HMC_EV_REM_BUF   = 0x0B, /* payload: u8 status, u8 0, u16 buffer id */
 	HMC_EV_DELIVERED = 0x0C, /* payload: u32 length of a host message now in the MP */
+	HMC_EV_CALL      = 0x0D, /* trace-crq=on: u8 what, 7 x 0, u64 time us, u64 args, data */
 };
+
+/* What a CALL frame records (trace-crq=on): the engine's other inputs. */
+enum hmc_trace_call {
+	HMC_TRACE_COPY_RDMA   = 1, /* args: len, src LIOBN, src IOBA, dst LIOBN, dst IOBA, rc */
+	HMC_TRACE_REQUEST_VMC = 2, /* args: rc */
+	HMC_TRACE_REGISTER    = 3, /* args: CRQ entries (the guest registered its CRQ) */
+	HMC_TRACE_FREE        = 4, /* no args (CRQ freed, machine reset) */
+	HMC_TRACE_HOST_FRAME  = 5, /* args: type, index, session, length; data: payload head */
+};
+#define HMC_TRACE_MAX_DATA     64u
 
 /* Host -> device ("commands"). */
 enum hmc_cmd_type {

@@ -196,6 +196,49 @@ static void spapr_vmc_trace_crq(SpaprVmcState *s, uint64_t hi, uint64_t lo, uint
     spapr_vmc_emit(s, HMC_EV_CRQ, 0, 0, p, sizeof(p));
 }
 
+/*
+ * trace-crq=on also records every other input the engine takes from
+ * outside (CALL frames, docs/hmc-protocol.md): u8 what, 7 bytes 0, u64
+ * virtual time in us, the u64 arguments, then (host frames) up to 64
+ * payload bytes. tools/trace2corpus.py turns such a trace into fuzz seeds.
+ */
+static void spapr_vmc_trace_call(SpaprVmcState *s, uint8_t what, const uint64_t *args,
+                                 unsigned nargs, const uint8_t *data, uint32_t len)
+{
+    uint8_t p[16 + 8 * 6 + HMC_TRACE_MAX_DATA];
+    unsigned i, n = 16;
+
+    if (!s->trace_crq) {
+        return;
+    }
+    memset(p, 0, 16);
+    p[0] = what;
+    stq_be_p(p + 8, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
+    for (i = 0; i < nargs && i < 6; i++, n += 8) {
+        stq_be_p(p + n, args[i]);
+    }
+    if (data && len) {
+        len = MIN(len, HMC_TRACE_MAX_DATA);
+        memcpy(p + n, data, len);
+        n += len;
+    }
+    spapr_vmc_emit(s, HMC_EV_CALL, 0, 0, p, n);
+}
+
+static void spapr_vmc_mp_registered(SpaprVmcState *s, uint32_t entries)
+{
+    uint64_t a = entries;
+
+    spapr_vmc_trace_call(s, HMC_TRACE_REGISTER, &a, 1, NULL, 0);
+    vmc_hv_mp_registered(s->hv, entries);
+}
+
+static void spapr_vmc_mp_freed(SpaprVmcState *s)
+{
+    spapr_vmc_trace_call(s, HMC_TRACE_FREE, NULL, 0, NULL, 0);
+    vmc_hv_mp_freed(s->hv);
+}
+
 /* ------------------------------------------------------------------ */
 /* Engine environment                                                 */
 /* ------------------------------------------------------------------ */
@@ -437,10 +480,10 @@ static void spapr_vmc_sync_registration(SpaprVmcState *s)
 
     if (dev->crq.qsize && !s->mp_registered) {
         s->mp_registered = true;
-        vmc_hv_mp_registered(s->hv, dev->crq.qsize / 16);
+        spapr_vmc_mp_registered(s, dev->crq.qsize / 16);
     } else if (!dev->crq.qsize && s->mp_registered) {
         s->mp_registered = false;
-        vmc_hv_mp_freed(s->hv);
+        spapr_vmc_mp_freed(s);
     }
 }
 
@@ -453,7 +496,7 @@ static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
     }
     if (s->mp_registered) {
         s->mp_registered = false;
-        vmc_hv_mp_freed(s->hv);
+        spapr_vmc_mp_freed(s);
     }
     if (registered) {
         spapr_vmc_sync_registration(s);
@@ -495,6 +538,11 @@ static target_ulong h_request_vmc(PowerPCCPU *cpu, SpaprMachineState *spapr,
     if (rc == HV_H_SUCCESS) {
         args[0] = drc;
     }
+    {
+        uint64_t a = (uint64_t)rc;
+
+        spapr_vmc_trace_call(s, HMC_TRACE_REQUEST_VMC, &a, 1, NULL, 0);
+    }
     spapr_vmc_wake(s);
     return rc;
 }
@@ -509,6 +557,11 @@ static target_ulong h_copy_rdma(PowerPCCPU *cpu, SpaprMachineState *spapr,
         return H_FUNCTION;
     }
     rc = vmc_hv_copy_rdma(s->hv, args[0], args[1], args[2], args[3], args[4]);
+    if (s->trace_crq) {
+        uint64_t a[6] = { args[0], args[1], args[2], args[3], args[4], (uint64_t)rc };
+
+        spapr_vmc_trace_call(s, HMC_TRACE_COPY_RDMA, a, 6, NULL, 0);
+    }
     spapr_vmc_wake(s);
     return rc;
 }
@@ -662,6 +715,11 @@ static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
     int r;
 
     s->host_frames++;
+    if (s->trace_crq) {
+        uint64_t a[4] = { f->type, f->hmc_index, f->session, f->len };
+
+        spapr_vmc_trace_call(s, HMC_TRACE_HOST_FRAME, a, 4, f->payload, f->len);
+    }
     switch (f->type) {
     case HMC_CMD_MSG:
         if (idx >= s->max_hmcs) {
@@ -991,7 +1049,7 @@ static void spapr_vmc_reset(SpaprVioDevice *sdev)
     /* The generic reset has freed the CRQ and cleared the TCE table. */
     timer_del(s->timer);
     s->mp_registered = false;
-    vmc_hv_mp_freed(s->hv);
+    spapr_vmc_mp_freed(s);
     spapr_vmc_rearm(s);
 }
 

@@ -15,7 +15,7 @@ MAX_PAYLOAD = 16384 + 64
 
 # device -> host
 EV_OPEN, EV_CLOSE, EV_MSG, EV_LINK, EV_CRQ, EV_ERROR, EV_ACK, EV_STATUS, EV_PONG = range(1, 10)
-EV_VIOLATION, EV_REM_BUF, EV_DELIVERED = 0x0A, 0x0B, 0x0C
+EV_VIOLATION, EV_REM_BUF, EV_DELIVERED, EV_CALL = 0x0A, 0x0B, 0x0C, 0x0D
 # host -> device
 CMD_MSG = 0x83
 CMD_RAW_CRQ = 0x90
@@ -29,10 +29,16 @@ CMD_FAULT_MSG = 0x97
 CMD_KNOB = 0x98
 CMD_FAULT_RDMA = 0x99
 
+# CALL frames (trace-crq=on): what the engine was given besides CRQ entries
+CALL_COPY_RDMA, CALL_REQUEST_VMC, CALL_REGISTER, CALL_FREE, CALL_HOST_FRAME = range(1, 6)
+CALLS = {CALL_COPY_RDMA: "H_COPY_RDMA", CALL_REQUEST_VMC: "H_REQUEST_VMC",
+         CALL_REGISTER: "REGISTER", CALL_FREE: "FREE", CALL_HOST_FRAME: "HOST"}
+
 NAMES = {
     EV_OPEN: "OPEN", EV_CLOSE: "CLOSE", EV_MSG: "MSG", EV_LINK: "LINK", EV_CRQ: "CRQ",
     EV_ERROR: "ERROR", EV_ACK: "ACK", EV_STATUS: "STATUS", EV_PONG: "PONG",
     EV_VIOLATION: "VIOLATION", EV_REM_BUF: "REM_BUF", EV_DELIVERED: "DELIVERED",
+    EV_CALL: "CALL",
     CMD_MSG: "CMD_MSG", CMD_RAW_CRQ: "CMD_RAW_CRQ", CMD_RESET: "CMD_RESET",
     CMD_FAULT: "CMD_FAULT", CMD_ADD_BUF: "CMD_ADD_BUF", CMD_REM_BUF: "CMD_REM_BUF",
     CMD_STATUS: "CMD_STATUS", CMD_PING: "CMD_PING", CMD_FAULT_MSG: "CMD_FAULT_MSG",
@@ -146,6 +152,11 @@ class Frame:
             return base + " status=%d buf=%d" % (p[0], struct.unpack(">H", p[2:4])[0])
         if self.type == EV_DELIVERED:
             return base + " len=%d" % struct.unpack(">I", p[:4])[0]
+        if self.type == EV_CALL and len(p) >= 16:
+            n = (min(len(p), 64) - 16) // 8
+            args = struct.unpack(">%dQ" % n, p[16:16 + 8 * n])
+            return base + " %s t=%d %s" % (CALLS.get(p[0], p[0]), struct.unpack(">Q", p[8:16])[0],
+                                          " ".join("%#x" % a for a in args))
         return base + " " + p[:32].hex()
 
 
