@@ -32,6 +32,7 @@ $(HMC_FUZZ_OUT)/fuzz_hmc_frame: hv/qemu/fuzz_hmc_frame.c hv/hmc_frame.c hv/hmc_f
 fuzz-hmc-frame: $(HMC_FUZZ_OUT)/fuzz_hmc_frame
 	@mkdir -p $(HMC_FUZZ_OUT)/corpus
 	$(Q)$< -max_total_time=$(HMC_FUZZ_SECONDS) -print_final_stats=1 $(HMC_FUZZ_OUT)/corpus \
-		hv/qemu/corpus >$(HMC_FUZZ_OUT)/fuzz.log 2>&1 || { tail -n 40 $(HMC_FUZZ_OUT)/fuzz.log; exit 1; }
+		hv/qemu/corpus $(wildcard tests/host/hv/corpus-e2e/fuzz_hmc_frame) \
+		>$(HMC_FUZZ_OUT)/fuzz.log 2>&1 || { tail -n 40 $(HMC_FUZZ_OUT)/fuzz.log; exit 1; }
 	@grep -E '^stat::number_of_executed_units|DONE' $(HMC_FUZZ_OUT)/fuzz.log | tail -n 2
 fuzz: fuzz-hmc-frame

@@ -68,6 +68,7 @@ define run_fuzzers
 	@for f in $(HOST_FUZZ_BINS); do n=$$(basename $$f); \
 		mkdir -p $(HOST_OUT)/corpus/$$n; \
 		seeds=; test -d tests/host/corpus/$$n && seeds=tests/host/corpus/$$n; \
+		test -d $(HV_E2E_CORPUS)/$$n && seeds="$$seeds $(HV_E2E_CORPUS)/$$n"; \
 		echo "  FUZZ     $$n ($(1) s)"; \
 		$$f -max_total_time=$(1) -print_final_stats=0 $(HOST_OUT)/corpus/$$n $$seeds \
 			>$(HOST_OUT)/$$n.log 2>&1 || { tail -n 40 $(HOST_OUT)/$$n.log; exit 1; }; \
@@ -86,3 +87,14 @@ host-test: host-unit
 	@if [ -n "$(HV_TESTS)" ]; then $(MAKE) --no-print-directory hv-test HV_OUT=$(HV_OUT); fi
 	$(Q)$(MAKE) --no-print-directory host-fuzz-smoke
 	@if [ -n "$(HV_FUZZ)" ]; then $(MAKE) --no-print-directory hv-fuzz HV_FUZZ_TIME=$(HOST_FUZZ_SECONDS) HV_OUT=$(HV_OUT); fi
+	$(Q)$(MAKE) --no-print-directory fuzz-hmc-frame HMC_FUZZ_SECONDS=$(HOST_FUZZ_SECONDS)
+
+# Fuzz seeds from recorded end-to-end runs: the real image in the patched QEMU
+# (spapr-vmc trace-crq=on) with the real HMC peer, scenario by scenario
+# (tools/trace2corpus.py list), converted into $(HV_E2E_CORPUS)/<target>/.
+.PHONY: fuzz-corpus-e2e
+fuzz-corpus-e2e: images qemu-setup
+	$(Q)rm -rf build/traces
+	$(Q)$(PYTHON) tools/trace2corpus.py record --out build/traces
+	$(Q)rm -f $(HV_E2E_CORPUS)/fuzz_*/e2e-*
+	$(Q)$(PYTHON) tools/trace2corpus.py convert --out $(HV_E2E_CORPUS) build/traces/*.trace

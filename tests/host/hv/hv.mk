@@ -23,6 +23,9 @@ HV_TESTS := tests/host/hv/test_hv_engine.c
 HV_FUZZ := tests/host/hv/fuzz_hv.c tests/host/hv/fuzz_hv_lifecycle.c
 # Kept inputs: $(HV_FUZZ_CORPUS) for fuzz_hv, $(HV_FUZZ_CORPUS)-lifecycle for fuzz_hv_lifecycle.
 HV_FUZZ_CORPUS := tests/host/hv/corpus
+# Seeds converted from recorded end-to-end runs (tools/trace2corpus.py, one
+# folder per fuzz target; `make fuzz-corpus-e2e` regenerates them).
+HV_E2E_CORPUS := tests/host/hv/corpus-e2e
 
 HV_OUT ?= build/host/hv
 HV_CC ?= cc
@@ -55,16 +58,17 @@ $(HV_OUT)/fuzz_%: tests/host/hv/fuzz_%.c $(HV_TEST_SUPPORT) $(HV_ENGINE_SRCS) $(
 
 # Replays the kept corpus (regressions included) once: quick enough for `make test`.
 hv-fuzz-smoke: $(HV_FUZZ_BINS)
-	$(HV_OUT)/fuzz_hv -runs=0 $(HV_FUZZ_CORPUS)
-	$(HV_OUT)/fuzz_hv_lifecycle -runs=0 $(HV_FUZZ_CORPUS)-lifecycle
+	$(HV_OUT)/fuzz_hv -runs=0 $(HV_FUZZ_CORPUS) $(HV_E2E_CORPUS)/fuzz_hv
+	$(HV_OUT)/fuzz_hv_lifecycle -runs=0 $(HV_FUZZ_CORPUS)-lifecycle $(HV_E2E_CORPUS)/fuzz_hv_lifecycle
 
 hv-fuzz: $(HV_FUZZ_BINS)
 	@mkdir -p $(HV_OUT)/corpus $(HV_OUT)/corpus-lifecycle
-	$(HV_OUT)/fuzz_hv $(HV_OUT)/corpus $(HV_FUZZ_CORPUS) -max_total_time=$(HV_FUZZ_TIME) \
-		-max_len=4096 -artifact_prefix=$(HV_OUT)/ -print_final_stats=1
-	$(HV_OUT)/fuzz_hv_lifecycle $(HV_OUT)/corpus-lifecycle $(HV_FUZZ_CORPUS)-lifecycle \
-		-max_total_time=$(HV_FUZZ_TIME) -max_len=2048 -artifact_prefix=$(HV_OUT)/ \
+	$(HV_OUT)/fuzz_hv $(HV_OUT)/corpus $(HV_FUZZ_CORPUS) $(HV_E2E_CORPUS)/fuzz_hv \
+		-max_total_time=$(HV_FUZZ_TIME) -max_len=4096 -artifact_prefix=$(HV_OUT)/ \
 		-print_final_stats=1
+	$(HV_OUT)/fuzz_hv_lifecycle $(HV_OUT)/corpus-lifecycle $(HV_FUZZ_CORPUS)-lifecycle \
+		$(HV_E2E_CORPUS)/fuzz_hv_lifecycle -max_total_time=$(HV_FUZZ_TIME) -max_len=2048 \
+		-artifact_prefix=$(HV_OUT)/ -print_final_stats=1
 
 hv-clean:
 	rm -rf $(HV_OUT)
