@@ -65,12 +65,13 @@ help:
 	@echo '  make run              boot in the patched QEMU (SLOF) with spapr-vmc and the HMC peer; console here'
 	@echo '  make smoke            full VMC smoke (device + echoing peer); exit status is the image verdict'
 	@echo '  make run-stock / smoke-stock   the same in Debian QEMU, without a VMC device'
-	@echo '  make test             host unit tests, then every QEMU boot suite (pytest)'
+	@echo '  make test             host unit tests, then every QEMU boot suite (pytest; hvfuzz on the ASan+UBSan QEMU)'
 	@echo '  make host-test        host unit tests only (cmocka, ASan+UBSan)'
 	@echo '  make check-image      verify relocations, entry and segments of the image'
 	@echo '  make bench            print size and speed figures (never asserted)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
-	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE)'
+	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE, ASan+UBSan QEMU)'
+	@echo '  make fuzz-corpus-e2e  re-record the fuzz seeds of tests/host/hv/corpus-e2e from end-to-end runs'
 	@echo '  make qemu [SANITIZE=1]  build the patched qemu-system-ppc64 (ASan+UBSan build with SANITIZE=1; path printed last)'
 	@echo '  make host-bench       the VMC engine in the host simulator: round trips/s, hcalls per round trip'
 	@echo '  make linux            build (cached) the Linux guest: Debian linux-source-6.1 with its own ibmvmc driver'
@@ -143,7 +144,7 @@ newlib: packages
 	$(Q)sh scripts/build-newlib.sh powerpc64-linux-gnu- $(CACHE)/newlib >/dev/null
 	$(Q)sh scripts/build-newlib.sh powerpc64le-linux-gnu- $(CACHE)/newlib >/dev/null
 	@echo "setup: newlib ready (BE and LE)"
-setup: packages newlib qemu-setup linux
+setup: packages newlib qemu-setup
 
 # --- running ------------------------------------------------------------
 FW ?= slof
@@ -173,7 +174,7 @@ images:
 	$(Q)$(MAKE) --no-print-directory ENDIAN=big image
 	$(Q)$(MAKE) --no-print-directory ENDIAN=little image
 
-test: setup
+test: setup linux
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory images
 	$(Q)$(MAKE) --no-print-directory ENDIAN=big check-image
@@ -191,8 +192,8 @@ bench: images qemu-setup
 clean:
 	rm -rf build
 
-# The image as attacker: seeded hostile hcalls at spapr-vmc (sanitizer QEMU
-# when built with `make qemu SANITIZE=1`), then a clean handshake; part of `make fuzz`.
+# The image as attacker: seeded hostile hcalls at spapr-vmc (the sanitizer
+# QEMU, built by hv/qemu/qemu.mk), then a clean handshake; part of `make fuzz`.
 HVFUZZ_OPS ?= 1000000
 HVFUZZ_SEED ?= 1
 .PHONY: hvfuzz
