@@ -319,6 +319,41 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
 }
 
 /*
+ * How many entries of the guest's CRQ are not consumed yet, for the engine's
+ * "at most crq_size/2 outstanding" rule. The guest consumes in ring order, so
+ * the busy entries form the run that ends just before qnext: walk back from
+ * there until a free one. Only whether the count reaches half the ring
+ * matters, so the walk stops there (and at 2048 reads, which bounds the cost
+ * of a guest that registers a huge queue and never consumes). Unreadable
+ * queue memory is "unknown" (-1): the engine then relies on the full check.
+ */
+#define SPAPR_VMC_OUTSTANDING_WALK_MAX 2048
+
+static long spapr_vmc_mp_outstanding(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+    SpaprVioDevice *dev = &s->sdev;
+    uint32_t qsize = dev->crq.qsize, entries = qsize / 16, walk, i;
+    uint8_t hdr;
+
+    if (!entries || dev->crq.qnext >= qsize) {
+        return 0;
+    }
+    walk = MIN(entries / 2 + 1, SPAPR_VMC_OUTSTANDING_WALK_MAX);
+    for (i = 0; i < walk; i++) {
+        uint32_t off = (dev->crq.qnext + qsize - 16 * (i + 1)) % qsize;
+
+        if (spapr_vio_dma_read(dev, dev->crq.qladdr + off, &hdr, 1)) {
+            return -1;
+        }
+        if (!(hdr & 0x80)) {
+            break;
+        }
+    }
+    return i;
+}
+
+/*
  * Pane-0 check: the LIOBN must be this device's, the range must lie inside
  * the TCE window, every page must carry the needed permission bit, and the
  * whole range must then be accessible through the device's address space.
@@ -1007,6 +1042,7 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     }
     s->ops = (struct vmc_hv_ops) {
         .send_to_mp = spapr_vmc_send_to_mp,
+        .mp_outstanding = spapr_vmc_mp_outstanding,
         .mp_dma_check = spapr_vmc_dma_check,
         .mp_dma_read = spapr_vmc_dma_read,
         .mp_dma_write = spapr_vmc_dma_write,

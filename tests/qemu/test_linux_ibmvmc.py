@@ -171,3 +171,31 @@ def test_linux_driver_two_hmcs(guest):
         assert sorted(f.index for f in vm.frames_of(proto.EV_OPEN)) == [0, 1]
         by_index = [len([f for f in vm.frames_of(proto.EV_MSG) if f.index == i]) for i in (0, 1)]
         assert by_index == [20, 20]
+
+
+def test_linux_driver_answers_buffer_management(guest):
+    """Mid-session the HMC side adds a buffer (ADD_BUF) and takes two back
+    (REM_BUF): the driver answers each (REM_BUF_RESP status 0 with the
+    buffer it gave up, ids distinct) and the session keeps echoing with the
+    changed buffer set, so both sides still agree on who owns what."""
+    def buffer_commands(c):
+        c.add_buf(0, index=0)
+        c.rem_buf(index=0)
+        c.rem_buf(index=0)
+        c.wait(lambda f: f.type == proto.EV_REM_BUF, 10, "REM_BUF 1")
+        c.wait(lambda f: f.type == proto.EV_REM_BUF, 10, "REM_BUF 2")
+        session = vm.frames_of(proto.EV_OPEN)[-1].session
+        c.msg(b"hmc-done", 0, session)
+
+    with LinuxVm(guest, "buffers") as vm:
+        c = vm.connect(T)
+        seen = []
+        c.log = lambda f: seen.append(f) if f.type == proto.EV_REM_BUF else None
+        verdict = vm.drive({"vmctest: ready for buffer commands": buffer_commands})
+        assert verdict == "PASS", verdict
+        assert_clean_kernel_log(vm.console)
+        assert len(seen) == 2, seen
+        answers = [(f.payload[0], int.from_bytes(f.payload[2:4], "big")) for f in seen]
+        assert [st for st, _ in answers] == [0, 0], answers
+        assert answers[0][1] != answers[1][1], answers
+        assert len(vm.frames_of(proto.EV_MSG)) == 126

@@ -17,6 +17,10 @@
  *          and a new session must echo again.
  *   two    ibmvmc.max_hmcs=2: two fds hold two sessions at once (index 0
  *          and 1) and each echoes on its own.
+ *   buffers  after the first echoes, prints "ready for buffer commands" and
+ *          waits for the HMC's "hmc-done": meanwhile the peer adds a buffer
+ *          and takes buffers back (ADD_BUF / REM_BUF answered by the driver);
+ *          the echoes must still work afterwards.
  *
  * The ioctl numbers and the query layout are those of drivers/misc/ibmvmc.h,
  * which has no uapi header (see ../shared/docs/vmc-protocol.md section 11).
@@ -365,6 +369,25 @@ static void plan_reset(void)
 	close_session(fd, "session 2");
 }
 
+static void plan_buffers(void)
+{
+	unsigned char rx[MAX_MTU];
+	int fd = open_vmc(), n;
+
+	wait_ready(fd, "probe");
+	open_session(fd, "vmctest-hmc-buf");
+	expect_hello(fd, 0);
+	echo_sizes(fd, 1);
+	out("ready for buffer commands");
+	n = recv_msg(fd, rx, STEP_TIMEOUT_MS);
+	if (n != 8 || memcmp(rx, "hmc-done", 8))
+		fail("expected \"hmc-done\" from the HMC, got %d (%s)", n,
+		     n < 0 ? strerror(-n) : "other data");
+	out("received \"hmc-done\" from the HMC");
+	echo_sizes(fd, 500);
+	close_session(fd, "session");
+}
+
 static void plan_two(void)
 {
 	int a = open_vmc(), b;
@@ -396,6 +419,8 @@ int main(void)
 		plan_reset();
 	else if (!strcmp(plan, "two"))
 		plan_two();
+	else if (!strcmp(plan, "buffers"))
+		plan_buffers();
 	else
 		fail("unknown plan \"%s\"", plan);
 	finish(1, NULL);
