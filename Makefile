@@ -185,7 +185,7 @@ pytest:
 	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: images qemu-setup
+bench: images qemu-setup linux
 	$(Q)$(PYTHON) tools/bench.py
 
 .PHONY: clean

@@ -265,6 +265,7 @@ static int echo_sizes(int fd, unsigned int seed)
 	static const int sizes[] = { 1, 2, 15, 16, 17, 63, 64, 255, 256, 1000, 2048, 4095, 4096 };
 	int count = 0;
 	long bytes = 0;
+	long long start = now_ms();
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		int len = sizes[i] > mtu ? mtu : sizes[i];
@@ -275,7 +276,7 @@ static int echo_sizes(int fd, unsigned int seed)
 	}
 	for (int i = 0; i < 50; i++, count++, bytes += 64)
 		echo_once(fd, 64, seed + 100 + (unsigned int)i);
-	out("echoed %d messages, %ld bytes", count, bytes);
+	out("echoed %d messages, %ld bytes in %lld ms", count, bytes, now_ms() - start);
 	return count;
 }
 
