@@ -75,7 +75,7 @@ help:
 	@echo '  make qemu [SANITIZE=1]  build the patched qemu-system-ppc64 (ASan+UBSan build with SANITIZE=1; path printed last)'
 	@echo '  make host-bench       the VMC engine in the host simulator: round trips/s, hcalls per round trip'
 	@echo '  make linux            build (cached) the Linux guest: Debian linux-source-6.1 with its own ibmvmc driver'
-	@echo '  make linux-run [LINUX_PLAN=echo|reset|two]  boot it against spapr-vmc with a greet-echo HMC peer'
+	@echo '  make linux-run [LINUX_PLAN=echo|two]  boot it against spapr-vmc with a greet-echo HMC peer; exit status = its verdict'
 	@echo '  make clean'
 	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"'
 	@$(MAKE) --no-print-directory help-bringup 2>/dev/null || true
