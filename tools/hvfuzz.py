@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """make hvfuzz: boot the image with `hvfuzz=N seed=S` (BE and LE) in the
-patched QEMU (its ASan+UBSan build when one exists) with the spapr-vmc
-device; fail on a QEMU crash, a sanitizer report, or no clean handshake."""
+ASan+UBSan build of the patched QEMU (`make qemu SANITIZE=1`; make hvfuzz
+builds it) with the spapr-vmc device; fail on a QEMU crash, a sanitizer
+report, or no clean handshake. --plain uses the plain build instead."""
 import argparse
 import os
 import re
@@ -19,18 +20,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--ops", type=int, default=1000000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--endian", choices=["big", "little", "both"], default="both")
+    ap.add_argument("--plain", action="store_true", help="the plain build, not the sanitizer one")
     a = ap.parse_args()
     asan = subprocess.run(["sh", os.path.join(qemu_cmd.REPO, "hv/qemu/qemu-path.sh"), "--sanitize"],
                           capture_output=True, text=True).stdout.strip()
-    qemu = asan if asan and os.access(asan, os.X_OK) else qemu_cmd.patched_qemu()
-    if not qemu:
-        print("hvfuzz: the patched QEMU is not built: run `make qemu`", file=sys.stderr)
+    qemu = qemu_cmd.patched_qemu() if a.plain else asan
+    if not qemu or not os.access(qemu, os.X_OK):
+        print("hvfuzz: the %s patched QEMU is not built: run `make qemu%s`" % (
+            "plain" if a.plain else "sanitizer build of the",
+            "" if a.plain else " SANITIZE=1"), file=sys.stderr)
         return 2
     print("hvfuzz: %s (%s)" % (qemu, "ASan+UBSan" if qemu == asan else "no sanitizers"))
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=1",
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     failed = 0
-    for endian in ("big", "little"):
+    for endian in ("big", "little") if a.endian == "both" else (a.endian,):
         sock = os.path.join(tempfile.mkdtemp(prefix="hvfuzz-"), "hmc.sock")
         # SLOF: QEMU's own vof.c has a misaligned load that UBSan reports.
         argv = qemu_cmd.qemu_args(qemu_cmd.image_path(endian), "slof",

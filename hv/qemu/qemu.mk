@@ -20,6 +20,17 @@ qemu-path:
 qemu-setup:: packages
 	$(Q)CACHE=$(CACHE) sh $(QEMU_BUILD_SH)
 
+# The sanitizer build (ASan + UBSan; cached like the plain one). make test and
+# make hvfuzz build it and run the hostile-guest suite on it; under make test
+# (VMC_REQUIRE_SANITIZER=1) that suite fails, never skips or falls back, when
+# the binary is missing.
+.PHONY: qemu-sanitize-setup
+qemu-sanitize-setup:: packages
+	$(Q)CACHE=$(CACHE) sh $(QEMU_BUILD_SH) --sanitize
+test: qemu-sanitize-setup
+test: export VMC_REQUIRE_SANITIZER := 1
+hvfuzz: qemu-sanitize-setup
+
 # libFuzzer target for the HMC frame parser (hv/hmc_frame.c); part of `make fuzz`.
 HMC_FUZZ_OUT := build/host/hmc_frame
 HMC_FUZZ_CC ?= clang

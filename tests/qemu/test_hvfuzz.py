@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """`hvfuzz`: the image turns attacker and throws seeded random hypervisor
 calls at the spapr-vmc device, then checks the device still completes a
-clean handshake. Run under the sanitizer build (ASan + UBSan) of the patched
-QEMU when it exists (make qemu SANITIZE=1), else under the plain one; any
-sanitizer report fails the test."""
+clean handshake. Runs only under the sanitizer build (ASan + UBSan) of the
+patched QEMU (make qemu SANITIZE=1); any sanitizer report fails the test.
+`make test` builds that binary and sets VMC_REQUIRE_SANITIZER=1: a missing
+binary is then a failure. Run by hand without it, the suite skips and says
+how to build it; it never falls back to the plain build."""
 import os
 import re
 import subprocess
@@ -11,20 +13,28 @@ import subprocess
 import pytest
 
 import qemu_cmd  # tools/, put on the path by conftest.py
-from test_vmc_device_common import ROOT, qemu_binary
+from test_vmc_device_common import ROOT
 
 OPS = int(os.environ.get("HVFUZZ_OPS", "30000"))
 
 
 def sanitizer_qemu():
+    """The ASan+UBSan patched QEMU; fail (make test) or skip (by hand) without it."""
     out = subprocess.run(["sh", os.path.join(ROOT, "hv/qemu/qemu-path.sh"), "--sanitize"],
                          capture_output=True, text=True).stdout.strip()
-    return out if out and os.access(out, os.X_OK) else None
+    if out and os.access(out, os.X_OK):
+        return out
+    why = ("the sanitizer build of the patched QEMU is missing: `make qemu SANITIZE=1` "
+           "builds it (make test does)")
+    if os.environ.get("VMC_REQUIRE_SANITIZER") == "1":
+        pytest.fail(why + "; VMC_REQUIRE_SANITIZER=1 forbids running this suite without it",
+                    pytrace=False)
+    pytest.skip(why)
 
 
 @pytest.mark.parametrize("endian,seed", [("big", 1), ("big", 0xBADC0DE), ("little", 7)])
 def test_device_survives_hostile_guest(endian, seed, tmp_path):
-    qemu = sanitizer_qemu() or qemu_binary()
+    qemu = sanitizer_qemu()
     image = qemu_cmd.image_path(endian)
     # SLOF, not VOF: QEMU 7.2's own hw/ppc/vof.c has a misaligned 64-bit
     # load that UBSan reports before our device is ever reached.
