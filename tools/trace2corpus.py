@@ -13,7 +13,8 @@ tests/qemu/test_e2e.py and test_vmc_device*.py with the real HMC peer
 (tools/hmc): handshake, H_REQUEST_VMC, open/close, messages both ways,
 monitor commands, CRQ re-registration, partner failure, deregistration,
 resets with messages in flight, two HMCs, 16 KiB messages, faults, buffer
-commands, a hostile peer. With trace-crq=on the device reports every input
+commands, a hostile peer; and the Linux guest (tools/linux-guest: Linux's own
+ibmvmc driver, plans echo, reset and two HMCs). With trace-crq=on the device reports every input
 its engine takes, in order: CRQ frames (every entry, both ways) and CALL
 frames (H_COPY_RDMA, H_REQUEST_VMC, CRQ register/free, host frames); see
 docs/hmc-protocol.md. Each scenario gives two files:
@@ -118,12 +119,14 @@ class RecordingClient(HmcClient):
 class Run:
     """One QEMU with the image, the device (trace-crq=on) and a recording peer."""
 
-    def __init__(self, out, name, append, dev=None, endian="big", fw="vof", console=False):
+    def __init__(self, out, name, append, dev=None, endian="big", fw="vof", console=False,
+                 linux=None):
         self.dev = dict(BASE_DEV, **(dev or {}))
         qemu = qemu_cmd.patched_qemu()
         if not qemu:
             raise SystemExit("trace2corpus: the patched QEMU is not built: run `make qemu`")
-        image = qemu_cmd.image_path(endian)
+        # linux = (vmlinux, initramfs): the Linux guest of tools/linux-guest instead of the image
+        image = linux[0] if linux else qemu_cmd.image_path(endian)
         if not os.path.isfile(image):
             raise SystemExit("trace2corpus: %s missing: run `make images`" % image)
         self.tmp = tempfile.mkdtemp(prefix="vmctrace-")
@@ -139,9 +142,11 @@ class Run:
         argv = qemu_cmd.qemu_args(image, fw, append, qemu=qemu,
                                   serial="stdio" if console else "file:" + self.serial_path,
                                   extra=["-chardev", "socket,id=hmc0,path=%s,server=on,wait=on"
-                                         % sock, "-device", devopt])
+                                         % sock, "-device", devopt]
+                                  + (["-initrd", linux[1]] if linux else []))
         header = {"scenario": name, "device": d, "reg": REG, "remote_liobn": 0x7F000000 | (REG & 0xFFFFFF),
-                  "image": os.path.relpath(image, REPO), "append": append, "fw": fw}
+                  "image": "linux-guest" if linux else os.path.relpath(image, REPO),
+                  "append": append, "fw": fw}
         self.trace = open(os.path.join(out, name + ".trace"), "wb")
         self.trace.write(MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n")
         self.peer = open(os.path.join(out, name + ".peer"), "wb")
@@ -392,6 +397,54 @@ def sc_hostile_peer(r):
         c.wait(lambda f: f.type in (proto.EV_MSG, proto.EV_ERROR), T, "burst echo")
 
 
+def sc_linux(r):
+    """tests/qemu/test_linux_ibmvmc.py: Linux's own ibmvmc driver; the peer
+    greets every session and echoes every message, and triggers the partner
+    reset the `reset` plan waits for."""
+    c, reset_done = r.c, False
+    end = time.monotonic() + T
+    while time.monotonic() < end:
+        try:
+            frames = c.poll(0.02)
+        except EOFError:
+            frames, c.backlog = c.backlog, []
+        for f in frames:
+            if f.type == proto.EV_OPEN:
+                c.msg(b"hmc-hello %d" % f.index, f.index, f.session)
+            elif f.type == proto.EV_MSG:
+                c.msg(f.payload, f.index, f.session)
+        console = r.serial()
+        if not reset_done and "vmctest: waiting for a partner reset" in console:
+            c.reset(1, 200)
+            reset_done = True
+        if "vmctest: FAIL" in console:
+            raise RuntimeError(console[console.index("vmctest: FAIL"):].splitlines()[0])
+        if "vmctest: PASS" in console:
+            return
+        if c.closed:
+            raise RuntimeError("the link closed before the Linux guest's verdict")
+    raise RuntimeError("the Linux guest gave no verdict in %.0f s" % T)
+
+
+# The Linux guest's plans (tools/linux-guest/vmctest.c): name, plan, device
+# overrides, extra kernel arguments.
+LINUX_SCENARIOS = [
+    ("linux-echo", "echo", {}, ""),
+    ("linux-reset", "reset", {}, ""),
+    ("linux-two-hmcs", "two", {"max_hmcs": 2}, "ibmvmc.max_hmcs=2"),
+]
+
+
+def linux_guest():
+    """(vmlinux, initramfs) from `make linux` (cached kernel build)."""
+    r = subprocess.run(["make", "--no-print-directory", "-s", "linux"], cwd=REPO,
+                       capture_output=True, text=True)
+    lines = r.stdout.strip().splitlines()
+    if r.returncode != 0 or len(lines) < 2:
+        raise SystemExit("trace2corpus: `make linux` failed:\n" + r.stderr[-2000:])
+    return lines[-1], lines[-2]
+
+
 SCENARIOS = [
     # name, function, boot arguments, device overrides, endian, firmware, console
     ("handshake", sc_handshake, "echo", {}, "big", "vof", False),
@@ -426,6 +479,25 @@ def record(a):
             fn(r)
             status = "ok"
         except Exception as e:  # a failed scenario still leaves a (shorter) trace
+            status = "FAILED: %s" % e
+            failed += 1
+        finally:
+            r.close()
+        size = os.path.getsize(os.path.join(a.out, name + ".trace"))
+        print("record %-18s %s (%.1f s, trace %d bytes)" % (name, status, time.monotonic() - t0,
+                                                             size))
+    guest = None
+    for name, plan, dev, cmdline in LINUX_SCENARIOS:
+        if a.only and name not in a.only:
+            continue
+        guest = guest or linux_guest()
+        t0 = time.monotonic()
+        r = Run(a.out, name, ("console=hvc0 vmctest=%s %s" % (plan, cmdline)).strip(), dev,
+                fw="vof", linux=guest)
+        try:
+            sc_linux(r)
+            status = "ok"
+        except Exception as e:
             status = "FAILED: %s" % e
             failed += 1
         finally:
@@ -819,6 +891,9 @@ def main():
     for s in SCENARIOS:
         print("%-18s %-15s %-6s %-4s %s %s" % (s[0], s[2], s[4], s[5], s[3] or "",
                                                (s[1].__doc__ or "").split("\n")[0]))
+    for name, plan, dev, cmdline in LINUX_SCENARIOS:
+        print("%-18s %-15s %-6s %-4s %s Linux's ibmvmc driver, vmctest=%s %s" % (
+            name, plan, "little", "vof", dev or "", plan, cmdline))
     return 0
 
 
