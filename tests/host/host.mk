@@ -93,7 +93,7 @@ host-test: host-unit
 # (spapr-vmc trace-crq=on) with the real HMC peer, scenario by scenario
 # (tools/trace2corpus.py list), converted into $(HV_E2E_CORPUS)/<target>/.
 .PHONY: fuzz-corpus-e2e
-fuzz-corpus-e2e: images qemu-setup
+fuzz-corpus-e2e: images qemu-setup linux
 	$(Q)rm -rf build/traces
 	$(Q)$(PYTHON) tools/trace2corpus.py record --out build/traces
 	$(Q)rm -f $(HV_E2E_CORPUS)/fuzz_*/e2e-*
