@@ -51,6 +51,11 @@ struct vmc_query {
 	int vmc_drc_index;
 };
 
+/* The values Linux's driver matches on powerpc64 (size field = sizeof(ptr)). */
+_Static_assert(VMC_IOCTL_SETHMCID == 0x8008CC00, "SETHMCID number");
+_Static_assert(VMC_IOCTL_QUERY == 0x400CCC01, "QUERY number");
+_Static_assert(VMC_IOCTL_REQUESTVMC == 0x4004CC02, "REQUESTVMC number");
+
 enum { DRIVER_READY = 3 };
 #define HMC_ID_LEN 32
 #define MAX_MTU 4096
