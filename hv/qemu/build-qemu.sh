@@ -70,7 +70,7 @@ if [ $SANITIZE = 1 ]; then
 	# alone gives ASan only: ask for UBSan explicitly.
 	# -O1 -g1 (after meson's -O2 -g, so they win): line tables are all a
 	# sanitizer report needs, and ASan+UBSan at -O2 with full debug info cost
-	# 2.3x the compile time of the plain build; at -O1 -g1, 1.2x (measured on
+	# 2.8x the compile time of the plain build; at -O1 -g1, 1.2x (measured on
 	# 8 QEMU files, docs/security.md).
 	CONF_FLAGS="$CONF_FLAGS --enable-sanitizers --enable-debug-info
  --extra-cflags=-fsanitize=undefined --extra-cflags=-O1 --extra-cflags=-g1
