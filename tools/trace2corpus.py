@@ -46,12 +46,9 @@ Inputs are cut at an operation boundary to the length the fuzz runs use
 (-max_len), so every seed is replayed whole. Debian python3 only.
 """
 import argparse
-import hashlib
 import json
 import os
-import select
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -92,19 +89,11 @@ class RecordingClient(HmcClient):
         self.peer.write(bytes(data))
         super().send_raw(data)
 
-    def _read_some(self, timeout):
-        r, _, _ = select.select([self.sock], [], [], max(0.0, timeout))
-        if not r:
-            return False
-        data = self.sock.recv(65536)
-        if not data:
-            self.closed = True
-            raise EOFError("device closed the HMC link")
+    def _received(self, data):
         self.trace.write(data)
-        for f in self.parser.feed(data):
-            if f.type not in (proto.EV_CRQ, proto.EV_CALL):
-                self.backlog.append(f)
-        return True
+
+    def _keep(self, frame):
+        return frame.type not in (proto.EV_CRQ, proto.EV_CALL)
 
     def drain(self, seconds):
         """Keep reading (so the trace is complete) for `seconds`."""
@@ -216,7 +205,7 @@ def soak(c, op, n, size=40):
 
 
 def sc_handshake(r):
-    op = scenarios.wait_session(r.c, T)
+    scenarios.wait_session(r.c, T)
     r.c.status()
 
 
@@ -294,7 +283,7 @@ def sc_reset_mid_soak(r):
 def sc_deregistered(r):
     """test_fw_partner_deregistered_event."""
     c = r.c
-    op = scenarios.wait_session(c, T)
+    scenarios.wait_session(c, T)
     c.raw_crq(bytes.fromhex("ff02000000000000" "0000000000000000"))
     c.reset(fmt=2, reinit_ms=200)
     op2 = c.wait_type(proto.EV_OPEN, T)
@@ -330,7 +319,7 @@ def sc_lost_open_resp(r):
     """test_fw_dropped_open_resp_is_retried."""
     c = r.c
     c.fault_msg("to-mp", "drop", 0x8082, 1, 1)
-    op = scenarios.wait_session(c, T)
+    scenarios.wait_session(c, T)
     op2 = c.wait_type(proto.EV_OPEN, T)
     echo_once(c, op2, b"after a lost OPEN_RESP")
 
@@ -404,15 +393,8 @@ def sc_linux(r):
     c, reset_done = r.c, False
     end = time.monotonic() + T
     while time.monotonic() < end:
-        try:
-            frames = c.poll(0.02)
-        except EOFError:
-            frames, c.backlog = c.backlog, []
-        for f in frames:
-            if f.type == proto.EV_OPEN:
-                c.msg(b"hmc-hello %d" % f.index, f.index, f.session)
-            elif f.type == proto.EV_MSG:
-                c.msg(f.payload, f.index, f.session)
+        for f in c.poll(0.02, closed_ok=True):
+            scenarios.answer_greet_echo(c, f)
         console = r.serial()
         if not reset_done and "vmctest: waiting for a partner reset" in console:
             c.reset(1, 200)
@@ -741,7 +723,6 @@ def to_lifecycle(header, recs, limit):
                 e.op(b"\x0f\xe0")
             pending = 0
 
-    prev_free = False
     for kind, f in recs:
         if kind == "crq":
             if f["dir"] == 1:
@@ -757,7 +738,6 @@ def to_lifecycle(header, recs, limit):
         if w == proto.CALL_FREE:
             flush()
             e.op(b"\xed")                           # MP reset: free, register, Init
-            prev_free = True
             continue
         if w == proto.CALL_HOST_FRAME:
             ftype, idx = a[0], a[1]

@@ -18,7 +18,7 @@ import pexpect
 import pytest
 
 from test_vmc_device_common import ROOT, Vm, proto, qemu_binary
-from tools.hmc.client import Timeout  # noqa: F401  (re-exported for readers)
+from tools.hmc import scenarios
 
 T = 120
 # QEMU 7.2's own hw/ppc/vof.c does a misaligned 64-bit load that UBSan stops
@@ -45,16 +45,6 @@ def guest():
     return linux_artifacts()
 
 
-def drain(c, timeout):
-    """The frames that arrive within timeout, also those parsed just
-    before the device closed the link (poll raises EOFError then)."""
-    try:
-        return c.poll(timeout)
-    except EOFError:
-        out, c.backlog = c.backlog, []
-        return out
-
-
 class LinuxVm(Vm):
     def __init__(self, guest, plan, fw=DEFAULT_FW, device_opts="", cmdline=""):
         vmlinux, initramfs = guest
@@ -79,12 +69,9 @@ class LinuxVm(Vm):
         end = time.monotonic() + timeout
         verdict, seen = None, 0
         while time.monotonic() < end and verdict is None:
-            for f in drain(c, 0.02):
+            for f in c.poll(0.02, closed_ok=True):
                 self.frames.append(f)
-                if f.type == proto.EV_OPEN:
-                    c.msg(b"hmc-hello %d" % f.index, f.index, f.session)
-                elif f.type == proto.EV_MSG:
-                    c.msg(f.payload, f.index, f.session)
+                scenarios.answer_greet_echo(c, f)
             text = self.serial()
             lines = text.split("\n")
             for line in lines[seen:-1]:        # complete lines only
@@ -104,7 +91,7 @@ class LinuxVm(Vm):
             self.p.expect(pexpect.EOF, timeout=30)
         except pexpect.TIMEOUT:
             pass
-        self.frames += drain(c, 0.5)
+        self.frames += c.poll(0.5, closed_ok=True)
         self.console = self.serial().replace("\r", "")
         print(self.console[-8000:])
         return verdict

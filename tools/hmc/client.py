@@ -65,6 +65,13 @@ class HmcClient:
         self.send_raw(proto.encode(ftype, payload, index, session))
 
     # ------------------------------------------------------------- input
+    def _received(self, data):
+        """Hook: every chunk of bytes as it arrives (a recorder keeps them)."""
+
+    def _keep(self, frame):
+        """Hook: whether a parsed frame goes to the backlog."""
+        return True
+
     def _read_some(self, timeout):
         r, _, _ = select.select([self.sock], [], [], max(0.0, timeout))
         if not r:
@@ -73,18 +80,26 @@ class HmcClient:
         if not data:
             self.closed = True
             raise EOFError("device closed the HMC link")
+        self._received(data)
         for f in self.parser.feed(data):
             if self.log:
                 self.log(f)
-            self.backlog.append(f)
+            if self._keep(f):
+                self.backlog.append(f)
         return True
 
-    def poll(self, timeout=0.0):
-        """Read whatever arrives within `timeout`; return and clear the backlog."""
+    def poll(self, timeout=0.0, closed_ok=False):
+        """Read whatever arrives within `timeout`; return and clear the backlog.
+        A closed link raises EOFError, or with closed_ok just ends the wait
+        (the frames parsed before the close are still returned)."""
         end = time.monotonic() + timeout
-        while self._read_some(end - time.monotonic()):
-            if time.monotonic() >= end:
-                break
+        try:
+            while self._read_some(end - time.monotonic()):
+                if time.monotonic() >= end:
+                    break
+        except EOFError:
+            if not closed_ok:
+                raise
         out, self.backlog = self.backlog, []
         return out
 

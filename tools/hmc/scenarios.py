@@ -41,6 +41,19 @@ def echo(c, count=None, timeout=None, out=print):
     return n
 
 
+def answer_greet_echo(c, f):
+    """The greet-echo peer's answer to one frame: greet an OPEN with
+    "hmc-hello <index>" on that session, echo a MSG back unchanged. Returns
+    "greet", "echo" or None (nothing to answer)."""
+    if f.type == proto.EV_OPEN:
+        c.msg(b"hmc-hello %d" % f.index, f.index, f.session)
+        return "greet"
+    if f.type == proto.EV_MSG:
+        c.msg(f.payload, f.index, f.session)
+        return "echo"
+    return None
+
+
 def greet_echo(c, timeout=None, out=print):
     """Greet every session the guest opens with "hmc-hello <index>" and echo
     every guest message back, until TIMEOUT seconds pass or the link closes.
@@ -59,12 +72,11 @@ def greet_echo(c, timeout=None, out=print):
                        left, "OPEN or MSG")
         except Timeout:
             break
-        if f.type == proto.EV_OPEN:
-            c.msg(b"hmc-hello %d" % f.index, f.index, f.session)
+        what = answer_greet_echo(c, f)
+        if what == "greet":
             greeted += 1
             out("greet: session %d on index %d" % (f.session, f.index))
-        elif f.type == proto.EV_MSG:
-            c.msg(f.payload, f.index, f.session)
+        elif what == "echo":
             echoed += 1
         else:
             out("greet-echo: device error: " + f.describe())
