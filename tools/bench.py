@@ -182,13 +182,13 @@ def sim_bench():
 def linux_bench(runs=3):
     """The Linux guest (make linux): QEMU start to vmctest's verdict, and the
     driver's echo rate through spapr-vmc as its user space sees it."""
-    r = subprocess.run(["make", "--no-print-directory", "-s", "linux"], cwd=REPO,
-                       capture_output=True, text=True)
-    lines = r.stdout.strip().splitlines()
-    if r.returncode != 0 or len(lines) < 2 or not qemu_cmd.patched_qemu():
+    try:
+        vmlinux, initramfs = qemu_cmd.linux_guest()
+    except RuntimeError:
+        vmlinux = None
+    if not vmlinux or not qemu_cmd.patched_qemu():
         put("linux.error", "not-built", "run make linux qemu")
         return
-    initramfs, vmlinux = lines[-2], lines[-1]
     for fw in ("vof", "slof"):
         walls, rates = [], []
         for _ in range(runs):

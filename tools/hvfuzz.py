@@ -23,8 +23,7 @@ def main():
     ap.add_argument("--endian", choices=["big", "little", "both"], default="both")
     ap.add_argument("--plain", action="store_true", help="the plain build, not the sanitizer one")
     a = ap.parse_args()
-    asan = subprocess.run(["sh", os.path.join(qemu_cmd.REPO, "hv/qemu/qemu-path.sh"), "--sanitize"],
-                          capture_output=True, text=True).stdout.strip()
+    asan = qemu_cmd.patched_qemu(sanitize=True)
     qemu = qemu_cmd.patched_qemu() if a.plain else asan
     if not qemu or not os.access(qemu, os.X_OK):
         print("hvfuzz: the %s patched QEMU is not built: run `make qemu%s`" % (

@@ -12,14 +12,30 @@ def stock_qemu():
     return shutil.which("qemu-system-ppc64") or "/usr/bin/qemu-system-ppc64"
 
 
-def patched_qemu():
-    """The project's patched QEMU (with spapr-vmc), or None if not built."""
+def patched_qemu(sanitize=False):
+    """The project's patched QEMU (with spapr-vmc), or None if not built.
+    sanitize: its ASan+UBSan build (make qemu SANITIZE=1)."""
     script = os.path.join(REPO, "hv", "qemu", "qemu-path.sh")
     if not os.path.exists(script):
         return None
-    out = subprocess.run(["sh", script], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    out = subprocess.run(["sh", script] + (["--sanitize"] if sanitize else []),
+                         capture_output=True, text=True, cwd=REPO).stdout.strip()
     path = out.splitlines()[-1] if out else ""
     return path if path and os.access(path, os.X_OK) else None
+
+
+def linux_guest():
+    """(vmlinux, initramfs) of the Linux guest, built if needed by `make linux`
+    (the kernel is cached); RuntimeError with make's output if that fails."""
+    r = subprocess.run(["make", "--no-print-directory", "-s", "linux"], cwd=REPO,
+                       capture_output=True, text=True)
+    lines = r.stdout.strip().splitlines()
+    if r.returncode != 0 or len(lines) < 2:
+        raise RuntimeError("make linux failed:\n" + r.stdout[-2000:] + r.stderr[-2000:])
+    initramfs, vmlinux = lines[-2], lines[-1]
+    if not vmlinux.endswith("/vmlinux") or not initramfs.endswith("initramfs.cpio"):
+        raise RuntimeError("make linux printed no vmlinux/initramfs paths: %r" % lines[-2:])
+    return vmlinux, initramfs
 
 
 def image_path(endian="big"):

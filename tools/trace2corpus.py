@@ -418,13 +418,10 @@ LINUX_SCENARIOS = [
 
 
 def linux_guest():
-    """(vmlinux, initramfs) from `make linux` (cached kernel build)."""
-    r = subprocess.run(["make", "--no-print-directory", "-s", "linux"], cwd=REPO,
-                       capture_output=True, text=True)
-    lines = r.stdout.strip().splitlines()
-    if r.returncode != 0 or len(lines) < 2:
-        raise SystemExit("trace2corpus: `make linux` failed:\n" + r.stderr[-2000:])
-    return lines[-1], lines[-2]
+    try:
+        return qemu_cmd.linux_guest()
+    except RuntimeError as e:
+        raise SystemExit("trace2corpus: %s" % e)
 
 
 SCENARIOS = [

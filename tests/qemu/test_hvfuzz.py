@@ -13,23 +13,9 @@ import subprocess
 import pytest
 
 import qemu_cmd  # tools/, put on the path by conftest.py
-from test_vmc_device_common import ROOT
+from test_vmc_device_common import sanitizer_qemu
 
 OPS = int(os.environ.get("HVFUZZ_OPS", "30000"))
-
-
-def sanitizer_qemu():
-    """The ASan+UBSan patched QEMU; fail (make test) or skip (by hand) without it."""
-    out = subprocess.run(["sh", os.path.join(ROOT, "hv/qemu/qemu-path.sh"), "--sanitize"],
-                         capture_output=True, text=True).stdout.strip()
-    if out and os.access(out, os.X_OK):
-        return out
-    why = ("the sanitizer build of the patched QEMU is missing: `make qemu SANITIZE=1` "
-           "builds it (make test does)")
-    if os.environ.get("VMC_REQUIRE_SANITIZER") == "1":
-        pytest.fail(why + "; VMC_REQUIRE_SANITIZER=1 forbids running this suite without it",
-                    pytrace=False)
-    pytest.skip(why)
 
 
 @pytest.mark.parametrize("endian,seed", [("big", 1), ("big", 0xBADC0DE), ("little", 7)])

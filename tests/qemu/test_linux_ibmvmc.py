@@ -11,13 +11,13 @@ it greets every session ("hmc-hello <index>") and echoes every message.
 """
 import os
 import re
-import subprocess
 import time
 
 import pexpect
 import pytest
 
-from test_vmc_device_common import ROOT, Vm, proto, qemu_binary
+import qemu_cmd  # tools/, put on the path by conftest.py
+from test_vmc_device_common import Vm, proto, qemu_binary, sanitizer_qemu
 from tools.hmc import scenarios
 
 T = 120
@@ -25,24 +25,16 @@ T = 120
 # on (docs/security.md), so the sanitizer build boots Linux with SLOF.
 SANITIZE = os.environ.get("VMC_SANITIZE") == "1"
 DEFAULT_FW = "slof" if SANITIZE else "vof"
-LINUX_CACHE = "/var/cache/vmcfw/linux"
-
-
-def linux_artifacts():
-    """(vmlinux, initramfs): built by `make linux` (part of `make setup`)."""
-    r = subprocess.run(["make", "--no-print-directory", "-s", "linux"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=3600)
-    assert r.returncode == 0, "make linux failed:\n" + r.stdout[-2000:] + r.stderr[-2000:]
-    lines = r.stdout.strip().splitlines()
-    initramfs, vmlinux = lines[-2], lines[-1]
-    assert vmlinux.endswith("/vmlinux") and initramfs.endswith("initramfs.cpio"), lines
-    return vmlinux, initramfs
 
 
 @pytest.fixture(scope="module")
 def guest():
+    """(vmlinux, initramfs): `make linux` (part of `make test`) builds them."""
     qemu_binary()
-    return linux_artifacts()
+    try:
+        return qemu_cmd.linux_guest()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
 
 
 class LinuxVm(Vm):
@@ -203,7 +195,6 @@ def test_linux_driver_answers_buffer_management(guest):
 def test_linux_driver_on_sanitizer_qemu(guest, plan, device_opts, cmdline, monkeypatch):
     """The same driver traffic through the ASan+UBSan build of the patched
     QEMU (built by make test): any sanitizer report ends QEMU and fails."""
-    from test_hvfuzz import sanitizer_qemu
     monkeypatch.setenv("VMC_QEMU", sanitizer_qemu())
     monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1")
     monkeypatch.setenv("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")

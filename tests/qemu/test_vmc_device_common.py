@@ -20,6 +20,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from tools import qemu_cmd  # noqa: E402
 from tools.hmc import proto  # noqa: E402
 from tools.hmc.client import HmcClient  # noqa: E402
 
@@ -28,15 +29,9 @@ VMC_RIOBN = 0x7F000010          # default remote LIOBN for that reg
 
 
 def qemu_binary():
-    path = os.environ.get("VMC_QEMU")
-    if not path:
-        # VMC_SANITIZE=1: the ASan/UBSan build from `make qemu SANITIZE=1`
-        extra = ["--sanitize"] if os.environ.get("VMC_SANITIZE") == "1" else []
-        try:
-            path = subprocess.run(["sh", os.path.join(ROOT, "hv/qemu/qemu-path.sh")] + extra,
-                                  capture_output=True, text=True, timeout=60).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            path = ""
+    # VMC_SANITIZE=1: the ASan/UBSan build from `make qemu SANITIZE=1`
+    path = os.environ.get("VMC_QEMU") or qemu_cmd.patched_qemu(
+        sanitize=os.environ.get("VMC_SANITIZE") == "1")
     if not path or not os.access(path, os.X_OK):
         pytest.skip("patched qemu-system-ppc64 with spapr-vmc not built (run `make qemu%s`)"
                     % (" SANITIZE=1" if os.environ.get("VMC_SANITIZE") == "1" else ""))
@@ -45,6 +40,19 @@ def qemu_binary():
         os.environ.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
         os.environ.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1")
     return path
+
+
+def sanitizer_qemu():
+    """The ASan+UBSan patched QEMU; fail (make test) or skip (by hand) without it."""
+    path = qemu_cmd.patched_qemu(sanitize=True)
+    if path:
+        return path
+    why = ("the sanitizer build of the patched QEMU is missing: `make qemu SANITIZE=1` "
+           "builds it (make test does)")
+    if os.environ.get("VMC_REQUIRE_SANITIZER") == "1":
+        pytest.fail(why + "; VMC_REQUIRE_SANITIZER=1 forbids running this suite without it",
+                    pytrace=False)
+    pytest.skip(why)
 
 
 def vmc_image():
