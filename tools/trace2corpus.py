@@ -446,45 +446,38 @@ SCENARIOS = [
 ]
 
 
+def record_one(out, name, run, scenario):
+    """Start `run()` (a Run), play `scenario(r)` on it, close it, report.
+    A failed scenario still leaves a (shorter) trace. Returns success."""
+    t0 = time.monotonic()
+    r = run()
+    try:
+        scenario(r)
+        status = "ok"
+    except Exception as e:
+        status = "FAILED: %s" % e
+    finally:
+        r.close()
+    size = os.path.getsize(os.path.join(out, name + ".trace"))
+    print("record %-18s %s (%.1f s, trace %d bytes)" % (name, status, time.monotonic() - t0, size))
+    return status == "ok"
+
+
 def record(a):
     os.makedirs(a.out, exist_ok=True)
-    failed = 0
+    results = []
     for name, fn, append, dev, endian, fw, console in SCENARIOS:
-        if a.only and name not in a.only:
-            continue
-        t0 = time.monotonic()
-        r = Run(a.out, name, append, dev, endian, fw, console)
-        try:
-            fn(r)
-            status = "ok"
-        except Exception as e:  # a failed scenario still leaves a (shorter) trace
-            status = "FAILED: %s" % e
-            failed += 1
-        finally:
-            r.close()
-        size = os.path.getsize(os.path.join(a.out, name + ".trace"))
-        print("record %-18s %s (%.1f s, trace %d bytes)" % (name, status, time.monotonic() - t0,
-                                                             size))
+        if not a.only or name in a.only:
+            results.append(record_one(a.out, name, lambda: Run(a.out, name, append, dev, endian,
+                                                               fw, console), fn))
     guest = None
     for name, plan, dev, cmdline in LINUX_SCENARIOS:
-        if a.only and name not in a.only:
-            continue
-        guest = guest or linux_guest()
-        t0 = time.monotonic()
-        r = Run(a.out, name, ("console=hvc0 vmctest=%s %s" % (plan, cmdline)).strip(), dev,
-                fw="vof", linux=guest)
-        try:
-            sc_linux(r)
-            status = "ok"
-        except Exception as e:
-            status = "FAILED: %s" % e
-            failed += 1
-        finally:
-            r.close()
-        size = os.path.getsize(os.path.join(a.out, name + ".trace"))
-        print("record %-18s %s (%.1f s, trace %d bytes)" % (name, status, time.monotonic() - t0,
-                                                             size))
-    return 1 if failed else 0
+        if not a.only or name in a.only:
+            guest = guest or linux_guest()
+            append = ("console=hvc0 vmctest=%s %s" % (plan, cmdline)).strip()
+            results.append(record_one(a.out, name, lambda: Run(a.out, name, append, dev,
+                                                               fw="vof", linux=guest), sc_linux))
+    return 0 if all(results) else 1
 
 
 # ----------------------------------------------------------------- parsing
