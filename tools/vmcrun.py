@@ -84,8 +84,8 @@ def main():
         q = subprocess.Popen(argv, stdin=None if a.what == "run" else subprocess.DEVNULL,
                              stdout=subprocess.PIPE if a.what == "linux" else None)
         verdict = []
-        copier = threading.Thread(target=copy_console, args=(q.stdout, verdict), daemon=True)
         if a.what == "linux":
+            copier = threading.Thread(target=copy_console, args=(q.stdout, verdict), daemon=True)
             copier.start()
         peer = start_peer(sock, action, log)
         start = time.monotonic()
