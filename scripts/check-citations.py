@@ -92,6 +92,23 @@ def sections_of(path, cache):
     return cache[path]
 
 
+def nearby(have, value):
+    """A short hint for a missing section: its siblings, else the top level."""
+    def key(s):
+        return [int(x) if x.isdigit() else -1 for x in re.split(r"[. ]", s)]
+    parent = value.rsplit(".", 1)[0] if "." in value else None
+    if parent and parent in have:
+        near = sorted((s for s in have if s.startswith(parent + ".")), key=key)
+        what = "sections under §%s" % parent
+    else:
+        near = sorted((s for s in have if "." not in s and " " not in s), key=key)
+        what = "top-level sections"
+    if not near:
+        return "it has no numbered sections"
+    more = ", ..." if len(near) > 12 else ""
+    return "%s: %s%s" % (what, ", ".join(near[:12]), more)
+
+
 def resolve(root, citing, name):
     """Return (absolute path or None, error message or None) for a cited name."""
     real_root = os.path.realpath(root)
@@ -181,11 +198,9 @@ def check_tree(root, verbose=False, out=sys.stdout):
                 count += 1
                 label = value if kind == "appx" else "§" + value
                 if value not in sections_of(path, cache):
-                    have = sorted(sections_of(path, cache),
-                                  key=lambda s: [int(x) if x.isdigit() else 0
-                                                 for x in re.split(r"[. ]", s)])
-                    fail(where, "%s has no section %s (numbered sections: %s)"
-                         % (os.path.relpath(path, root), label, ", ".join(have) or "none"))
+                    fail(where, "%s has no section %s (%s)"
+                         % (os.path.relpath(path, root), label,
+                            nearby(sections_of(path, cache), value)))
                 elif verbose:
                     print("%s: %s %s ok" % (where, os.path.relpath(path, root), label),
                           file=out)
