@@ -155,11 +155,8 @@ def check_tree(root, verbose=False, out=sys.stdout):
         is_md = rel.endswith(".md")
         own = os.path.realpath(os.path.join(root, rel))
         file_doc = None     # last document named so far (non-Markdown files)
-        fenced = False
         for lineno, line in enumerate(read_lines(os.path.join(root, rel)), 1):
             where = "%s:%d" % (rel, lineno)
-            if is_md and FENCE_RE.match(line):
-                fenced = not fenced
             # (position, kind, value): documents and sections in line order
             marks = []
             for m in DOC_RE.finditer(line):
@@ -190,11 +187,9 @@ def check_tree(root, verbose=False, out=sys.stdout):
                     fail(where, "§%s names no document: write e.g. 'docs/<name>.md §%s', "
                          "or name the document earlier in the file" % (value, value))
                     continue
-                name, path = doc
+                path = doc[1]
                 if path is None:
                     continue    # the missing document was reported already
-                if not path.endswith(".md"):
-                    continue
                 count += 1
                 label = value if kind == "appx" else "§" + value
                 if value not in sections_of(path, cache):
