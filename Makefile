@@ -34,7 +34,7 @@ quiet = @printf '  %-8s %s\n'
 endif
 
 # Link address: 64 MiB, clear of SLOF's load-base and of OF at 12/32 MiB
-# (see docs/boot.md); the image relocates itself wherever it is loaded.
+# (see docs/platform.md §2.1); the image relocates itself wherever it is loaded.
 LINK_BASE ?= 0x4000000
 
 NEWLIB_DIR = $(shell sh scripts/build-newlib.sh $(CROSS_COMPILE) $(CACHE)/newlib)
@@ -136,6 +136,13 @@ $(O)/%.o: $(O)/%.S
 check-image: $(IMAGE)
 	$(Q)sh scripts/check-image.sh $(READELF) $(IMAGE) $(ENDIAN)
 
+# Every document and section cited in code and docs exists; the checker's
+# self-test runs first, so a checker that cannot fail is caught.
+.PHONY: check-docs
+check-docs:
+	$(Q)$(PYTHON) scripts/check-citations.py --self-test
+	$(Q)$(PYTHON) scripts/check-citations.py
+
 # --- set-up -------------------------------------------------------------
 .PHONY: setup packages newlib
 packages:
@@ -201,7 +208,7 @@ hvfuzz: images
 	$(Q)$(PYTHON) tools/hvfuzz.py --ops $(HVFUZZ_OPS) --seed $(HVFUZZ_SEED)
 fuzz: hvfuzz
 
-# Fragments owned by their folders.
+# Fragments kept in their folders.
 -include tests/host/host.mk
 -include hv/qemu/qemu.mk
 -include tools/bringup.mk

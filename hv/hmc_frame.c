@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * hmc_frame.c - parser and encoder of the spapr-vmc HMC peer protocol.
- * See hmc_frame.h and docs/hmc-protocol.md. Owned by helper B.
+ * See hmc_frame.h and docs/hmc-protocol.md.
  */
 #include "hmc_frame.h"
 

@@ -8,8 +8,6 @@
  * (bad magic, oversize length, unknown type, wrong payload size) after which
  * it resynchronises on the next magic byte. docs/hmc-protocol.md is the
  * byte-exact description.
- *
- * Owned by helper B (see hv/OWNERS).
  */
 #ifndef VMCFW_HV_HMC_FRAME_H
 #define VMCFW_HV_HMC_FRAME_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * hv_rdma.c - H_COPY_RDMA and H_REQUEST_VMC as the HV implements them
- * (vmc-protocol.md §3.4, qemu-model.md §2.3).
+ * (docs/vmc-protocol.md §3.4, docs/qemu-device.md §2.2).
  *
  * H_COPY_RDMA is the only door into HV memory the guest has: every
  * argument is checked before a byte moves. Pane 0 (the MP's own memory
@@ -211,7 +211,10 @@ long vmc_hv_request_vmc(struct vmc_hv *hv, uint64_t *drc_index)
 			hv->knob[VMC_HV_KNOB_REQUEST_VMC_COUNT] = VMC_HV_KNOB_OFF;
 		}
 	}
-	/* r4 carries the DRC index only on success; a VMC that exists is fine (§8.9). */
+	/*
+	 * r4 carries the DRC index only on success; a VMC that exists is fine
+	 * (vmc-protocol.md §8.9).
+	 */
 	if (rc == HV_H_SUCCESS && drc_index)
 		*drc_index = hv->cfg.drc_index;
 	return rc;

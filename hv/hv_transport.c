@@ -9,6 +9,8 @@
  * the QEMU device must not write into guest memory from inside the
  * guest's hcall. So every HV->MP entry is queued here and pumped out when
  * allowed; order is always kept.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <string.h>
 

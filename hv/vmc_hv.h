@@ -30,6 +30,8 @@
  * NULL: then time stands still and delays expire at the next kick).
  *
  * Threading: none. The embedder serialises all calls (QEMU: the BQL).
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #ifndef VMCFW_HV_VMC_HV_H
 #define VMCFW_HV_VMC_HV_H

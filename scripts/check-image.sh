@@ -49,7 +49,7 @@ fi
 sh "$(dirname "$0")/check-relocs.sh" "$READELF" "$IMAGE"
 n=$("$READELF" -W -r "$IMAGE" | grep -c R_PPC64_RELATIVE || true)
 
-# ELF notes for partition firmware (platform.md 3.1, emitted by linker.ld):
+# ELF notes for partition firmware (docs/platform.md §3.1, emitted by linker.ld):
 # two PT_NOTE program headers, names, types and every descriptor word.
 # Descriptor words are big-endian in both images; header words follow the
 # ELF's byte order (readelf decodes them with it, and the raw bytes are

@@ -7,6 +7,8 @@
  * are the HV's. A SIGNAL moves a buffer across; ADD_BUF creates one with
  * the owner the HV names; REM_BUF takes back one FREE buffer; close,
  * failed open and reset drop them all.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <string.h>
 

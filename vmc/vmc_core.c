@@ -2,6 +2,8 @@
 /*
  * vmc_core.c - adapter life cycle: set-up, the CRQ event dispatcher, the
  * handshake and capabilities negotiation, timeouts and resets.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <string.h>
 

@@ -2,8 +2,8 @@
 /*
  * vmc_request.c - H_REQUEST_VMC: ask the hypervisor to create the VMC
  * adapter for this partition. Busy answers are retried within a budget;
- * every other code maps to a named result (Linux §12.26 treats unknown
- * codes as success).
+ * every other code maps to a named result (Linux treats unknown codes as
+ * success: docs/vmc-protocol.md §12.26).
  */
 #include "hcall/hcall.h"
 #include "lib/log.h"

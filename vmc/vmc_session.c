@@ -2,6 +2,8 @@
 /*
  * vmc_session.c - HMC connections: open/close and their responses, the
  * send path with its bounded queue, and the receive path.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <string.h>
 

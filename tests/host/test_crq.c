@@ -3,6 +3,8 @@
  * test_crq.c - the CRQ transport against the simulator's raw partner:
  * registration paths, the ring (wrap, order, bursts, garbage), the init
  * handshake both ways, transport events, and send/free retry bounds.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -4,6 +4,8 @@
  * each with the recovery the MP engine must make: timeouts, resets,
  * refused opens and closes, lost/duplicated/delayed messages, failing
  * RDMA, HV restarts mid-session, suspend, a partner that never answers.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -3,6 +3,8 @@
  * test_vmc.c - the MP engine against the HV engine through the simulator:
  * full lifecycles, two HMCs, backpressure, capability refusals,
  * H_REQUEST_VMC, the state dump.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -23,7 +23,7 @@
  *          the echoes must still work afterwards.
  *
  * The ioctl numbers and the query layout are those of drivers/misc/ibmvmc.h,
- * which has no uapi header (see ../shared/docs/vmc-protocol.md section 11).
+ * which has no uapi header (see docs/vmc-protocol.md §11).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -14,6 +14,8 @@
  *   - when both queues are empty the engine's buffer ownership equals the
  *     MP's, buffer for buffer.
  * Any failure aborts.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -4,6 +4,8 @@
  * directly through fake ops (tests/host/hv/fake_env.c), no simulator.
  *
  * Every test ends by checking the engine's invariants.
+ *
+ * Section numbers (§) are those of docs/vmc-protocol.md.
  */
 #include <setjmp.h>
 #include <stdarg.h>
