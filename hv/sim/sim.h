@@ -11,7 +11,7 @@
  * engine's checks, and virtual time that advances on every read.
  *
  * Two partners:
- *   - engine mode (default): helper C's vmc_hv engine answers;
+ *   - engine mode (default): the vmc_hv engine answers;
  *   - raw mode (cfg.raw_partner): no VMC logic; every H_SEND_CRQ is logged
  *     and handed to a test hook, and the test writes the MP's ring with
  *     sim_raw_inject(). Pane 1 is then a plain byte array.
