@@ -96,11 +96,12 @@ endef
 # (FUZZ_ARGS_<target> is for fuzz runs only: a replay reads every seed whole.)
 define host_replay
 	@set -e; $(foreach f,$(1),\
-		echo "  REPLAY   $(f): $(or $(call host_seeds,$(f)),no seeds)"; \
 		$(if $(call host_seeds,$(f)),\
 		$(f) -runs=0 $(call host_seeds,$(f)) >$(f).replay.log 2>&1 || \
-			{ tail -n 40 $(f).replay.log; exit 1; }; \
-		grep -E '^#[0-9]+.*(INITED|DONE)' $(f).replay.log | tail -n1;))
+			{ tail -n 40 $(f).replay.log; echo "  REPLAY   $(f): FAILED"; exit 1; }; \
+		echo "  REPLAY   $(f) ($(call host_seeds,$(f))):" \
+			"$$(grep -E '^#[0-9]+.*(INITED|DONE)' $(f).replay.log | tail -n1)";,\
+		echo "  REPLAY   $(f): no seed folder";))
 endef
 
 # Fuzz each of $(1) for $(2) seconds: the working corpus is in build/, the
@@ -108,11 +109,10 @@ endef
 define host_fuzz
 	@set -e; $(foreach f,$(1),\
 		mkdir -p $(dir $(f))corpus/$(notdir $(f)); \
-		echo "  FUZZ     $(notdir $(f)) ($(2) s)"; \
 		$(f) -max_total_time=$(2) -print_final_stats=0 -artifact_prefix=$(dir $(f)) \
 			$(FUZZ_ARGS_$(notdir $(f))) $(dir $(f))corpus/$(notdir $(f)) $(call host_seeds,$(f)) \
-			>$(f).log 2>&1 || { tail -n 40 $(f).log; exit 1; }; \
-		grep -E '^#[0-9]+.*DONE' $(f).log | tail -n1;)
+			>$(f).log 2>&1 || { tail -n 40 $(f).log; echo "  FUZZ     $(f): FAILED"; exit 1; }; \
+		echo "  FUZZ     $(f) ($(2) s): $$(grep -E '^#[0-9]+.*DONE' $(f).log | tail -n1)";)
 endef
 
 include tests/host/suite.mk $(sort $(wildcard tests/host/*/suite.mk))
