@@ -97,7 +97,7 @@ endef
 define host_replay
 	@set -e; $(foreach f,$(1),\
 		$(if $(call host_seeds,$(f)),\
-		$(f) -runs=0 $(call host_seeds,$(f)) >$(f).replay.log 2>&1 || \
+		$(f) -runs=0 -artifact_prefix=$(dir $(f)) $(call host_seeds,$(f)) >$(f).replay.log 2>&1 || \
 			{ tail -n 40 $(f).replay.log; echo "  REPLAY   $(f): FAILED"; exit 1; }; \
 		echo "  REPLAY   $(f) ($(call host_seeds,$(f))):" \
 			"$$(grep -E '^#[0-9]+.*(INITED|DONE)' $(f).replay.log | tail -n1)";,\

@@ -11,7 +11,7 @@
  * are checked (bounded queues, indices in range, ownership coherent,
  * every accepted host message accounted for); a broken one aborts.
  *
- * Build/run: make -f tests/host/hv/hv.mk hv-fuzz [HV_FUZZ_TIME=seconds]
+ * Build/run: make fuzz-hv [FUZZ_SECONDS=seconds] (tests/README.md)
  */
 #include <stdarg.h>
 #include <stdint.h>
