@@ -216,13 +216,15 @@ HVFUZZ_SEED ?= 1
 .PHONY: hvfuzz
 hvfuzz: images
 	$(Q)$(PYTHON) tools/hvfuzz.py --ops $(HVFUZZ_OPS) --seed $(HVFUZZ_SEED)
-fuzz: hvfuzz
 
 # Fragments owned by their folders.
 -include tests/host/host.mk
 -include hv/qemu/qemu.mk
 -include tools/bringup.mk
 -include tools/linux-guest/linux.mk
+
+# make fuzz: the libFuzzer targets (the fragments above add them), then this.
+fuzz: hvfuzz
 
 # Fallbacks while a fragment is absent.
 qemu-setup::
