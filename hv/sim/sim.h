@@ -4,11 +4,12 @@
  * the tb_now()/tb_relax() time hooks) that joins the MP code (vmc/,
  * drivers/crq.c) with the HV engine (hv/vmc_hv.*) in one host process.
  *
- * It models what the hypervisor owns: the pane-0 TCE table of the VMC
- * LIOBN, the MP's CRQ registration and ring (HV->MP entries are written
- * through the TCE mapping, payload first, header last; a busy slot means
- * "queue full"), H_SEND_CRQ into the HV engine, H_COPY_RDMA through the
- * engine's checks, and virtual time that advances on every read.
+ * What the hypervisor owns (the TCE tables, the MP's CRQ registration and
+ * ring, the rules and return codes of the TCE and CRQ hcalls) is the
+ * environment model hv/sim/hvenv.h, shared with the HV engine's own test
+ * fixture and matching QEMU 7.2. This file adds the partners, H_SEND_CRQ
+ * into the HV engine, H_COPY_RDMA through the engine's checks, fault hooks,
+ * and virtual time that advances on every read.
  *
  * Two partners:
  *   - engine mode (default): the vmc_hv engine answers;
@@ -81,7 +82,9 @@ unsigned int sim_mp_outstanding(void);
 
 /**
  * sim_raw_inject - write one entry into the MP's ring (payload, barrier,
- * header). Returns VMC_HV_TX_OK, VMC_HV_TX_FULL or VMC_HV_TX_CLOSED.
+ * header) as hvenv_crq_push() does. Returns VMC_HV_TX_OK, VMC_HV_TX_FULL
+ * (slot busy, or the ring's page not readable and writable: QEMU retries
+ * those) or VMC_HV_TX_CLOSED (no CRQ registered).
  * Usable in both modes (engine mode: bypasses the engine).
  */
 int sim_raw_inject(uint64_t hi, uint64_t lo);
