@@ -137,6 +137,7 @@ host-test:
 hv-test: host-unit-hv
 hv-fuzz-smoke: host-fuzz-replay-hv
 hv-fuzz: fuzz-hv
+hv-fuzz: FUZZ_SECONDS = $(or $(HV_FUZZ_TIME),60)
 
 # Printed figures (never asserted), optimised and without sanitizers.
 $(HOST_OUT)/bench_vmc: tests/host/bench_vmc.c $(host_DEPS) $(HOST_HDRS)
