@@ -37,7 +37,10 @@ endif
 # (see docs/platform.md §2.1); the image relocates itself wherever it is loaded.
 LINK_BASE ?= 0x4000000
 
-NEWLIB_DIR = $(shell sh scripts/build-newlib.sh $(CROSS_COMPILE) $(CACHE)/newlib)
+# newlib's folder for this endianness: asked of the cache script on first
+# use and then kept, so once per make run, and never for targets that build
+# no image (help, host-test, ...).
+NEWLIB_DIR = $(eval NEWLIB_DIR := $$(shell sh scripts/build-newlib.sh $$(CROSS_COMPILE) $$(CACHE)/newlib))$(NEWLIB_DIR)
 
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-ffreestanding -fno-builtin-printf -fno-stack-protector -fPIE -mcmodel=medium \
@@ -65,8 +68,10 @@ help:
 	@echo '  make run              boot in the patched QEMU (SLOF) with spapr-vmc and the HMC peer; console here'
 	@echo '  make smoke            full VMC smoke (device + echoing peer); exit status is the image verdict'
 	@echo '  make run-stock / smoke-stock   the same in Debian QEMU, without a VMC device'
-	@echo '  make test             host unit tests, then every QEMU boot suite (pytest; hvfuzz on the ASan+UBSan QEMU)'
-	@echo '  make host-test        host unit tests only (cmocka, ASan+UBSan)'
+	@echo '  make check            the inner loop: host tests, both images, check-image for both (needs packages + newlib only)'
+	@echo '  make test             make check first, then the patched and sanitizer QEMUs, the Linux guest and every QEMU suite (pytest)'
+	@echo '  make host-test        host tests only: cmocka unit tests, fuzz seed replay, short fuzz runs (ASan+UBSan)'
+	@echo '  make host-unit        the cmocka programs only; host-unit-<suite> for one folder (host, hv); see tests/README.md'
 	@echo '  make check-image      verify relocations, entry and segments of the image'
 	@echo '  make bench            print size and speed figures (never asserted)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
@@ -176,16 +181,28 @@ smoke-stock: packages
 	$(Q)$(PYTHON) tools/boot.py --image $(IMAGE) --fw $(FW) --append "smoke $(APPEND)"
 
 # --- tests --------------------------------------------------------------
-.PHONY: test images pytest
+# check: what needs no QEMU and no Linux guest (tests/README.md). The host
+# tests run before newlib is asked for, so on a fresh machine their verdict
+# comes first. test: check, then the heavy set-up (test-setup: the patched
+# QEMU, its sanitizer build, the Linux guest), then the QEMU suites; pytest's
+# summary line is the last thing it prints.
+.PHONY: check test test-setup images pytest
 images:
 	$(Q)$(MAKE) --no-print-directory ENDIAN=big image
 	$(Q)$(MAKE) --no-print-directory ENDIAN=little image
 
-test: setup linux
+check: packages
 	$(Q)$(MAKE) --no-print-directory host-test
+	$(Q)$(MAKE) --no-print-directory newlib
 	$(Q)$(MAKE) --no-print-directory images
 	$(Q)$(MAKE) --no-print-directory ENDIAN=big check-image
 	$(Q)$(MAKE) --no-print-directory ENDIAN=little check-image
+
+test-setup: setup linux
+
+test:
+	$(Q)$(MAKE) --no-print-directory check
+	$(Q)$(MAKE) --no-print-directory test-setup
 	$(Q)$(MAKE) --no-print-directory pytest
 
 pytest:
@@ -206,13 +223,15 @@ HVFUZZ_SEED ?= 1
 .PHONY: hvfuzz
 hvfuzz: images
 	$(Q)$(PYTHON) tools/hvfuzz.py --ops $(HVFUZZ_OPS) --seed $(HVFUZZ_SEED)
-fuzz: hvfuzz
 
 # Fragments kept in their folders.
 -include tests/host/host.mk
 -include hv/qemu/qemu.mk
 -include tools/bringup.mk
 -include tools/linux-guest/linux.mk
+
+# make fuzz: the libFuzzer targets (the fragments above add them), then this.
+fuzz: hvfuzz
 
 # Fallbacks while a fragment is absent.
 qemu-setup::

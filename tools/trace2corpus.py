@@ -72,7 +72,8 @@ T = 60.0
 BASE_DEV = {"max_hmcs": 1, "pool_size": 16, "max_mtu": 4096, "mp_bufs": 3, "hv_bufs": 5,
             "strict": False, "init_on_register": False}
 
-# Input lengths the fuzz runs use (hv.mk -max_len; libFuzzer's default 4096).
+# Input lengths the fuzz runs use (FUZZ_ARGS_* -max_len in tests/host/hv/suite.mk;
+# libFuzzer's default 4096).
 MAX_LEN = {"fuzz_hv": 4096, "fuzz_hv_lifecycle": 2048, "fuzz_mp_hv": 4096,
            "fuzz_hmc_frame": 4096}
 

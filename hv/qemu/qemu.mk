@@ -27,7 +27,7 @@ qemu-setup:: packages
 .PHONY: qemu-sanitize-setup
 qemu-sanitize-setup:: packages
 	$(Q)CACHE=$(CACHE) sh $(QEMU_BUILD_SH) --sanitize
-test: qemu-sanitize-setup
+test-setup: qemu-sanitize-setup
 test: export VMC_REQUIRE_SANITIZER := 1
 hvfuzz: qemu-sanitize-setup
 

@@ -4,11 +4,12 @@
  * the tb_now()/tb_relax() time hooks) that joins the MP code (vmc/,
  * drivers/crq.c) with the HV engine (hv/vmc_hv.*) in one host process.
  *
- * It models what the hypervisor owns: the pane-0 TCE table of the VMC
- * LIOBN, the MP's CRQ registration and ring (HV->MP entries are written
- * through the TCE mapping, payload first, header last; a busy slot means
- * "queue full"), H_SEND_CRQ into the HV engine, H_COPY_RDMA through the
- * engine's checks, and virtual time that advances on every read.
+ * What the hypervisor owns (the TCE tables, the MP's CRQ registration and
+ * ring, the rules and return codes of the TCE and CRQ hcalls) is the
+ * environment model hv/sim/hvenv.h, shared with the HV engine's own test
+ * fixture and matching QEMU 7.2. This file adds the partners, H_SEND_CRQ
+ * into the HV engine, H_COPY_RDMA through the engine's checks, fault hooks,
+ * and virtual time that advances on every read.
  *
  * Two partners:
  *   - engine mode (default): the HV engine (hv/vmc_hv.h) answers;
@@ -58,42 +59,56 @@ typedef void (*sim_hv_event_fn)(void *ctx, const struct vmc_hv_event *ev);
 /** sim_config_default - engine mode, unit 0x71000000, pane 0 of 64 MiB. */
 void sim_config_default(struct sim_config *cfg);
 
-/** sim_init - (re)start the simulator; 0 on success. Time starts at 0. */
+/**
+ * sim_init - (re)start the simulator with @cfg; time starts at 0.
+ * Return: 0, or -1 (no memory, or the HV engine refused @cfg->hv).
+ */
 int sim_init(const struct sim_config *cfg);
 
 /** sim_fini - release everything sim_init() took. */
 void sim_fini(void);
 
-/** sim_hv - the HV engine (NULL in raw mode). */
+/** sim_hv - the HV engine. Return: it, or NULL in raw mode. */
 struct vmc_hv *sim_hv(void);
 
 /** sim_kick - let the HV engine do deferred work (also done after every hcall). */
 void sim_kick(void);
 
-/* Virtual time. */
+/** sim_now_us - virtual time. Return: microseconds since sim_init(). */
 uint64_t sim_now_us(void);
+/** sim_advance_us - move virtual time on by @us and let the engine work. */
 void sim_advance_us(uint64_t us);
 
 /* The MP's CRQ as the hypervisor sees it. */
+/** sim_mp_registered - Return: true while the MP has a CRQ registered. */
 bool sim_mp_registered(void);
+/** sim_mp_irq_enabled - Return: true while H_VIO_SIGNAL has the interrupt on. */
 bool sim_mp_irq_enabled(void);
+/** sim_mp_outstanding - Return: entries of the MP's CRQ it has not consumed. */
 unsigned int sim_mp_outstanding(void);
 
 /**
  * sim_raw_inject - write one entry into the MP's ring (payload, barrier,
- * header). Returns VMC_HV_TX_OK, VMC_HV_TX_FULL or VMC_HV_TX_CLOSED.
- * Usable in both modes (engine mode: bypasses the engine).
+ * header) as hvenv_crq_push() does. Usable in both modes (engine mode:
+ * bypasses the engine).
+ * Return: VMC_HV_TX_OK, VMC_HV_TX_FULL (slot busy, or the ring's page not
+ * readable and writable: QEMU retries those) or VMC_HV_TX_CLOSED (no CRQ).
  */
 int sim_raw_inject(uint64_t hi, uint64_t lo);
 
 /** sim_raw_set_handler - raw mode: called on every accepted H_SEND_CRQ. */
 void sim_raw_set_handler(sim_raw_fn fn, void *ctx);
 
-/** sim_raw_log - raw mode: the H_SEND_CRQ entries so far (hi, lo pairs). */
+/**
+ * sim_raw_log - raw mode: the H_SEND_CRQ entries so far (hi, lo pairs) in
+ * *@entries (at most SIM_RAW_LOG_MAX are kept).
+ * Return: how many.
+ */
 size_t sim_raw_log(const uint64_t (**entries)[2]);
+/** sim_raw_log_clear - raw mode: forget the logged entries. */
 void sim_raw_log_clear(void);
 
-/** sim_raw_remote - raw mode: pane 1's bytes. */
+/** sim_raw_remote - raw mode. Return: pane 1's bytes (raw_remote_size of them). */
 uint8_t *sim_raw_remote(void);
 
 /** sim_suspend - partner suspended: H_SEND_CRQ says H_CLOSED until H_ENABLE_CRQ; posts 0xFF06. */
@@ -108,11 +123,13 @@ void sim_set_hv_event_handler(sim_hv_event_fn fn, void *ctx);
  * opcode; @count 0 disarms.
  */
 void sim_fault(unsigned long opcode, unsigned int nth, unsigned int count, long rc);
+/** sim_faults_clear - disarm every fault. */
 void sim_faults_clear(void);
 
+/** sim_get_stats - Return: the simulator's counters (valid until the next call). */
 const struct sim_stats *sim_get_stats(void);
 
-/** sim_tce_get - the TCE at @ioba of table @liobn (0 if none or unmapped). */
+/** sim_tce_get - Return: the TCE at @ioba of table @liobn, 0 if none or unmapped. */
 uint64_t sim_tce_get(uint64_t liobn, uint64_t ioba);
 
 #endif /* VMCFW_HV_SIM_H */

@@ -58,136 +58,36 @@ void sim_advance_us(uint64_t us)
 	sim_kick();
 }
 
-/* --- pane 0 --- */
-
-struct sim_window *sim_window(uint64_t liobn)
-{
-	for (size_t i = 0; i < SIM_MAX_WINDOWS; i++)
-		if (sim.win[i].tce && sim.win[i].liobn == liobn)
-			return &sim.win[i];
-	return NULL;
-}
+/* --- pane 0 and the MP's ring: the environment model (hvenv.c) --- */
 
 uint64_t sim_tce_get(uint64_t liobn, uint64_t ioba)
 {
-	struct sim_window *w = sim_window(liobn);
-
-	return w && ioba / SIM_PAGE < w->n ? w->tce[ioba / SIM_PAGE] : 0;
-}
-
-static uint8_t *sim_tce_page(uint64_t liobn, uint64_t ioba, bool write)
-{
-	uint64_t tce = sim_tce_get(liobn, ioba);
-
-	if (!(tce & (write ? TCE_WRITE : TCE_READ)))
-		return NULL;
-	return (uint8_t *)(uintptr_t)(tce & ~(uint64_t)(SIM_PAGE - 1));
-}
-
-long sim_dma_check(uint64_t liobn, uint64_t ioba, uint64_t len, bool write)
-{
-	struct sim_window *w = sim_window(liobn);
-
-	if (!w)
-		return H_PARAMETER;
-	if (ioba + len < ioba || ioba + len > w->n * SIM_PAGE)
-		return H_PARAMETER;
-	for (uint64_t a = ioba & ~(uint64_t)(SIM_PAGE - 1); a < ioba + len; a += SIM_PAGE) {
-		uint64_t tce = w->tce[a / SIM_PAGE];
-
-		if (!tce)
-			return H_PARAMETER;
-		if (!(tce & (write ? TCE_WRITE : TCE_READ)))
-			return H_PERMISSION;
-	}
-	return H_SUCCESS;
-}
-
-long sim_dma(uint64_t liobn, uint64_t ioba, void *buf, uint64_t len, bool write)
-{
-	long rc = sim_dma_check(liobn, ioba, len, write);
-	uint8_t *p = buf;
-
-	if (rc != H_SUCCESS)
-		return rc;
-	while (len) {
-		uint64_t off = ioba % SIM_PAGE, n = SIM_PAGE - off;
-		uint8_t *page = sim_tce_page(liobn, ioba, write);
-
-		if (n > len)
-			n = len;
-		if (write)
-			memcpy(page + off, p, n);
-		else
-			memcpy(p, page + off, n);
-		ioba += n;
-		p += n;
-		len -= n;
-	}
-	return H_SUCCESS;
-}
-
-/* --- the MP's ring --- */
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
+	return hvenv_tce(&sim.env, liobn, ioba);
 }
 
 int sim_raw_inject(uint64_t hi, uint64_t lo)
 {
-	uint8_t *slot;
+	int rc = hvenv_crq_push(&sim.env, hi, lo);
 
-	if (!sim.registered)
-		return VMC_HV_TX_CLOSED;
-	slot = sim_tce_page(sim.cfg.liobn, sim.crq_ioba + sim.crq_ptr, true);
-	if (!slot)
-		return VMC_HV_TX_CLOSED;	/* mapping gone: as good as no queue */
-	slot += (sim.crq_ioba + sim.crq_ptr) % SIM_PAGE;
-	if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) != 0) {
-		sim.stats.ring_full++;
-		return VMC_HV_TX_FULL;
-	}
-	put_be64(slot + 8, lo);
-	{
-		uint8_t head[8];
-
-		put_be64(head, hi);
-		memcpy(slot + 1, head + 1, 7);
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		__atomic_store_n(slot, head[0], __ATOMIC_RELAXED);	/* header last */
-	}
-	sim.crq_ptr = (sim.crq_ptr + 16) % sim.crq_len;
-	sim.stats.ring_writes++;
-	if (sim.irq)
-		sim.stats.irq_pulses++;
-	return VMC_HV_TX_OK;
+	sim.stats.ring_writes = sim.env.stats.ring_writes;
+	sim.stats.ring_full = sim.env.stats.ring_full;
+	sim.stats.irq_pulses = sim.env.stats.irq_pulses;
+	return rc;
 }
 
 unsigned int sim_mp_outstanding(void)
 {
-	unsigned int n = 0;
-
-	if (!sim.registered)
-		return 0;
-	for (uint64_t off = 0; off < sim.crq_len; off += 16) {
-		uint8_t *p = sim_tce_page(sim.cfg.liobn, sim.crq_ioba + off, false);
-
-		if (p && p[(sim.crq_ioba + off) % SIM_PAGE])
-			n++;
-	}
-	return n;
+	return hvenv_crq_outstanding(&sim.env);
 }
 
 bool sim_mp_registered(void)
 {
-	return sim.registered;
+	return hvenv_crq_registered(&sim.env);
 }
 
 bool sim_mp_irq_enabled(void)
 {
-	return sim.irq;
+	return sim.env.signal_state & 1;
 }
 
 /* --- the HV engine's environment --- */
@@ -204,17 +104,17 @@ static long ops_outstanding(void *o)
 
 static long ops_dma_check(void *o, uint64_t liobn, uint64_t ioba, uint64_t len, bool write)
 {
-	return sim_dma_check(liobn, ioba, len, write);
+	return hvenv_dma_check(&sim.env, liobn, ioba, len, write);
 }
 
 static long ops_dma_read(void *o, uint64_t liobn, uint64_t ioba, void *buf, uint64_t len)
 {
-	return sim_dma(liobn, ioba, buf, len, false);
+	return hvenv_dma_read(&sim.env, liobn, ioba, buf, len);
 }
 
 static long ops_dma_write(void *o, uint64_t liobn, uint64_t ioba, const void *buf, uint64_t len)
 {
-	return sim_dma(liobn, ioba, (void *)buf, len, true);
+	return hvenv_dma_write(&sim.env, liobn, ioba, buf, len);
 }
 
 static void ops_event(void *o, const struct vmc_hv_event *ev)
@@ -263,8 +163,7 @@ void sim_after_call(void)
 
 void sim_fini(void)
 {
-	for (size_t i = 0; i < SIM_MAX_WINDOWS; i++)
-		free(sim.win[i].tce);
+	hvenv_fini(&sim.env);
 	free(sim.hv);
 	free(sim.hv_mem);
 	free(sim.raw_remote);
@@ -276,15 +175,13 @@ int sim_init(const struct sim_config *cfg)
 {
 	sim_fini();
 	sim.cfg = *cfg;
+	hvenv_init(&sim.env, cfg->unit);
 	for (size_t i = 0; i < SIM_MAX_WINDOWS; i++) {
 		uint64_t liobn = i ? cfg->extra_liobn[i - 1] : cfg->liobn;
 
 		if (i && !liobn)
 			continue;
-		sim.win[i].liobn = liobn;
-		sim.win[i].n = cfg->pane0_size / SIM_PAGE;
-		sim.win[i].tce = calloc(sim.win[i].n, sizeof(uint64_t));
-		if (!sim.win[i].tce)
+		if (hvenv_add_window(&sim.env, liobn, cfg->pane0_size))
 			return -1;
 	}
 	sim.raw_log = calloc(SIM_RAW_LOG_MAX, sizeof(*sim.raw_log));
@@ -352,6 +249,7 @@ void sim_suspend(void)
 
 const struct sim_stats *sim_get_stats(void)
 {
+	sim.stats.tce_puts = sim.env.stats.tce_puts;
 	return &sim.stats;
 }
 

@@ -25,44 +25,33 @@ static long sim_done(unsigned long op, long rc)
 		}							\
 	} while (0)
 
+_Static_assert(SIM_MAX_WINDOWS <= HVENV_MAX_WINDOWS, "every sim window needs a model slot");
+
+/* The model (hvenv.c) answers with the HV_H_* values the hcall seam shares. */
+_Static_assert(HV_H_PARAMETER == H_PARAMETER && HV_H_PERMISSION == H_PERMISSION &&
+	       HV_H_RESOURCE == H_RESOURCE && HV_H_CLOSED == H_CLOSED, "rc values differ");
+
 long h_put_tce(uint64_t liobn, uint64_t ioba, uint64_t tce)
 {
-	struct sim_window *w = sim_window(liobn);
-
 	SIM_FAULT_POINT(H_PUT_TCE);
-	if (!w || ioba % SIM_PAGE || ioba / SIM_PAGE >= w->n)
-		return sim_done(H_PUT_TCE, H_PARAMETER);
-	w->tce[ioba / SIM_PAGE] = tce;
-	sim.stats.tce_puts++;
-	return sim_done(H_PUT_TCE, H_SUCCESS);
+	return sim_done(H_PUT_TCE, hvenv_put_tce(&sim.env, liobn, ioba, tce));
 }
 
 long h_get_tce(uint64_t liobn, uint64_t ioba, uint64_t *tce)
 {
-	struct sim_window *w = sim_window(liobn);
-
 	SIM_FAULT_POINT(H_GET_TCE);
-	if (!w || ioba / SIM_PAGE >= w->n)
-		return sim_done(H_GET_TCE, H_PARAMETER);
-	*tce = w->tce[ioba / SIM_PAGE];
-	return sim_done(H_GET_TCE, H_SUCCESS);
+	return sim_done(H_GET_TCE, hvenv_get_tce(&sim.env, liobn, ioba, tce));
 }
 
 long h_reg_crq(uint64_t unit, uint64_t ioba, uint64_t len)
 {
+	long rc;
+
 	SIM_FAULT_POINT(H_REG_CRQ);
-	if (unit != sim.cfg.unit || ioba % SIM_PAGE || len == 0 || len % SIM_PAGE)
-		return sim_done(H_REG_CRQ, H_PARAMETER);
-	if (sim_dma_check(sim.cfg.liobn, ioba, len, true) != H_SUCCESS)
-		return sim_done(H_REG_CRQ, H_PARAMETER);
-	if (sim.registered)
-		return sim_done(H_REG_CRQ, H_RESOURCE);
-	sim.registered = true;
-	sim.irq = false;		/* PAPR: registration leaves the IRQ off */
+	rc = hvenv_reg_crq(&sim.env, unit, ioba, len);
+	if (rc != H_SUCCESS)
+		return sim_done(H_REG_CRQ, rc);
 	sim.suspended = false;
-	sim.crq_ioba = ioba;
-	sim.crq_len = len;
-	sim.crq_ptr = 0;
 	if (sim.hv) {
 		sim.depth++;
 		vmc_hv_mp_registered(sim.hv, (uint32_t)(len / 16));
@@ -73,37 +62,41 @@ long h_reg_crq(uint64_t unit, uint64_t ioba, uint64_t len)
 
 long h_free_crq(uint64_t unit)
 {
+	bool was = hvenv_crq_registered(&sim.env);
+	long rc;
+
 	SIM_FAULT_POINT(H_FREE_CRQ);
-	if (unit != sim.cfg.unit)
-		return sim_done(H_FREE_CRQ, H_PARAMETER);
-	if (sim.registered && sim.hv) {
+	rc = hvenv_free_crq(&sim.env, unit);
+	if (rc == H_SUCCESS && was && sim.hv) {
 		sim.depth++;
 		vmc_hv_mp_freed(sim.hv);
 		sim.depth--;
 	}
-	sim.registered = false;
-	sim.irq = false;
-	return sim_done(H_FREE_CRQ, H_SUCCESS);
+	return sim_done(H_FREE_CRQ, rc);
 }
 
 long h_send_crq(uint64_t unit, uint64_t hi, uint64_t lo)
 {
-	uint8_t hdr = (uint8_t)(hi >> 56);
 	long rc;
 
 	SIM_FAULT_POINT(H_SEND_CRQ);
-	if (unit != sim.cfg.unit)
-		return sim_done(H_SEND_CRQ, H_PARAMETER);
-	if (!(hdr & 0x80) || hdr == 0xFF)
-		return sim_done(H_SEND_CRQ, H_PARAMETER);
-	if (!sim.registered || sim.suspended)
-		return sim_done(H_SEND_CRQ, H_CLOSED);
+	rc = hvenv_unit_check(&sim.env, unit);
+	if (rc != H_SUCCESS)
+		return sim_done(H_SEND_CRQ, rc);
+	/* Engine mode: the engine applies the header and closed rules itself. */
 	if (sim.hv) {
+		if (sim.suspended && hvenv_crq_accept(&sim.env, hi) == H_SUCCESS)
+			return sim_done(H_SEND_CRQ, H_CLOSED);
 		sim.depth++;
 		rc = vmc_hv_receive(sim.hv, hi, lo);
 		sim.depth--;
 		return sim_done(H_SEND_CRQ, rc);
 	}
+	rc = hvenv_crq_accept(&sim.env, hi);
+	if (rc == H_SUCCESS && sim.suspended)
+		rc = H_CLOSED;
+	if (rc != H_SUCCESS)
+		return sim_done(H_SEND_CRQ, rc);
 	if (sim.raw_log_n < SIM_RAW_LOG_MAX) {
 		sim.raw_log[sim.raw_log_n][0] = hi;
 		sim.raw_log[sim.raw_log_n][1] = lo;
@@ -119,20 +112,19 @@ long h_send_crq(uint64_t unit, uint64_t hi, uint64_t lo)
 
 long h_enable_crq(uint64_t unit)
 {
+	long rc;
+
 	SIM_FAULT_POINT(H_ENABLE_CRQ);
-	if (unit != sim.cfg.unit)
-		return sim_done(H_ENABLE_CRQ, H_PARAMETER);
-	sim.suspended = false;
-	return sim_done(H_ENABLE_CRQ, H_SUCCESS);
+	rc = hvenv_enable_crq(&sim.env, unit);
+	if (rc == H_SUCCESS)
+		sim.suspended = false;
+	return sim_done(H_ENABLE_CRQ, rc);
 }
 
 long h_vio_signal(uint64_t unit, uint64_t mode)
 {
 	SIM_FAULT_POINT(H_VIO_SIGNAL);
-	if (unit != sim.cfg.unit || mode > 1)
-		return sim_done(H_VIO_SIGNAL, H_PARAMETER);
-	sim.irq = mode == 1;
-	return sim_done(H_VIO_SIGNAL, H_SUCCESS);
+	return sim_done(H_VIO_SIGNAL, hvenv_vio_signal(&sim.env, unit, mode));
 }
 
 /* Raw mode's pane 1: a flat byte array, no ownership rules. */
@@ -152,7 +144,7 @@ static long sim_raw_copy(uint64_t len, uint64_t sl, uint64_t sa, uint64_t dl, ui
 	if (len > sizeof(tmp))
 		return H_PARAMETER;
 	if (sl == sim.cfg.liobn) {
-		rc = sim_dma(sl, sa, tmp, len, false);
+		rc = hvenv_dma_read(&sim.env, sl, sa, tmp, len);
 		if (rc)
 			return rc == H_PERMISSION ? rc : H_SOURCE_PARM;
 	} else if (sl == sim.cfg.riobn && (rp = sim_raw_pane1(sa, len))) {
@@ -161,7 +153,7 @@ static long sim_raw_copy(uint64_t len, uint64_t sl, uint64_t sa, uint64_t dl, ui
 		return H_SOURCE_PARM;
 	}
 	if (dl == sim.cfg.liobn) {
-		rc = sim_dma(dl, da, tmp, len, true);
+		rc = hvenv_dma_write(&sim.env, dl, da, tmp, len);
 		if (rc)
 			return rc == H_PERMISSION ? rc : H_DEST_PARM;
 	} else if (dl == sim.cfg.riobn && (rp = sim_raw_pane1(da, len))) {

@@ -3,16 +3,8 @@
 #ifndef VMCFW_HV_SIM_INTERNAL_H
 #define VMCFW_HV_SIM_INTERNAL_H
 
+#include "hv/sim/hvenv.h"
 #include "hv/sim/sim.h"
-
-#define SIM_PAGE 4096u
-
-/* One pane-0 TCE table, keyed by its LIOBN. */
-struct sim_window {
-	uint64_t liobn;
-	uint64_t n;			/* 4 KiB pages */
-	uint64_t *tce;			/* one TCE per page; 0 = unmapped */
-};
 
 struct sim_fault_slot {
 	unsigned long opcode;
@@ -22,10 +14,9 @@ struct sim_fault_slot {
 
 struct sim {
 	struct sim_config cfg;
-	struct sim_window win[SIM_MAX_WINDOWS];	/* [0] = the VMC's pane 0 */
-	/* The MP's CRQ. */
-	bool registered, irq, suspended;
-	uint64_t crq_ioba, crq_len, crq_ptr;
+	/* TCE tables ([0]: the VMC's pane 0), the MP's CRQ, the hcall rules. */
+	struct hvenv env;
+	bool suspended;			/* partner suspended (0xFF06) until H_ENABLE_CRQ */
 	/* Partners. */
 	struct vmc_hv *hv;
 	void *hv_mem;
@@ -47,9 +38,6 @@ struct sim {
 extern struct sim sim;
 
 /* sim_core.c */
-struct sim_window *sim_window(uint64_t liobn);
-long sim_dma(uint64_t liobn, uint64_t ioba, void *buf, uint64_t len, bool write);
-long sim_dma_check(uint64_t liobn, uint64_t ioba, uint64_t len, bool write);
 bool sim_fault_fire(unsigned long opcode, long *rc);
 void sim_after_call(void);
 

@@ -31,39 +31,43 @@ static long f_outstanding(void *opaque)
 	return f->report_outstanding ? (long)f->ring_count : -1;
 }
 
+/* Pane 0 is the model's: one rule for the fake, the simulator and QEMU. */
 long fake_dma_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len, bool write)
 {
 	struct fake_env *f = opaque;
-	uint64_t page;
 
-	if (liobn != FAKE_LOCAL_LIOBN)
-		return HV_H_PARAMETER;
-	if (ioba > FAKE_LOCAL_SIZE || len > FAKE_LOCAL_SIZE - ioba)
-		return HV_H_PARAMETER;
-	for (page = ioba / 4096; len && page <= (ioba + len - 1) / 4096; page++)
-		if (!(f->tce[page] & (write ? 2 : 1)))
-			return HV_H_PERMISSION;
-	return HV_H_SUCCESS;
+	return hvenv_dma_check(&f->model, liobn, ioba, len, write);
 }
 
 static long f_read(void *opaque, uint64_t liobn, uint64_t ioba, void *buf, uint64_t len)
 {
 	struct fake_env *f = opaque;
-	long rc = fake_dma_check(opaque, liobn, ioba, len, false);
 
-	if (rc == HV_H_SUCCESS)
-		memcpy(buf, f->local + ioba, len);
-	return rc;
+	return hvenv_dma_read(&f->model, liobn, ioba, buf, len);
 }
 
 static long f_write(void *opaque, uint64_t liobn, uint64_t ioba, const void *buf, uint64_t len)
 {
 	struct fake_env *f = opaque;
-	long rc = fake_dma_check(opaque, liobn, ioba, len, true);
 
-	if (rc == HV_H_SUCCESS)
-		memcpy(f->local + ioba, buf, len);
-	return rc;
+	return hvenv_dma_write(&f->model, liobn, ioba, buf, len);
+}
+
+void fake_set_tce(struct fake_env *f, unsigned int page, unsigned int perm)
+{
+	uint64_t ioba = (uint64_t)page * HVENV_PAGE;
+
+	if (ioba >= FAKE_LOCAL_SIZE)
+		return;
+	hvenv_put_tce(&f->model, FAKE_LOCAL_LIOBN, ioba,
+		      (uint64_t)(uintptr_t)(f->local + ioba) | (perm & VMC_HV_TCE_PERM));
+}
+
+/* Every page of pane 0 readable and writable: a well-behaved MP's mapping. */
+static void fake_map_all(struct fake_env *f)
+{
+	for (unsigned int p = 0; p < FAKE_LOCAL_SIZE / HVENV_PAGE; p++)
+		fake_set_tce(f, p, VMC_HV_TCE_READ | VMC_HV_TCE_WRITE);
 }
 
 static void f_event(void *opaque, const struct vmc_hv_event *ev)
@@ -133,13 +137,20 @@ struct fake_env *fake_new(const struct vmc_hv_config *cfg)
 	f->ops.now_us = f_now;
 	f->ops.wake = f_wake;
 	f->ring_capacity = 256;
-	memset(f->tce, 3, sizeof(f->tce));
+	/* The TCEs hold real addresses, so pane 0 must start on a page. */
+	f->local = aligned_alloc(HVENV_PAGE, FAKE_LOCAL_SIZE);
+	hvenv_init(&f->model, 0);
+	if (!f->local || hvenv_add_window(&f->model, FAKE_LOCAL_LIOBN, FAKE_LOCAL_SIZE)) {
+		fake_free(f);
+		return NULL;
+	}
+	memset(f->local, 0, FAKE_LOCAL_SIZE);
+	fake_map_all(f);
 	f->backing_len = vmc_hv_backing_size(&f->cfg);
 	f->backing = f->backing_len ? malloc(f->backing_len) : NULL;
 	if (!f->backing ||
 	    vmc_hv_init(&f->hv, &f->cfg, &f->ops, f, f->backing, f->backing_len) != VMC_HV_OK) {
-		free(f->backing);
-		free(f);
+		fake_free(f);
 		return NULL;
 	}
 	return f;
@@ -164,7 +175,7 @@ int fake_reinit(struct fake_env *f, const struct vmc_hv_config *cfg)
 	f->ring_capacity = 256;
 	f->mp_closed = false;
 	f->report_outstanding = false;
-	memset(f->tce, 3, sizeof(f->tce));
+	fake_map_all(f);
 	f->now = 0;
 	f->wakes = f->logs = 0;
 	f->nev = 0;
@@ -177,6 +188,8 @@ void fake_free(struct fake_env *f)
 {
 	if (!f)
 		return;
+	hvenv_fini(&f->model);
+	free(f->local);
 	free(f->backing);
 	free(f);
 }

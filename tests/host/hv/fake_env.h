@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fake_env.h - a minimal fake world around the HV engine for its own tests
- * and fuzzer: the MP's CRQ as a bounded ring of 16-byte entries, the MP's
- * pane-0 memory with per-page TCE permission bits, virtual time, and a log
- * of the events the engine reports. No simulator, no hcalls.
+ * and fuzzer: the MP's CRQ as a bounded queue of 16-byte entries (a test
+ * knob: capacity, closed), the MP's pane-0 memory behind a TCE table of the
+ * host's environment model (hv/sim/hvenv.h, so the permission and range
+ * rules are the simulator's and QEMU's), virtual time, and a log of the
+ * events the engine reports. No simulator, no hcalls.
  */
 #ifndef VMCFW_TESTS_HV_FAKE_ENV_H
 #define VMCFW_TESTS_HV_FAKE_ENV_H
@@ -11,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/sim/hvenv.h"
 #include "hv/vmc_hv.h"
 #include "vmc/vmc_wire.h"
 
@@ -39,9 +42,9 @@ struct fake_env {
 	bool mp_closed;			/* send_to_mp answers CLOSED */
 	bool report_outstanding;	/* implement ops->mp_outstanding */
 
-	/* Pane 0. */
-	uint8_t local[FAKE_LOCAL_SIZE];
-	uint8_t tce[FAKE_LOCAL_SIZE / 4096];	/* bit 0 read, bit 1 write */
+	/* Pane 0: FAKE_LOCAL_SIZE bytes, page aligned, mapped by model's table. */
+	uint8_t *local;
+	struct hvenv model;
 
 	uint64_t now;
 	unsigned int wakes;
@@ -64,6 +67,11 @@ void fake_free(struct fake_env *f);
  */
 int fake_reinit(struct fake_env *f, const struct vmc_hv_config *cfg);
 void fake_config_default(struct vmc_hv_config *cfg);
+/*
+ * Set the permission bits (VMC_HV_TCE_READ | VMC_HV_TCE_WRITE, 0 unmaps) of
+ * pane-0 page @page; pages beyond the window are ignored.
+ */
+void fake_set_tce(struct fake_env *f, unsigned int page, unsigned int perm);
 /* The fake's ops->mp_dma_check (so a test can take it away and put it back). */
 long fake_dma_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len, bool write);
 

@@ -11,7 +11,7 @@
  * are checked (bounded queues, indices in range, ownership coherent,
  * every accepted host message accounted for); a broken one aborts.
  *
- * Build/run: make -f tests/host/hv/hv.mk hv-fuzz [HV_FUZZ_TIME=seconds]
+ * Build/run: make fuzz-hv [FUZZ_SECONDS=seconds] (tests/README.md)
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -253,7 +253,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 5:
-			env->tce[u8(&in) % (FAKE_LOCAL_SIZE / 4096)] = u8(&in) & 3;
+			{
+				unsigned int page = u8(&in) % (FAKE_LOCAL_SIZE / 4096);
+
+				fake_set_tce(env, page, u8(&in) & 3);
+			}
 			break;
 		case 6:
 			vmc_hv_request_vmc(hv, (u8(&in) & 1) ? &x : NULL);

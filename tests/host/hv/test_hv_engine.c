@@ -866,12 +866,12 @@ static void test_copy_rdma_errors(void **state)
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, REMOTE, seed, LOCAL, FAKE_LOCAL_SIZE),
 			 HV_H_DEST_PARM);
 	/* TCE permissions */
-	f->tce[1] = 2;	/* write only: cannot be a source */
+	fake_set_tce(f, 1, 2);	/* write only: cannot be a source */
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, LOCAL, 4096, REMOTE, seed), HV_H_PERMISSION);
-	f->tce[2] = 1;	/* read only: cannot be a destination */
+	fake_set_tce(f, 2, 1);	/* read only: cannot be a destination */
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, REMOTE, seed, LOCAL, 8192), HV_H_PERMISSION);
 	/* a range crossing into an unmapped page */
-	f->tce[3] = 0;
+	fake_set_tce(f, 3, 0);
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 64, LOCAL, 3 * 4096 - 32, REMOTE, seed),
 			 HV_H_PERMISSION);
 	/* ranking: a source range error beats a destination permission error */
@@ -945,13 +945,13 @@ static void test_copy_rdma_without_check_op(void **state)
 	uint32_t seed = vmc_hv_lioba(&f->hv, 0, 0);
 
 	f->ops.mp_dma_check = NULL;
-	f->tce[0] = 2;
+	fake_set_tce(f, 0, 2);
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, LOCAL, 0, REMOTE, seed), HV_H_PERMISSION);
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, LOCAL, FAKE_LOCAL_SIZE, REMOTE, seed),
 			 HV_H_SOURCE_PARM);
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, REMOTE, seed, LOCAL, FAKE_LOCAL_SIZE),
 			 HV_H_DEST_PARM);
-	f->tce[0] = 3;
+	fake_set_tce(f, 0, 3);
 	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 16, LOCAL, 0, REMOTE, seed), HV_H_SUCCESS);
 }
 
