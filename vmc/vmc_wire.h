@@ -5,8 +5,8 @@
  * Every VMC message is one 16-byte CRQ entry with header 0x80 and the type
  * in byte 1 (vmc-protocol.md §5). Multi-byte fields are big-endian on the
  * wire and in the two H_SEND_CRQ words, whatever the CPU's byte order, so
- * the codec uses explicit shifts only: no struct overlay, no byte swapping
- * helpers, no assumption about the host.
+ * the codec uses the shift-only helpers of lib/byteorder.h: no struct
+ * overlay, no assumption about the host.
  *
  * Two layouts exist:
  *   administrative (CAP 0x01, CAP_RESP 0x81):
@@ -29,8 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMC_WIRE_SIZE		16
-#define VMC_HDR_VALID		0x80	/* CRQ header byte of every VMC message */
+/* CRQ_HDR_CMD (0x80), the header byte of every VMC message, and the rest. */
+#include "lib/crq_format.h"
+
+#define VMC_WIRE_SIZE		CRQ_ENTRY_SIZE
 
 /* Message types (byte 1). Responses are the command with bit 0x80 set. */
 #define VMC_MSG_CAP		0x01
@@ -139,10 +141,6 @@ void vmc_msg_encode(const struct vmc_msg *m, uint64_t *hi, uint64_t *lo);
 
 /** vmc_msg_decode - decode the two H_SEND_CRQ words; false if not 0x80. */
 bool vmc_msg_decode(struct vmc_msg *m, uint64_t hi, uint64_t lo);
-
-/** vmc_wire_get_be64 / vmc_wire_put_be64 - big-endian load/store of 8 bytes. */
-uint64_t vmc_wire_get_be64(const uint8_t *p);
-void vmc_wire_put_be64(uint8_t *p, uint64_t v);
 
 /**
  * vmc_msg_format - one-line human description for logs and dumps.

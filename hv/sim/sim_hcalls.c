@@ -8,6 +8,7 @@
 
 #include "hcall/hcall.h"
 #include "hv/sim/sim_internal.h"
+#include "lib/crq_format.h"
 
 static long sim_done(unsigned long op, long rc)
 {
@@ -35,17 +36,6 @@ long h_put_tce(uint64_t liobn, uint64_t ioba, uint64_t tce)
 	w->tce[ioba / SIM_PAGE] = tce;
 	sim.stats.tce_puts++;
 	return sim_done(H_PUT_TCE, H_SUCCESS);
-}
-
-long h_get_tce(uint64_t liobn, uint64_t ioba, uint64_t *tce)
-{
-	struct sim_window *w = sim_window(liobn);
-
-	SIM_FAULT_POINT(H_GET_TCE);
-	if (!w || ioba / SIM_PAGE >= w->n)
-		return sim_done(H_GET_TCE, H_PARAMETER);
-	*tce = w->tce[ioba / SIM_PAGE];
-	return sim_done(H_GET_TCE, H_SUCCESS);
 }
 
 long h_reg_crq(uint64_t unit, uint64_t ioba, uint64_t len)
@@ -88,13 +78,13 @@ long h_free_crq(uint64_t unit)
 
 long h_send_crq(uint64_t unit, uint64_t hi, uint64_t lo)
 {
-	uint8_t hdr = (uint8_t)(hi >> 56);
+	uint8_t hdr = CRQ_WORD0_HDR(hi);
 	long rc;
 
 	SIM_FAULT_POINT(H_SEND_CRQ);
 	if (unit != sim.cfg.unit)
 		return sim_done(H_SEND_CRQ, H_PARAMETER);
-	if (!(hdr & 0x80) || hdr == 0xFF)
+	if (!(hdr & CRQ_HDR_VALID_BIT) || hdr == CRQ_HDR_XPORT)
 		return sim_done(H_SEND_CRQ, H_PARAMETER);
 	if (!sim.registered || sim.suspended)
 		return sim_done(H_SEND_CRQ, H_CLOSED);
