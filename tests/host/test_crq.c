@@ -361,6 +361,26 @@ static void test_dump_counts(void **state)
 	assert_string_equal(drv_result_name(DRV_ERR_DROPPED), "DRV_ERR_DROPPED");
 }
 
+/* One drivers/ vocabulary: success 0, every failure negative and named. */
+static void test_result_vocabulary(void **state)
+{
+	static const enum drv_result errs[] = {
+		DRV_ERR_PARAM, DRV_ERR_HCALL, DRV_ERR_CLOSED, DRV_ERR_DROPPED,
+		DRV_ERR_BUSY, DRV_ERR_STATE, DRV_ERR_NO_SLOT, DRV_ERR_FIRMWARE,
+	};
+	unsigned int n = sizeof(errs) / sizeof(errs[0]);
+
+	assert_int_equal(DRV_OK, 0);
+	assert_string_equal(drv_result_name(DRV_OK), "DRV_OK");
+	for (unsigned int i = 0; i < n; i++) {
+		assert_true(errs[i] < 0);
+		assert_string_not_equal(drv_result_name(errs[i]), "DRV_ERR_?");
+		for (unsigned int j = 0; j < i; j++)
+			assert_string_not_equal(drv_result_name(errs[i]), drv_result_name(errs[j]));
+	}
+	assert_string_equal(drv_result_name((enum drv_result)7), "DRV_ERR_?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_free_busy_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_poll_and_callback_sends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_counts, setup, teardown),
+		cmocka_unit_test(test_result_vocabulary),
 	};
 
 	return cmocka_run_group_tests_name("crq", tests, NULL, NULL);
