@@ -163,8 +163,16 @@ enum drv_result crq_register(struct crq *crq)
 			pr_info("crq", "registered; partner not there yet");
 		crq->link = CRQ_LINK_REGISTERED;
 		/* PAPR: H_REG_CRQ leaves the CRQ interrupt disabled. */
-		if (crq->irq_on && h_vio_signal(crq->unit, 1) != H_SUCCESS)
-			crq->stats.errors++;
+		if (crq->irq_on) {
+			long irc = h_vio_signal(crq->unit, 1);
+
+			if (irc != H_SUCCESS) {
+				/* Registered all the same: polling still finds the entries. */
+				crq->last_rc = irc;
+				crq->stats.errors++;
+				pr_warn("crq", "H_VIO_SIGNAL(1) after H_REG_CRQ: %s", hcall_rc_name(irc));
+			}
+		}
 		return DRV_OK;
 	}
 	crq->last_rc = rc;
