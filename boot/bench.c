@@ -38,7 +38,7 @@ void bench_crq(unsigned int cycles, bool irq_mode)
 		partition_exit(1);
 	}
 	if (crq_init(&crq, v->reg, v->window[0].liobn, v->window[0].base, bench_queue,
-		     sizeof(bench_queue), on_event, NULL) != CRQ_OK || crq_register(&crq) != CRQ_OK) {
+		     sizeof(bench_queue), on_event, NULL) != DRV_OK || crq_register(&crq) != DRV_OK) {
 		con_printf("BENCH crq error=register\n");
 		partition_exit(1);
 	}

@@ -68,8 +68,7 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 	struct smoke_crq_ctx c = { 0 };
 	const struct dt_vdev *v = selftest_crq_device();
 	bool irq_mode = boot_config.service == SERVICE_IRQ;
-	enum crq_result r;
-	int st;
+	enum drv_result r;
 	const char *fail = NULL;
 
 	if (!v) {
@@ -79,28 +78,28 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 	memset(smoke_queue, 0, sizeof(smoke_queue));
 	r = crq_init(&crq, v->reg, v->window[0].liobn, v->window[0].base, smoke_queue,
 		     sizeof(smoke_queue), on_event, &c);
-	if (r == CRQ_OK)
+	if (r == DRV_OK)
 		r = crq_register(&crq);
-	if (r != CRQ_OK) {
+	if (r != DRV_OK) {
 		snprintf(why, len, "%s@%x: register: %s (rc %ld)", v->name, v->reg,
-			 crq_result_name(r), crq.last_rc);
+			 drv_result_name(r), crq.last_rc);
 		return SMOKE_FAIL;
 	}
-	if (irq_mode && xics_init(dt.boot_server) != 0) {
+	if (irq_mode && xics_init(dt.boot_server) != DRV_OK) {
 		crq_free(&crq);
 		snprintf(why, len, "XICS not usable (H_CPPR failed)");
 		return SMOKE_FAIL;
 	}
-	st = crq_service_start(&svc, &crq, v->irq, irq_mode);
-	if (st != 0) {
+	r = crq_service_start(&svc, &crq, v->irq, irq_mode);
+	if (r != DRV_OK) {
 		fail = "interrupt set-up failed";
-	} else if ((r = crq_send_init(&crq)) != CRQ_OK) {
+	} else if ((r = crq_send_init(&crq)) != DRV_OK) {
 		fail = "sending Init failed";
 	} else if (!wait_link_up(&svc, &c, 1)) {
 		fail = "no Init Complete within 2 s";
-	} else if ((r = crq_reset(&crq)) != CRQ_OK) {
+	} else if ((r = crq_reset(&crq)) != DRV_OK) {
 		fail = "reset (free + register + Init) failed";
-	} else if (irq_mode && crq_set_irq(&crq, true) != CRQ_OK) {
+	} else if (irq_mode && crq_set_irq(&crq, true) != DRV_OK) {
 		fail = "re-enabling the interrupt after reset failed";
 	} else if (!wait_link_up(&svc, &c, 2)) {
 		fail = "no Init Complete after the reset within 2 s";

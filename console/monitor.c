@@ -79,6 +79,9 @@ static void report(const char *what, enum vmc_result r)
 {
 	if (r == VMC_OK || r == VMC_QUEUED)
 		con_printf("%s: %s\n", what, vmc_result_name(r));
+	else if (vmc_result_is_hcall(r))	/* say what the hypervisor answered */
+		con_printf("error: %s: %s (%s)\n", what, vmc_result_name(r),
+			   hcall_rc_name(vmc_app_engine()->last_rc));
 	else
 		con_printf("error: %s: %s\n", what, vmc_result_name(r));
 }

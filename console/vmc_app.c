@@ -10,6 +10,7 @@
 #include "console/vmc_app.h"
 #include "drivers/crq_service.h"
 #include "drivers/xics.h"
+#include "hcall/hcall.h"
 #include "lib/log.h"
 #include "lib/time.h"
 
@@ -126,6 +127,11 @@ static void on_event(void *ctx, const struct vmc_event *ev)
 		snprintf(extra, sizeof(extra), "mtu=%u pool=%u hmcs=%u hv_version=0x%04x hv_crq=%u",
 			 v->mtu, v->pool, v->nhmc, v->hv_version, v->hv_crq_size);
 		break;
+	case VMC_EV_CLOSED:
+		/* A close that failed says why, like an open. */
+		if (ev->result == VMC_OK)
+			break;
+		/* fall through */
 	case VMC_EV_FAILED:
 	case VMC_EV_OPEN_FAILED:
 	case VMC_EV_RX_ERROR:
@@ -146,6 +152,16 @@ static void on_event(void *ctx, const struct vmc_event *ev)
 	default:
 		break;
 	}
+	/* Exactly what the hypervisor answered, when an hcall made the result. */
+	if (ev->rc) {
+		size_t n = strlen(extra);
+		const char *name = hcall_rc_name(ev->rc);
+
+		if (strcmp(name, "H_UNKNOWN"))
+			snprintf(extra + n, sizeof(extra) - n, "%src=%s", n ? " " : "", name);
+		else
+			snprintf(extra + n, sizeof(extra) - n, "%src=%ld", n ? " " : "", ev->rc);
+	}
 	relay_event(vmc_event_name(ev->kind), ev->index, ev->index >= 0 ? ev->session : -1, extra);
 }
 
@@ -153,7 +169,7 @@ int vmc_app_start(const struct dt_vdev *dev, const struct vmc_app_config *cfg)
 {
 	struct vmc_config vc;
 	enum vmc_result r;
-	int st;
+	enum drv_result dr;
 
 	if (!dev || !dev->has_reg || dev->n_windows < 2) {
 		pr_err("vmc", "VMC node %s lacks reg or a second DMA window pane",
@@ -189,16 +205,18 @@ int vmc_app_start(const struct dt_vdev *dev, const struct vmc_app_config *cfg)
 		pr_err("vmc", "engine init: %s", vmc_result_name(r));
 		return -1;
 	}
-	if (cfg->irq_mode && xics_init(dt.boot_server) != 0)
+	if (cfg->irq_mode && xics_init(dt.boot_server) != DRV_OK)
 		return -1;
 	/* Route the interrupt before the first Init so no answer is missed. */
-	st = crq_service_start(&app.svc, &app.vmc.crq, dev->irq, cfg->irq_mode);
-	if (st != 0 && cfg->irq_mode)
-		pr_warn("vmc", "CRQ interrupt routing failed (%d): the 100 ms sweep still polls", st);
+	dr = crq_service_start(&app.svc, &app.vmc.crq, dev->irq, cfg->irq_mode);
+	if (dr != DRV_OK && cfg->irq_mode)
+		pr_warn("vmc", "CRQ interrupt routing failed (%s): the 100 ms sweep still polls",
+			drv_result_name(dr));
 	relay_event("start", -1, -1, cfg->irq_mode ? "mode=irq" : "mode=poll");
 	r = vmc_start(&app.vmc);
 	if (r != VMC_OK) {
-		pr_err("vmc", "start: %s (last hcall rc %ld)", vmc_result_name(r), app.vmc.crq.last_rc);
+		pr_err("vmc", "start: %s (last hcall rc %s, %ld)", vmc_result_name(r),
+		       hcall_rc_name(app.vmc.last_rc), app.vmc.last_rc);
 		return -1;
 	}
 	app.started = true;
@@ -245,7 +263,7 @@ void vmc_app_step(uint64_t wait_us)
 		app.next_sweep_us = now + SWEEP_US;
 	}
 	crq_service_run(&app.svc);
-	vmc_tick(&app.vmc, time_since_boot_us());
+	vmc_tick(&app.vmc);
 	autoopen();
 	if (wait_us)
 		crq_service_wait(&app.svc, wait_us);

@@ -28,26 +28,10 @@
 #define CRQ_FREE_BUDGET_US	1000000u	/* H_FREE_CRQ busy loop bound */
 #define CRQ_ENABLE_BUDGET_US	1000000u	/* H_ENABLE_CRQ busy loop bound */
 #define CRQ_SEND_BUDGET_US	10000u		/* default H_SEND_CRQ retry budget */
-#define CRQ_INIT_HI(code)	((uint64_t)CRQ_HDR_INIT << 56 | (uint64_t)(code) << 48)
 
 /* Barriers: compile to lwsync/sync on POWER, and to fences on the host. */
 #define crq_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define crq_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-
-const char *crq_result_name(enum crq_result r)
-{
-	switch (r) {
-	case CRQ_OK: return "CRQ_OK";
-	case CRQ_ERR_PARAM: return "CRQ_ERR_PARAM";
-	case CRQ_ERR_HCALL: return "CRQ_ERR_HCALL";
-	case CRQ_ERR_CLOSED: return "CRQ_ERR_CLOSED";
-	case CRQ_ERR_DROPPED: return "CRQ_ERR_DROPPED";
-	case CRQ_ERR_BUSY: return "CRQ_ERR_BUSY";
-	case CRQ_ERR_TIMEOUT: return "CRQ_ERR_TIMEOUT";
-	case CRQ_ERR_STATE: return "CRQ_ERR_STATE";
-	}
-	return "CRQ_ERR_?";
-}
 
 const char *crq_link_name(enum crq_link l)
 {
@@ -60,34 +44,19 @@ const char *crq_link_name(enum crq_link l)
 	return "?";
 }
 
-uint64_t crq_get_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-void crq_put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-enum crq_result crq_init(struct crq *crq, uint64_t unit, uint64_t liobn, uint64_t ioba,
+enum drv_result crq_init(struct crq *crq, uint64_t unit, uint64_t liobn, uint64_t ioba,
 			 void *queue, size_t bytes, crq_event_fn fn, void *ctx)
 {
-	if (!crq)
-		return CRQ_ERR_PARAM;
+	if (!crq) {
+		pr_err("crq", "init: no CRQ object");
+		return DRV_ERR_PARAM;
+	}
 	memset(crq, 0, sizeof(*crq));
 	if (!queue || bytes == 0 || bytes % CRQ_PAGE || (uintptr_t)queue % CRQ_PAGE ||
 	    ioba % CRQ_PAGE || bytes / CRQ_ENTRY_SIZE > UINT32_MAX) {
 		pr_err("crq", "init: bad queue %p/%lu at ioba 0x%llx", queue, (unsigned long)bytes,
 		       (unsigned long long)ioba);
-		return CRQ_ERR_PARAM;
+		return DRV_ERR_PARAM;
 	}
 	crq->unit = unit;
 	crq->liobn = liobn;
@@ -98,10 +67,10 @@ enum crq_result crq_init(struct crq *crq, uint64_t unit, uint64_t liobn, uint64_
 	crq->on_event = fn;
 	crq->on_event_ctx = ctx;
 	memset(queue, 0, bytes);
-	return CRQ_OK;
+	return DRV_OK;
 }
 
-static enum crq_result crq_map(struct crq *crq)
+static enum drv_result crq_map(struct crq *crq)
 {
 	size_t bytes = (size_t)crq->n_entries * CRQ_ENTRY_SIZE;
 
@@ -115,11 +84,11 @@ static enum crq_result crq_map(struct crq *crq)
 			crq->stats.errors++;
 			pr_err("crq", "H_PUT_TCE ioba 0x%llx: %s", (unsigned long long)(crq->ioba + off),
 			       hcall_rc_name(rc));
-			return CRQ_ERR_HCALL;
+			return DRV_ERR_HCALL;
 		}
 	}
 	crq->mapped = true;
-	return CRQ_OK;
+	return DRV_OK;
 }
 
 static void crq_zero_ring(struct crq *crq)
@@ -155,29 +124,29 @@ static long crq_h_reg(struct crq *crq)
 	return h_reg_crq(crq->unit, crq->ioba, (uint64_t)crq->n_entries * CRQ_ENTRY_SIZE);
 }
 
-enum crq_result crq_free(struct crq *crq)
+enum drv_result crq_free(struct crq *crq)
 {
 	long rc = crq_call_retry(crq, h_free_crq, CRQ_FREE_BUDGET_US);
 
 	crq->stats.frees++;
 	crq->link = CRQ_LINK_DOWN;
 	if (rc == H_SUCCESS)
-		return CRQ_OK;
+		return DRV_OK;
 	crq->last_rc = rc;
 	crq->stats.errors++;
 	pr_err("crq", "H_FREE_CRQ: %s", hcall_rc_name(rc));
-	return hcall_is_busy(rc) ? CRQ_ERR_BUSY : CRQ_ERR_HCALL;
+	return hcall_is_busy(rc) ? DRV_ERR_BUSY : DRV_ERR_HCALL;
 }
 
-enum crq_result crq_register(struct crq *crq)
+enum drv_result crq_register(struct crq *crq)
 {
 	long rc;
 
 	if (!crq->queue)
-		return CRQ_ERR_STATE;
+		return DRV_ERR_STATE;
 	/* Pane-0 TCEs persist across free/register (PAPR R1-15): map once. */
-	if (!crq->mapped && crq_map(crq) != CRQ_OK)
-		return CRQ_ERR_HCALL;
+	if (!crq->mapped && crq_map(crq) != DRV_OK)
+		return DRV_ERR_HCALL;
 	crq_zero_ring(crq);
 	crq->stats.registers++;
 	rc = crq_h_reg(crq);
@@ -194,60 +163,68 @@ enum crq_result crq_register(struct crq *crq)
 			pr_info("crq", "registered; partner not there yet");
 		crq->link = CRQ_LINK_REGISTERED;
 		/* PAPR: H_REG_CRQ leaves the CRQ interrupt disabled. */
-		if (crq->irq_on && h_vio_signal(crq->unit, 1) != H_SUCCESS)
-			crq->stats.errors++;
-		return CRQ_OK;
+		if (crq->irq_on) {
+			long irc = h_vio_signal(crq->unit, 1);
+
+			if (irc != H_SUCCESS) {
+				/* Registered all the same: polling still finds the entries. */
+				crq->last_rc = irc;
+				crq->stats.errors++;
+				pr_warn("crq", "H_VIO_SIGNAL(1) after H_REG_CRQ: %s", hcall_rc_name(irc));
+			}
+		}
+		return DRV_OK;
 	}
 	crq->last_rc = rc;
 	crq->stats.errors++;
 	crq->link = CRQ_LINK_DOWN;
 	pr_err("crq", "H_REG_CRQ: %s", hcall_rc_name(rc));
-	return CRQ_ERR_HCALL;
+	return DRV_ERR_HCALL;
 }
 
-enum crq_result crq_reset(struct crq *crq)
+enum drv_result crq_reset(struct crq *crq)
 {
-	enum crq_result r;
+	enum drv_result r;
 
 	crq->stats.resets++;
 	crq_free(crq);	/* a failure shows up as H_RESOURCE below, handled there */
 	r = crq_register(crq);
-	if (r != CRQ_OK)
+	if (r != DRV_OK)
 		return r;
 	crq_send_init(crq);	/* the partner may not be up yet: tolerated */
-	return CRQ_OK;
+	return DRV_OK;
 }
 
-enum crq_result crq_enable(struct crq *crq)
+enum drv_result crq_enable(struct crq *crq)
 {
 	long rc = crq_call_retry(crq, h_enable_crq, CRQ_ENABLE_BUDGET_US);
 
 	if (rc == H_SUCCESS) {
 		if (crq->link == CRQ_LINK_SUSPENDED)
 			crq->link = CRQ_LINK_REGISTERED;
-		return CRQ_OK;
+		return DRV_OK;
 	}
 	crq->last_rc = rc;
 	crq->stats.errors++;
 	pr_err("crq", "H_ENABLE_CRQ: %s", hcall_rc_name(rc));
-	return hcall_is_busy(rc) || rc == H_IN_PROGRESS ? CRQ_ERR_BUSY : CRQ_ERR_HCALL;
+	return hcall_is_busy(rc) || rc == H_IN_PROGRESS ? DRV_ERR_BUSY : DRV_ERR_HCALL;
 }
 
-enum crq_result crq_set_irq(struct crq *crq, bool on)
+enum drv_result crq_set_irq(struct crq *crq, bool on)
 {
 	long rc = h_vio_signal(crq->unit, on ? 1 : 0);
 
 	if (rc == H_SUCCESS) {
 		crq->irq_on = on;
-		return CRQ_OK;
+		return DRV_OK;
 	}
 	crq->last_rc = rc;
 	crq->stats.errors++;
 	pr_err("crq", "H_VIO_SIGNAL(%d): %s", on, hcall_rc_name(rc));
-	return CRQ_ERR_HCALL;
+	return DRV_ERR_HCALL;
 }
 
-enum crq_result crq_send(struct crq *crq, uint64_t hi, uint64_t lo)
+enum drv_result crq_send(struct crq *crq, uint64_t hi, uint64_t lo)
 {
 	struct deadline end = deadline_in_us(crq->send_budget_us);
 	long rc;
@@ -257,11 +234,11 @@ enum crq_result crq_send(struct crq *crq, uint64_t hi, uint64_t lo)
 	for (;;) {
 		rc = h_send_crq(crq->unit, hi, lo);
 		if (rc == H_SUCCESS)
-			return CRQ_OK;
+			return DRV_OK;
 		if (rc == H_CLOSED) {
 			crq->last_rc = rc;
 			crq->stats.send_closed++;
-			return CRQ_ERR_CLOSED;
+			return DRV_ERR_CLOSED;
 		}
 		if (rc != H_DROPPED && !hcall_is_busy(rc))
 			break;
@@ -280,21 +257,21 @@ enum crq_result crq_send(struct crq *crq, uint64_t hi, uint64_t lo)
 	if (rc == H_DROPPED) {
 		crq->stats.send_dropped++;
 		pr_warn("crq", "send 0x%016llx: partner queue full", (unsigned long long)hi);
-		return CRQ_ERR_DROPPED;
+		return DRV_ERR_DROPPED;
 	}
 	crq->stats.send_errors++;
 	pr_err("crq", "send 0x%016llx: %s", (unsigned long long)hi, hcall_rc_name(rc));
-	return hcall_is_busy(rc) ? CRQ_ERR_BUSY : CRQ_ERR_HCALL;
+	return hcall_is_busy(rc) ? DRV_ERR_BUSY : DRV_ERR_HCALL;
 }
 
-enum crq_result crq_send_init(struct crq *crq)
+enum drv_result crq_send_init(struct crq *crq)
 {
-	return crq_send(crq, CRQ_INIT_HI(CRQ_INIT_REQUEST), 0);
+	return crq_send(crq, CRQ_INIT_HI, 0);
 }
 
-enum crq_result crq_send_init_complete(struct crq *crq)
+enum drv_result crq_send_init_complete(struct crq *crq)
 {
-	return crq_send(crq, CRQ_INIT_HI(CRQ_INIT_COMPLETE), 0);
+	return crq_send(crq, CRQ_INIT_COMPLETE_HI, 0);
 }
 
 static uint8_t *crq_slot(const struct crq *crq, uint32_t i)
@@ -339,7 +316,7 @@ static void crq_handle_init(struct crq *crq, const uint8_t *e)
 	case CRQ_INIT_REQUEST:
 		crq->stats.inits_rx++;
 		/* Answered in every state: a restarted partner must never deadlock us. */
-		if (crq_send_init_complete(crq) != CRQ_OK) {
+		if (crq_send_init_complete(crq) != DRV_OK) {
 			pr_warn("crq", "partner Init: could not answer Init Complete");
 			return;
 		}
@@ -372,7 +349,7 @@ static void crq_handle_xport(struct crq *crq, const uint8_t *e)
 		pr_warn("crq", "partner suspended: re-enabling the CRQ");
 		crq->link = CRQ_LINK_SUSPENDED;
 		crq_emit(crq, CRQ_EV_LINK_DOWN, code, e);
-		if (crq_enable(crq) != CRQ_OK)
+		if (crq_enable(crq) != DRV_OK)
 			return;	/* stays SUSPENDED; the layer above may retry */
 		crq_emit(crq, CRQ_EV_RESUMED, code, e);
 		crq_send_init(crq);

@@ -27,33 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRQ_ENTRY_SIZE		16
-#define CRQ_HDR_FREE		0x00
-#define CRQ_HDR_CMD		0x80
-#define CRQ_HDR_INIT		0xC0
-#define CRQ_HDR_XPORT		0xFF
-#define CRQ_INIT_REQUEST	0x01
-#define CRQ_INIT_COMPLETE	0x02
-#define CRQ_XPORT_PARTNER_FAILED	0x01
-#define CRQ_XPORT_PARTNER_DEREG		0x02
-#define CRQ_XPORT_PARTNER_TERMINATED	0x04
-#define CRQ_XPORT_PARTNER_SUSPENDED	0x06
-#define CRQ_XPORT_SUSPEND_PREPARE	0x09
-#define CRQ_XPORT_RESUME		0x0A
-
-/* Results of CRQ operations: the transport layer's error vocabulary. */
-enum crq_result {
-	CRQ_OK = 0,
-	CRQ_ERR_PARAM,		/* bad argument or device description */
-	CRQ_ERR_HCALL,		/* hypervisor refused (see crq->last_rc) */
-	CRQ_ERR_CLOSED,		/* H_SEND_CRQ: partner not there (H_CLOSED) */
-	CRQ_ERR_DROPPED,	/* H_SEND_CRQ: partner's queue full (H_DROPPED) */
-	CRQ_ERR_BUSY,		/* still busy when the retry budget ran out */
-	CRQ_ERR_TIMEOUT,	/* a wait reached its deadline */
-	CRQ_ERR_STATE,		/* operation not valid in the current state */
-};
-
-const char *crq_result_name(enum crq_result r);
+/* CRQ_ENTRY_SIZE, the header bytes and the init/transport codes. */
+#include "lib/crq_format.h"
+/* The result vocabulary of every drivers/ function (enum drv_result). */
+#include "drivers/drv_result.h"
 
 /* Link state as the transport sees it. */
 enum crq_link {
@@ -63,6 +40,12 @@ enum crq_link {
 	CRQ_LINK_SUSPENDED,	/* partner suspended; needs H_ENABLE_CRQ */
 };
 
+/**
+ * crq_link_name - lower-case name of a link state, for logs and dumps.
+ * @l: the state
+ *
+ * Return: "down", "registered", "up", "suspended", or "?" (never NULL).
+ */
 const char *crq_link_name(enum crq_link l);
 
 /* What crq_poll() hands to the layer above. */
@@ -105,7 +88,7 @@ struct crq {
 	/* State. */
 	enum crq_link link;
 	bool mapped;
-	long last_rc;		/* last failing hcall's return code */
+	long last_rc;		/* rc of the last failing hcall (H_*), for the logs above */
 	uint64_t send_budget_us;/* retry budget for busy / dropped sends */
 	crq_event_fn on_event;
 	void *on_event_ctx;
@@ -116,61 +99,131 @@ struct crq {
 
 /**
  * crq_init - describe a CRQ; nothing is registered yet.
- * @crq: the object
- * @unit: unit address, @liobn: LIOBN of the device's first DMA window
+ * @crq: the object (zeroed here)
+ * @unit: unit address (device-tree reg)
+ * @liobn: LIOBN of the device's first DMA window
  * @ioba: I/O address to map the queue at (page aligned, inside the window)
- * @queue: page-aligned, zeroable memory of @bytes bytes (multiple of 4096)
+ * @queue: page-aligned, zeroable memory of @bytes bytes
+ * @bytes: size of @queue, a non-zero multiple of 4096
+ * @fn: event callback for crq_poll() (may be NULL)
+ * @ctx: passed to @fn
+ *
+ * Return: DRV_OK, or DRV_ERR_PARAM (logged) for a NULL @crq or a queue
+ * that is missing, misaligned or of a bad size.
  */
-enum crq_result crq_init(struct crq *crq, uint64_t unit, uint64_t liobn, uint64_t ioba,
+enum drv_result crq_init(struct crq *crq, uint64_t unit, uint64_t liobn, uint64_t ioba,
 			 void *queue, size_t bytes, crq_event_fn fn, void *ctx);
 
-/** crq_register - map the queue (H_PUT_TCE) and H_REG_CRQ it; H_RESOURCE → free + retry. */
-enum crq_result crq_register(struct crq *crq);
-
-/** crq_free - H_FREE_CRQ (busy retried within a budget); link goes down. */
-enum crq_result crq_free(struct crq *crq);
-
-/** crq_reset - free, zero the ring, register again, send Init. */
-enum crq_result crq_reset(struct crq *crq);
-
-/** crq_enable - H_ENABLE_CRQ after a suspend (busy retried). */
-enum crq_result crq_enable(struct crq *crq);
-
-/** crq_set_irq - H_VIO_SIGNAL: enable (true) or disable CRQ interrupts. */
-enum crq_result crq_set_irq(struct crq *crq, bool on);
+/**
+ * crq_register - map the queue (H_PUT_TCE, once) and H_REG_CRQ it.
+ * @crq: an initialised CRQ
+ *
+ * H_RESOURCE (a stale registration) is answered by H_FREE_CRQ and one more
+ * H_REG_CRQ. H_CLOSED counts as success: the partner is simply not there
+ * yet. The CRQ interrupt is re-enabled if crq_set_irq() had turned it on.
+ *
+ * Return: DRV_OK (link REGISTERED), DRV_ERR_STATE without a queue, or
+ * DRV_ERR_HCALL (rc logged and kept in @crq->last_rc; link DOWN).
+ */
+enum drv_result crq_register(struct crq *crq);
 
 /**
- * crq_send - H_SEND_CRQ one entry given as two big-endian-valued words.
- * Busy and H_DROPPED are retried until send_budget_us; H_CLOSED is
- * returned at once as CRQ_ERR_CLOSED.
+ * crq_free - H_FREE_CRQ, busy answers retried within a 1 s budget.
+ * @crq: the CRQ; its link goes DOWN whatever the answer
+ *
+ * Return: DRV_OK, DRV_ERR_BUSY (still busy at the end of the budget) or
+ * DRV_ERR_HCALL; the rc is logged and kept in @crq->last_rc.
  */
-enum crq_result crq_send(struct crq *crq, uint64_t hi, uint64_t lo);
+enum drv_result crq_free(struct crq *crq);
 
-/** crq_send_init - send Init (0xC001...). */
-enum crq_result crq_send_init(struct crq *crq);
+/**
+ * crq_reset - free, zero the ring, register again, send Init.
+ * @crq: the CRQ
+ *
+ * A failing free is tolerated (it shows up as H_RESOURCE at registration,
+ * handled there), and so is a failing Init (the partner may not be up).
+ *
+ * Return: what crq_register() returned.
+ */
+enum drv_result crq_reset(struct crq *crq);
 
-/** crq_send_init_complete - send Init Complete (0xC002...). */
-enum crq_result crq_send_init_complete(struct crq *crq);
+/**
+ * crq_enable - H_ENABLE_CRQ after a suspend; busy and in-progress retried.
+ * @crq: the CRQ; a SUSPENDED link becomes REGISTERED on success
+ *
+ * Return: DRV_OK, DRV_ERR_BUSY or DRV_ERR_HCALL (rc in @crq->last_rc).
+ */
+enum drv_result crq_enable(struct crq *crq);
+
+/**
+ * crq_set_irq - H_VIO_SIGNAL: enable or disable the CRQ interrupt.
+ * @crq: the CRQ
+ * @on: true to enable
+ *
+ * Return: DRV_OK, or DRV_ERR_HCALL (rc logged, kept in @crq->last_rc).
+ */
+enum drv_result crq_set_irq(struct crq *crq, bool on);
+
+/**
+ * crq_send - H_SEND_CRQ one entry given as its two H_SEND_CRQ words.
+ * @crq: the CRQ
+ * @hi: bytes 0-7 of the entry (byte 0, the header, most significant)
+ * @lo: bytes 8-15
+ *
+ * Busy answers and H_DROPPED are retried until @crq->send_budget_us.
+ *
+ * Return: DRV_OK; DRV_ERR_CLOSED at once on H_CLOSED; DRV_ERR_DROPPED or
+ * DRV_ERR_BUSY when the budget ran out; DRV_ERR_HCALL for any other rc.
+ * The rc of every failure is in @crq->last_rc.
+ */
+enum drv_result crq_send(struct crq *crq, uint64_t hi, uint64_t lo);
+
+/**
+ * crq_send_init - send Init (0xC001...).
+ * @crq: the CRQ
+ *
+ * Return: as crq_send().
+ */
+enum drv_result crq_send_init(struct crq *crq);
+
+/**
+ * crq_send_init_complete - send Init Complete (0xC002...).
+ * @crq: the CRQ
+ *
+ * Return: as crq_send().
+ */
+enum drv_result crq_send_init_complete(struct crq *crq);
 
 /**
  * crq_poll - consume every valid entry now in the ring, in order, calling
- * the event callback for each. Returns the number of entries consumed.
- * Never blocks.
+ * the event callback for each. Never blocks; a nested call (from inside the
+ * callback) does nothing.
+ * @crq: the CRQ
+ *
+ * Return: the number of entries consumed (at most one ring's worth).
  */
 unsigned int crq_poll(struct crq *crq);
 
-/** crq_pending - true if the next entry is valid (cheap peek). */
+/**
+ * crq_pending - cheap peek at the next slot.
+ * @crq: the CRQ
+ *
+ * Return: true if the next entry is valid (crq_poll() would consume it).
+ */
 bool crq_pending(const struct crq *crq);
 
 /* printf-like sink for dumps (console, test capture). */
 typedef int (*crq_printf_fn)(void *arg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/** crq_dump - print the CRQ's state and counters through @pf. */
+/**
+ * crq_dump - print the CRQ's state and counters through @pf.
+ * @crq: the CRQ
+ * @pf: the sink
+ * @arg: passed to @pf
+ *
+ * Return: what @pf returned for the (single) call.
+ */
 int crq_dump(const struct crq *crq, crq_printf_fn pf, void *arg);
-
-/* Pack / unpack an entry's 16 bytes as the two H_SEND_CRQ words. */
-uint64_t crq_get_be64(const uint8_t *p);
-void crq_put_be64(uint8_t *p, uint64_t v);
 
 #endif /* VMCFW_CRQ_H */

@@ -3,6 +3,7 @@
 #include "drivers/crq_service.h"
 #include "drivers/idle.h"
 #include "drivers/xics.h"
+#include "hcall/hcall.h"
 #include "lib/log.h"
 
 #define POLL_PERIOD_US 1000
@@ -17,9 +18,10 @@ static void crq_irq(void *ctx, uint32_t irq)
 	crq_set_irq(s->crq, false);	/* quiet until the main loop has drained */
 }
 
-int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool irq_mode)
+enum drv_result crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq,
+				  bool irq_mode)
 {
-	int st;
+	enum drv_result r;
 
 	s->crq = crq;
 	s->irq = irq;
@@ -27,17 +29,18 @@ int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool
 	s->pending = true;	/* first pass: entries that came while disabled */
 	s->attached = false;
 	if (!irq_mode)
-		return 0;
-	st = xics_attach(irq, crq_irq, s);
-	if (st != 0)
-		return st < 0 ? st : -st;
+		return DRV_OK;
+	r = xics_attach(irq, crq_irq, s);
+	if (r != DRV_OK)
+		return r;
 	s->attached = true;
-	if (crq_set_irq(crq, true) != CRQ_OK) {
-		pr_err("crqsvc", "cannot enable CRQ interrupts on unit 0x%llx",
-		       (unsigned long long)crq->unit);
-		return -1;
+	r = crq_set_irq(crq, true);
+	if (r != DRV_OK) {
+		pr_err("crqsvc", "cannot enable CRQ interrupts on unit 0x%llx: %s",
+		       (unsigned long long)crq->unit, hcall_rc_name(crq->last_rc));
+		return r;
 	}
-	return 0;
+	return DRV_OK;
 }
 
 void crq_service_stop(struct crq_service *s)

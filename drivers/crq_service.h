@@ -27,17 +27,30 @@ struct crq_service {
 /**
  * crq_service_start - begin servicing @crq. In irq mode, route @irq through
  * XICS and enable the device's CRQ interrupt (H_VIO_SIGNAL).
- * Returns 0, or a negative code when the interrupt could not be set up.
+ * @s: the service object (filled here)
+ * @crq: an initialised CRQ
+ * @irq: the device's XICS source (irq mode only)
+ * @irq_mode: interrupt-driven (true) or polled
+ *
+ * Return: DRV_OK, or the failing step's result when the interrupt could
+ * not be set up (xics_attach(), crq_set_irq()); the object is usable in
+ * both cases.
  */
-int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool irq_mode);
+enum drv_result crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool irq_mode);
 
-/** crq_service_stop - mask the interrupt (irq mode). */
+/**
+ * crq_service_stop - mask the interrupt and forget the handler (irq mode).
+ * @s: the service object
+ */
 void crq_service_stop(struct crq_service *s);
 
 /**
  * crq_service_run - consume what is in the ring now. In irq mode, re-enable
  * the interrupt afterwards and look once more (an entry that arrived while
- * it was disabled raised no interrupt). Returns entries consumed.
+ * it was disabled raised no interrupt).
+ * @s: the service object
+ *
+ * Return: entries consumed.
  */
 unsigned int crq_service_run(struct crq_service *s);
 
@@ -45,6 +58,8 @@ unsigned int crq_service_run(struct crq_service *s);
  * crq_service_wait - idle until there may be work, at most @us: H_CEDE
  * with the decrementer as a bound (irq mode wakes early on the CRQ
  * interrupt; poll mode wakes every poll period).
+ * @s: the service object
+ * @us: the longest wait
  */
 void crq_service_wait(struct crq_service *s, uint64_t us);
 

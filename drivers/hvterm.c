@@ -4,8 +4,11 @@
  * Characters travel in two registers, first character in the most
  * significant byte of the first one.
  */
+#include <string.h>
+
 #include "drivers/hvterm.h"
 #include "hcall/hcall.h"
+#include "lib/byteorder.h"
 #include "lib/time.h"
 
 #define HVTERM_CHUNK		16
@@ -24,17 +27,14 @@ uint64_t hvterm_unit(void)
 	return vty_unit;
 }
 
+/* The 16 bytes travel as two big-endian register values, zero padded. */
 static void pack(const char *s, size_t n, uint64_t *hi, uint64_t *lo)
 {
-	*hi = *lo = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t c = (uint8_t)s[i];
+	uint8_t b[HVTERM_CHUNK] = { 0 };
 
-		if (i < 8)
-			*hi |= c << (56 - 8 * i);
-		else
-			*lo |= c << (56 - 8 * (i - 8));
-	}
+	memcpy(b, s, n);
+	*hi = load_be64(b);
+	*lo = load_be64(b + 8);
 }
 
 static long put_chunk(const char *s, size_t n)
@@ -77,6 +77,7 @@ size_t hvterm_write(const char *buf, size_t len)
 size_t hvterm_read(char *buf, size_t max)
 {
 	uint64_t n = 0, hi = 0, lo = 0;
+	uint8_t b[HVTERM_CHUNK];
 	long rc;
 
 	if (max < HVTERM_CHUNK)
@@ -91,8 +92,9 @@ size_t hvterm_read(char *buf, size_t max)
 		hvterm_stats.errors++;
 		n = HVTERM_CHUNK;
 	}
-	for (uint64_t i = 0; i < n; i++)
-		buf[i] = (char)(i < 8 ? hi >> (56 - 8 * i) : lo >> (56 - 8 * (i - 8)));
+	store_be64(b, hi);
+	store_be64(b + 8, lo);
+	memcpy(buf, b, (size_t)n);
 	hvterm_stats.bytes_in += n;
 	return (size_t)n;
 }

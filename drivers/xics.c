@@ -18,7 +18,7 @@ static struct {
 	void *ctx;
 } handlers[XICS_MAX_HANDLERS];
 
-int xics_init(uint32_t server)
+enum drv_result xics_init(uint32_t server)
 {
 	long rc = h_cppr(0xFF);
 
@@ -27,22 +27,29 @@ int xics_init(uint32_t server)
 		xics_stats.errors++;
 		pr_err("xics", "H_CPPR(0xff) failed: %s (%ld); is the interrupt controller XIVE?",
 		       hcall_rc_name(rc), rc);
-		return (int)rc;
+		return DRV_ERR_HCALL;
 	}
-	return 0;
+	return DRV_OK;
 }
 
-int xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
+enum drv_result xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
 {
 	int slot = -1, st;
 
+	if (!fn || irq == XICS_IRQ_SPURIOUS || irq == XICS_IRQ_IPI) {
+		pr_err("xics", "attach: source 0x%x is reserved or has no handler", irq);
+		return DRV_ERR_PARAM;
+	}
 	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
 		if (!handlers[i].fn || handlers[i].irq == irq) {
 			slot = i;
 			break;
 		}
-	if (slot < 0 || irq == XICS_IRQ_SPURIOUS || irq == XICS_IRQ_IPI)
-		return -1;
+	if (slot < 0) {
+		pr_err("xics", "attach: source 0x%x: all %d handler slots in use", irq,
+		       XICS_MAX_HANDLERS);
+		return DRV_ERR_NO_SLOT;
+	}
 	handlers[slot].irq = irq;
 	handlers[slot].ctx = ctx;
 	handlers[slot].fn = fn;
@@ -52,7 +59,7 @@ int xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
 		pr_err("xics", "ibm,set-xive(0x%x, server %u, prio %d) status %d", irq,
 		       xics_server, XICS_PRIO_DEFAULT, st);
 		handlers[slot].fn = NULL;
-		return st;
+		return DRV_ERR_FIRMWARE;
 	}
 	st = rtas_call("ibm,int-on", 1, 1, NULL, irq);
 	if (st != 0) {	/* often a no-op after set-xive; worth a warning, not a failure */
@@ -60,7 +67,7 @@ int xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
 		pr_warn("xics", "ibm,int-on(0x%x) status %d", irq, st);
 	}
 	pr_debug("xics", "source 0x%x routed to server %u", irq, xics_server);
-	return 0;
+	return DRV_OK;
 }
 
 void xics_detach(uint32_t irq)

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drivers/drv_result.h"
+
 #define XICS_IRQ_SPURIOUS	0
 #define XICS_IRQ_IPI		2
 #define XICS_PRIO_DEFAULT	5
@@ -29,17 +31,32 @@ struct xics_stats {
 
 extern struct xics_stats xics_stats;
 
-/** xics_init - accept every priority on @server (the ICP starts at CPPR 0). */
-int xics_init(uint32_t server);
+/**
+ * xics_init - accept every priority on @server (the ICP starts at CPPR 0).
+ * @server: interrupt server number of this cpu (device tree)
+ *
+ * Return: DRV_OK, or DRV_ERR_HCALL when H_CPPR fails (rc logged; the
+ * usual cause is an interrupt controller in XIVE mode).
+ */
+enum drv_result xics_init(uint32_t server);
 
 /**
  * xics_attach - route source @irq to this cpu at the default priority and
- * call @fn(@ctx, irq) from the 0x500 handler. Returns 0 or a negative
- * hcall/RTAS status.
+ * call @fn(@ctx, irq) from the 0x500 handler.
+ * @irq: the source number (not 0, the spurious value, nor 2, the IPI)
+ * @fn: handler, called in interrupt context
+ * @ctx: passed to @fn
+ *
+ * Return: DRV_OK; DRV_ERR_PARAM for a reserved source or no handler;
+ * DRV_ERR_NO_SLOT when XICS_MAX_HANDLERS sources are attached already;
+ * DRV_ERR_FIRMWARE when ibm,set-xive fails (RTAS status logged).
  */
-int xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx);
+enum drv_result xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx);
 
-/** xics_detach - mask @irq and forget its handler. */
+/**
+ * xics_detach - mask @irq and forget its handler.
+ * @irq: the source
+ */
 void xics_detach(uint32_t irq);
 
 /** xics_external_interrupt - the 0x500 handler: accept, dispatch, EOI. */

@@ -23,16 +23,6 @@ long h_put_tce(uint64_t liobn, uint64_t ioba, uint64_t tce)
 	return norets(H_PUT_TCE, liobn, ioba, tce, 0, 0);
 }
 
-long h_get_tce(uint64_t liobn, uint64_t ioba, uint64_t *tce)
-{
-	uint64_t r[4] = { 0 };
-	long rc = hcall_ret4(H_GET_TCE, r, liobn, ioba);
-
-	ACCOUNT(H_GET_TCE, rc);
-	*tce = r[0];
-	return rc;
-}
-
 long h_put_term_char(uint64_t termno, uint64_t len, uint64_t hi, uint64_t lo)
 {
 	return norets(H_PUT_TERM_CHAR, termno, len, hi, lo, 0);

@@ -8,6 +8,11 @@
  * (vmc/, the CRQ ring) therefore compiles unchanged into both.
  *
  * All arguments and results are register values: no byte swapping here.
+ *
+ * This layer's result vocabulary is PAPR's: every h_*() returns the
+ * hypervisor's return code (H_SUCCESS, H_BUSY, H_PARAMETER, ... below) as a
+ * long, unchanged. Layers above convert it into their own vocabulary at
+ * the call (docs/architecture.md, "Error vocabularies").
  */
 #ifndef VMCFW_HCALL_H
 #define VMCFW_HCALL_H
@@ -76,25 +81,51 @@
 /* H_SET_MODE resources. */
 #define H_SET_MODE_RESOURCE_LE	4
 
+/**
+ * hcall_is_long_busy - whether @rc asks the caller to wait and call again.
+ * @rc: an hcall return code
+ *
+ * Return: true for H_LONG_BUSY_ORDER_1MSEC .. H_LONG_BUSY_ORDER_100SEC.
+ */
 static inline bool hcall_is_long_busy(long rc)
 {
 	return rc >= H_LONG_BUSY_ORDER_1MSEC && rc <= H_LONG_BUSY_ORDER_100SEC;
 }
 
+/**
+ * hcall_is_busy - whether @rc is a busy answer of either kind.
+ * @rc: an hcall return code
+ *
+ * Return: true for H_BUSY and the long-busy codes.
+ */
 static inline bool hcall_is_busy(long rc)
 {
 	return rc == H_BUSY || hcall_is_long_busy(rc);
 }
 
-/** hcall_rc_name - symbolic name of an hcall return code ("H_PARAMETER"). */
+/**
+ * hcall_rc_name - symbolic name of an hcall return code.
+ * @rc: the return code
+ *
+ * Return: "H_PARAMETER", ...; "H_UNKNOWN" for a code not defined above
+ * (callers that must show the exact answer print the number too).
+ */
 const char *hcall_rc_name(long rc);
 
-/** hcall_op_name - symbolic name of an hcall opcode ("H_SEND_CRQ"). */
+/**
+ * hcall_op_name - symbolic name of an hcall opcode.
+ * @opcode: the opcode
+ *
+ * Return: "H_SEND_CRQ", ...; a placeholder for an opcode the project does
+ * not make (never NULL).
+ */
 const char *hcall_op_name(unsigned long opcode);
 
 /**
- * hcall_long_busy_us - the wait a long-busy code asks for, in microseconds.
- * @rc: H_LONG_BUSY_ORDER_* value; other values give 0.
+ * hcall_long_busy_us - the wait a long-busy code asks for.
+ * @rc: an H_LONG_BUSY_ORDER_* value
+ *
+ * Return: the wait in microseconds; 0 for any other code.
  */
 uint64_t hcall_long_busy_us(long rc);
 
@@ -109,28 +140,181 @@ struct hcall_stats {
 	uint64_t busy[HCALL_MAX_OPCODE / 4];	/* rc busy / long busy */
 };
 extern struct hcall_stats hcall_stats;
+
+/** hcall_stats_reset - zero every per-opcode counter. */
 void hcall_stats_reset(void);
+
+/**
+ * hcall_stats_total - hcalls made since the last reset.
+ *
+ * Return: the sum of the per-opcode call counters.
+ */
 uint64_t hcall_stats_total(void);
+
+/**
+ * hcall_stats_account - count one hcall (called by the seam's implementation).
+ * @opcode: the opcode (ignored beyond HCALL_MAX_OPCODE)
+ * @rc: its return code (counted as error when negative, busy when busy)
+ */
 void hcall_stats_account(unsigned long opcode, long rc);
 
-/* --- The seam proper: one function per hcall the project makes. --- */
+/*
+ * --- The seam proper: one function per hcall the project makes. ---
+ * Every one returns the hypervisor's rc unchanged; output arguments are
+ * meaningful only when that rc is H_SUCCESS.
+ */
+
+/**
+ * h_put_tce - H_PUT_TCE: map one 4 KiB page into a DMA window.
+ * @liobn: the window's LIOBN
+ * @ioba: I/O address of the page in the window (page aligned)
+ * @tce: real address of the page | TCE_READ / TCE_WRITE (0 unmaps)
+ *
+ * Return: the hypervisor's rc (H_SUCCESS, H_PARAMETER, ...).
+ */
 long h_put_tce(uint64_t liobn, uint64_t ioba, uint64_t tce);
-long h_get_tce(uint64_t liobn, uint64_t ioba, uint64_t *tce);
+
+/**
+ * h_put_term_char - H_PUT_TERM_CHAR: write up to 16 bytes to a vty.
+ * @termno: the vty's unit address
+ * @len: bytes to write (0..16)
+ * @hi: bytes 0-7, first byte most significant
+ * @lo: bytes 8-15
+ *
+ * Return: the hypervisor's rc (H_BUSY: nothing written, try again).
+ */
 long h_put_term_char(uint64_t termno, uint64_t len, uint64_t hi, uint64_t lo);
+
+/**
+ * h_get_term_char - H_GET_TERM_CHAR: read up to 16 bytes from a vty.
+ * @termno: the vty's unit address
+ * @len: receives the number of bytes read (0..16)
+ * @hi: receives bytes 0-7, first byte most significant
+ * @lo: receives bytes 8-15
+ *
+ * Return: the hypervisor's rc.
+ */
 long h_get_term_char(uint64_t termno, uint64_t *len, uint64_t *hi, uint64_t *lo);
+
+/**
+ * h_reg_crq - H_REG_CRQ: register a CRQ for a VIO unit.
+ * @unit: the unit address
+ * @ioba: I/O address of the queue in the unit's first DMA window
+ * @len: queue length in bytes (multiple of 4096)
+ *
+ * Return: the hypervisor's rc; H_CLOSED means registered, partner absent;
+ * H_RESOURCE means a registration exists already.
+ */
 long h_reg_crq(uint64_t unit, uint64_t ioba, uint64_t len);
+
+/**
+ * h_free_crq - H_FREE_CRQ: deregister the unit's CRQ.
+ * @unit: the unit address
+ *
+ * Return: the hypervisor's rc (busy answers possible).
+ */
 long h_free_crq(uint64_t unit);
+
+/**
+ * h_send_crq - H_SEND_CRQ: put one 16-byte entry on the partner's queue.
+ * @unit: the unit address
+ * @hi: bytes 0-7 of the entry (header byte most significant)
+ * @lo: bytes 8-15
+ *
+ * Return: the hypervisor's rc; H_CLOSED: no partner, H_DROPPED: its queue
+ * is full, H_PARAMETER: bad header.
+ */
 long h_send_crq(uint64_t unit, uint64_t hi, uint64_t lo);
+
+/**
+ * h_enable_crq - H_ENABLE_CRQ: re-enable the CRQ after a partner suspend.
+ * @unit: the unit address
+ *
+ * Return: the hypervisor's rc (H_IN_PROGRESS and busy answers possible).
+ */
 long h_enable_crq(uint64_t unit);
+
+/**
+ * h_vio_signal - H_VIO_SIGNAL: enable or disable a unit's interrupt.
+ * @unit: the unit address
+ * @mode: 1 to enable, 0 to disable
+ *
+ * Return: the hypervisor's rc.
+ */
 long h_vio_signal(uint64_t unit, uint64_t mode);
+
+/**
+ * h_copy_rdma - H_COPY_RDMA: copy bytes between two DMA windows.
+ * @len: bytes to copy
+ * @src_liobn: source window
+ * @src_ioba: source I/O address
+ * @dst_liobn: destination window
+ * @dst_ioba: destination I/O address
+ *
+ * Return: the hypervisor's rc (H_SOURCE_PARM / H_DEST_PARM name the bad side).
+ */
 long h_copy_rdma(uint64_t len, uint64_t src_liobn, uint64_t src_ioba,
 		 uint64_t dst_liobn, uint64_t dst_ioba);
+
+/**
+ * h_request_vmc - H_REQUEST_VMC: ask for the VMC adapter of this partition.
+ * @drc_index: receives the adapter's DRC index on H_SUCCESS
+ *
+ * Return: the hypervisor's rc (H_AUTHORITY, H_NOT_AVAILABLE, H_FUNCTION,
+ * busy answers are the documented failures).
+ */
 long h_request_vmc(uint64_t *drc_index);
+
+/**
+ * h_cppr - H_CPPR: set this cpu's current processor priority (XICS).
+ * @cppr: the priority; 0xFF accepts every interrupt
+ *
+ * Return: the hypervisor's rc (fails when the controller is in XIVE mode).
+ */
 long h_cppr(uint64_t cppr);
+
+/**
+ * h_xirr - H_XIRR: accept the highest-priority pending interrupt (XICS).
+ * @cppr: processor priority passed along with the call (0xFF here)
+ * @xirr: receives the XIRR (source number in the low 24 bits, 0 = none)
+ *
+ * Return: the hypervisor's rc.
+ */
 long h_xirr(uint64_t cppr, uint64_t *xirr);
+
+/**
+ * h_eoi - H_EOI: signal end of interrupt (XICS).
+ * @xirr: the value h_xirr() returned
+ *
+ * Return: the hypervisor's rc.
+ */
 long h_eoi(uint64_t xirr);
+
+/**
+ * h_ipi - H_IPI: set a server's MFRR (raise or clear an IPI).
+ * @server: the interrupt server
+ * @mfrr: the priority; 0xFF clears
+ *
+ * Return: the hypervisor's rc.
+ */
 long h_ipi(uint64_t server, uint64_t mfrr);
+
+/**
+ * h_cede - H_CEDE: give the cpu up until an interrupt (or decrementer).
+ *
+ * Return: the hypervisor's rc; returns with MSR[EE] set.
+ */
 long h_cede(void);
+
+/**
+ * h_set_mode - H_SET_MODE: set a partition-wide mode resource.
+ * @mflags: mode flags (for H_SET_MODE_RESOURCE_LE: 1 = little-endian)
+ * @resource: the resource (H_SET_MODE_RESOURCE_*)
+ * @v1: first value (0 when unused)
+ * @v2: second value (0 when unused)
+ *
+ * Return: the hypervisor's rc.
+ */
 long h_set_mode(uint64_t mflags, uint64_t resource, uint64_t v1, uint64_t v2);
 
 /**
@@ -139,9 +323,11 @@ long h_set_mode(uint64_t mflags, uint64_t resource, uint64_t v1, uint64_t v2);
  * @arg: passed to @call
  * @budget_us: total wait allowed (long-busy hints are honoured)
  *
- * Returns the first non-busy rc, or the last busy rc when the budget is
- * spent. Waiting uses the deadline API (lib/time.h), so under the host
- * simulator it runs on virtual time.
+ * Waiting uses the deadline API (lib/time.h), so under the host simulator
+ * it runs on virtual time.
+ *
+ * Return: the first non-busy rc, or the last busy rc when the budget is
+ * spent.
  */
 long hcall_retry(long (*call)(void *arg), void *arg, uint64_t budget_us);
 

@@ -32,28 +32,3 @@ FUNC(hcall_ret4)
 	std	r7, 24(r12)
 	blr
 FUNC_END(hcall_ret4)
-
-/* long hcall_ret9(unsigned long op, uint64_t ret[9], a1 .. a6) */
-FUNC(hcall_ret9)
-	std	r4, -8(r1)
-	mr	r4, r5
-	mr	r5, r6
-	mr	r6, r7
-	mr	r7, r8
-	mr	r8, r9
-	mr	r9, r10
-	sc	1
-	std	r12, -16(r1)
-	ld	r12, -8(r1)
-	std	r4, 0(r12)
-	std	r5, 8(r12)
-	std	r6, 16(r12)
-	std	r7, 24(r12)
-	std	r8, 32(r12)
-	std	r9, 40(r12)
-	std	r10, 48(r12)
-	std	r11, 56(r12)
-	ld	r11, -16(r1)
-	std	r11, 64(r12)
-	blr
-FUNC_END(hcall_ret9)

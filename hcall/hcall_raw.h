@@ -7,6 +7,5 @@
 
 long hcall_norets(unsigned long op, ...);
 long hcall_ret4(unsigned long op, uint64_t ret[4], ...);
-long hcall_ret9(unsigned long op, uint64_t ret[9], ...);
 
 #endif

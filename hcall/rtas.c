@@ -32,19 +32,19 @@ void rtas_set_entry(uint64_t base, uint64_t entry)
 static int rtas_call_once(uint32_t token, int nargs, int nret, const uint32_t *args,
 			  uint32_t *rets)
 {
-	rtas_block.service = cpu_to_be32(token);
-	rtas_block.nargs = cpu_to_be32(nargs);
-	rtas_block.nret = cpu_to_be32(nret);
+	rtas_block.service = be32_swap(token);
+	rtas_block.nargs = be32_swap(nargs);
+	rtas_block.nret = be32_swap(nret);
 	for (int i = 0; i < nargs; i++)
-		rtas_block.cells[i] = cpu_to_be32(args[i]);
+		rtas_block.cells[i] = be32_swap(args[i]);
 	for (int i = 0; i < nret; i++)
 		rtas_block.cells[nargs + i] = 0;
 	firmware_call(&rtas_block, rtas_entry, rtas_base, RTAS_MSR);
 	rtas_calls++;
 	for (int i = 1; i < nret; i++)
 		if (rets)
-			rets[i - 1] = cpu_to_be32(rtas_block.cells[nargs + i]);
-	return (int32_t)cpu_to_be32(rtas_block.cells[nargs]);
+			rets[i - 1] = be32_swap(rtas_block.cells[nargs + i]);
+	return (int32_t)be32_swap(rtas_block.cells[nargs]);
 }
 
 int rtas_call(const char *service, int nargs, int nret, uint32_t *rets, ...)

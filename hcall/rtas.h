@@ -18,9 +18,17 @@
 
 /**
  * rtas_call - call RTAS service @service with @nargs arguments.
+ * @service: the service name, looked up in /rtas
+ * @nargs: number of input cells that follow @rets
+ * @nret: number of output cells, the status included (at least 1)
  * @rets: receives nret-1 outputs after the status (may be NULL when nret<=1)
+ *
  * Busy (-2) and extended-delay (9900..9905) statuses are retried within a
- * bounded budget. Returns the status word, or one of our negative codes.
+ * bounded budget.
+ *
+ * Return: the RTAS status word (RTAS_OK, negative on failure), or one of
+ * our negative codes above (RTAS_NO_TOKEN, RTAS_NOT_READY, RTAS_TIMEOUT,
+ * RTAS_PARAM_ERROR for bad counts). Never a hypervisor rc.
  */
 int rtas_call(const char *service, int nargs, int nret, uint32_t *rets, ...);
 

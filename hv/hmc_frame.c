@@ -191,7 +191,7 @@ void hmc_frame_feed(struct hmc_frame_parser *p, const uint8_t *buf, size_t len,
 			p->hdr[p->hdr_got++] = b;
 			/* A rescanned header may hold a full header already. */
 			while (p->hdr_got == HMC_FRAME_HDR_LEN) {
-				uint32_t l = hmc_get_be32(p->hdr + 4);
+				uint32_t l = load_be32(p->hdr + 4);
 
 				if (l > HMC_FRAME_MAX_PAYLOAD) {
 					header_error(p, ops, opaque, HMC_ERR_BAD_LENGTH, l,
@@ -237,7 +237,7 @@ size_t hmc_frame_encode(uint8_t *out, size_t cap, uint8_t type, uint8_t hmc_inde
 	out[1] = type;
 	out[2] = hmc_index;
 	out[3] = session;
-	hmc_put_be32(out + 4, len);
+	store_be32(out + 4, len);
 	if (len)
 		memcpy(out + HMC_FRAME_HDR_LEN, payload, len);
 	return HMC_FRAME_HDR_LEN + (size_t)len;
@@ -252,7 +252,7 @@ size_t hmc_frame_error_payload(uint8_t *out, uint8_t cmd, uint8_t code, uint32_t
 	out[1] = code;
 	out[2] = 0;
 	out[3] = 0;
-	hmc_put_be32(out + 4, detail);
+	store_be32(out + 4, detail);
 	if (reason) {
 		while (reason[n] && n < HMC_FRAME_MAX_TEXT) {
 			char c = reason[n];
@@ -269,7 +269,7 @@ size_t hmc_frame_ack_payload(uint8_t *out, uint8_t cmd, uint32_t value)
 	out[1] = 0;
 	out[2] = 0;
 	out[3] = 0;
-	hmc_put_be32(out + 4, value);
+	store_be32(out + 4, value);
 	return 8;
 }
 

@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Big-endian fields of the frame header and payloads (load_be32, ...). */
+#include "lib/byteorder.h"
+
 #define HMC_FRAME_MAGIC        0x56u          /* 'V' */
 #define HMC_FRAME_HDR_LEN      8u
 #define HMC_FRAME_MAX_PAYLOAD  (16384u + 64u)
@@ -157,21 +160,6 @@ size_t hmc_frame_error_payload(uint8_t *out, uint8_t cmd, uint8_t code, uint32_t
 
 /* Build an ACK payload (8 bytes); returns 8. */
 size_t hmc_frame_ack_payload(uint8_t *out, uint8_t cmd, uint32_t value);
-
-/* Big-endian helpers. */
-static inline void hmc_put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);  p[3] = (uint8_t)v;
-}
-static inline void hmc_put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v;
-}
-static inline uint32_t hmc_get_be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
 
 const char *hmc_frame_type_name(uint8_t type);
 const char *hmc_frame_err_name(uint8_t code);

@@ -11,6 +11,7 @@
 #define VMCFW_HV_INTERNAL_H
 
 #include "hv/vmc_hv.h"
+#include "lib/crq_format.h"
 #include "vmc/vmc_wire.h"
 
 #define HV_LOG_ERR	0
@@ -20,14 +21,7 @@
 
 #define HV_NO_BUFFER	0xFFFF
 
-/* CRQ header bytes and init formats (PAPR; mirrored here, no crq.h). */
-#define HV_CRQ_HDR_CMD		0x80
-#define HV_CRQ_HDR_INIT		0xC0
-#define HV_CRQ_HDR_XPORT	0xFF
-#define HV_CRQ_INIT		0x01
-#define HV_CRQ_INIT_COMPLETE	0x02
-#define HV_INIT_HI		0xC001000000000000ULL
-#define HV_INIT_COMPLETE_HI	0xC002000000000000ULL
+/* CRQ header bytes and init formats: lib/crq_format.h (via vmc_wire.h). */
 
 /* vmc_hv.c */
 void hv_log(struct vmc_hv *hv, int level, const char *fmt, ...)

@@ -192,10 +192,10 @@ static void pump(struct vmc_hv *hv)
 			return;
 		}
 		hv->stats.tx_entries++;
-		if (e->hi == HV_INIT_HI && hv->inits_out < VMC_HV_OUTQ_MAX)
+		if (e->hi == CRQ_INIT_HI && hv->inits_out < VMC_HV_OUTQ_MAX)
 			hv->inits_out++;
-		if ((e->hi >> 56) == HV_CRQ_HDR_CMD)
-			hv->stats.tx_type[(e->hi >> 48) & 0xFF]++;
+		if (CRQ_WORD0_HDR(e->hi) == CRQ_HDR_CMD)
+			hv->stats.tx_type[CRQ_WORD0_FMT(e->hi)]++;
 		hv->outq_head = (hv->outq_head + 1) % VMC_HV_OUTQ_MAX;
 		hv->outq_count--;
 	}
@@ -297,14 +297,14 @@ static bool outq_has_init(const struct vmc_hv *hv)
 	uint32_t k;
 
 	for (k = 0; k < hv->outq_count; k++)
-		if (hv->outq[(hv->outq_head + k) % VMC_HV_OUTQ_MAX].hi == HV_INIT_HI)
+		if (hv->outq[(hv->outq_head + k) % VMC_HV_OUTQ_MAX].hi == CRQ_INIT_HI)
 			return true;
 	return false;
 }
 
 static void handle_init(struct vmc_hv *hv, uint8_t format)
 {
-	if (format == HV_CRQ_INIT) {
+	if (format == CRQ_INIT_REQUEST) {
 		hv->stats.rx_inits++;
 		/*
 		 * The MP (re)started: whatever we had is stale, including any
@@ -317,10 +317,10 @@ static void handle_init(struct vmc_hv *hv, uint8_t format)
 		hv->init_sent = false;
 		hv->reinit_due_us = UINT64_MAX;
 		hv->phase = VMC_HV_PHASE_WAIT_CAP;
-		hv_queue_entry(hv, HV_INIT_COMPLETE_HI, 0, true);
+		hv_queue_entry(hv, CRQ_INIT_COMPLETE_HI, 0, true);
 		return;
 	}
-	if (format == HV_CRQ_INIT_COMPLETE) {
+	if (format == CRQ_INIT_COMPLETE) {
 		bool answered = hv->inits_out > 0;
 
 		hv->stats.rx_init_completes++;
@@ -357,11 +357,11 @@ static void handle_init(struct vmc_hv *hv, uint8_t format)
 
 static void process_entry(struct vmc_hv *hv, uint64_t hi, uint64_t lo)
 {
-	uint8_t header = (uint8_t)(hi >> 56);
+	uint8_t header = CRQ_WORD0_HDR(hi);
 
 	if (hv->phase == VMC_HV_PHASE_DOWN)
 		return;		/* held entry outlived the registration */
-	if (header == HV_CRQ_HDR_CMD) {
+	if (header == CRQ_HDR_CMD) {
 		/*
 		 * After we (re)started with an Init, anything the MP says before
 		 * it answers (0xC002, or an Init of its own) was sent before it
@@ -376,8 +376,8 @@ static void process_entry(struct vmc_hv *hv, uint64_t hi, uint64_t lo)
 			return;
 		}
 		hv_dispatch_vmc(hv, hi, lo);
-	} else if (header == HV_CRQ_HDR_INIT) {
-		handle_init(hv, (uint8_t)(hi >> 48));
+	} else if (header == CRQ_HDR_INIT) {
+		handle_init(hv, CRQ_WORD0_FMT(hi));
 	} else {
 		hv_violation(hv, VMC_HV_V_RESERVED_HEADER, "header 0x%02x", header);
 	}
@@ -399,11 +399,11 @@ static int inq_push(struct vmc_hv *hv, uint64_t hi, uint64_t lo, uint64_t due)
 
 long vmc_hv_receive(struct vmc_hv *hv, uint64_t hi, uint64_t lo)
 {
-	uint8_t header = (uint8_t)(hi >> 56);
+	uint8_t header = CRQ_WORD0_HDR(hi);
 	uint64_t delay = 0;
 	uint8_t action;
 
-	if (!(header & 0x80) || header == HV_CRQ_HDR_XPORT) {
+	if (!(header & CRQ_HDR_VALID_BIT) || header == CRQ_HDR_XPORT) {
 		hv_violation(hv, VMC_HV_V_BAD_HEADER, "H_SEND_CRQ header 0x%02x", header);
 		return HV_H_PARAMETER;
 	}
@@ -489,7 +489,7 @@ int vmc_hv_send_init(struct vmc_hv *hv)
 		hv_teardown(hv, VMC_HV_CLOSE_RESET);
 	}
 	hv->phase = VMC_HV_PHASE_WAIT_INIT;
-	rc = hv_queue_entry(hv, HV_INIT_HI, 0, true);
+	rc = hv_queue_entry(hv, CRQ_INIT_HI, 0, true);
 	/* Even if the Init is lost (fault, full queue), we restarted: wait for the MP. */
 	hv->init_sent = true;
 	hv->init_after_reset = true;
@@ -499,7 +499,7 @@ int vmc_hv_send_init(struct vmc_hv *hv)
 
 int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us)
 {
-	uint64_t hi = ((uint64_t)HV_CRQ_HDR_XPORT << 56) | ((uint64_t)code << 48);
+	uint64_t hi = CRQ_WORD0(CRQ_HDR_XPORT, code);
 
 	if (hv->phase == VMC_HV_PHASE_DOWN)
 		return VMC_HV_ERR_STATE;

@@ -85,7 +85,12 @@ enum vmc_hv_result {
 	VMC_HV_ERR_NOBUF = -4,	/* no free buffer ID in the pool */
 };
 
-/** vmc_hv_result_name - "OK", "ERR_PARAM", ... */
+/**
+ * vmc_hv_result_name - name of an engine result.
+ * @result: an enum vmc_hv_result value
+ *
+ * Return: "OK", "ERR_PARAM", ...; "ERR_UNKNOWN" for any other value.
+ */
 const char *vmc_hv_result_name(int result);
 
 /** What ops->send_to_mp() reports. */
@@ -253,7 +258,12 @@ enum vmc_hv_knob {
 	VMC_HV_KNOB_COUNT
 };
 
-/** vmc_hv_knob_name - "CAP_STATUS", ... */
+/**
+ * vmc_hv_knob_name - name of a knob.
+ * @knob: an enum vmc_hv_knob value
+ *
+ * Return: "CAP_STATUS", ...; "UNKNOWN" out of range.
+ */
 const char *vmc_hv_knob_name(int knob);
 
 /* ------------------------------------------------------------------ */
@@ -284,7 +294,12 @@ enum vmc_hv_violation {
 	VMC_HV_V_COUNT
 };
 
-/** vmc_hv_violation_name - "BAD_INDEX", ... */
+/**
+ * vmc_hv_violation_name - name of a protocol violation.
+ * @violation: an enum vmc_hv_violation value
+ *
+ * Return: "BAD_INDEX", ...; "UNKNOWN" out of range.
+ */
 const char *vmc_hv_violation_name(int violation);
 
 struct vmc_hv_stats {
@@ -432,14 +447,17 @@ struct vmc_hv {
  * 16, MTU 4096, 256 CRQ entries, version 0x0101, max copy 128 KiB, DRC
  * index 0, 4 + 4 buffers per open, immediate sends, not strict. LIOBNs
  * are 0: the embedder must set both.
+ * @cfg: the configuration to fill
  */
 void vmc_hv_config_default(struct vmc_hv_config *cfg);
 
 /**
- * vmc_hv_backing_size - bytes of backing store vmc_hv_init() needs for
- * @cfg: the remote window (max_hmcs * pool_size * max_mtu) plus staging
- * for VMC_HV_PENDING_MAX queued host messages per index. Returns 0 if
- * @cfg is invalid.
+ * vmc_hv_backing_size - bytes of backing store vmc_hv_init() needs: the
+ * remote window (max_hmcs * pool_size * max_mtu) plus staging for
+ * VMC_HV_PENDING_MAX queued host messages per index.
+ * @cfg: the configuration
+ *
+ * Return: the size in bytes, or 0 if @cfg is invalid.
  */
 size_t vmc_hv_backing_size(const struct vmc_hv_config *cfg);
 
@@ -452,15 +470,20 @@ size_t vmc_hv_backing_size(const struct vmc_hv_config *cfg);
  * @mem: backing store of at least vmc_hv_backing_size(@cfg) bytes
  * @mem_len: its size
  *
- * Returns VMC_HV_OK or VMC_HV_ERR_PARAM (config out of range, missing
- * mandatory op, backing store too small). The engine starts in phase
- * DOWN: call vmc_hv_mp_registered() when the MP registers its CRQ.
+ * The engine starts in phase DOWN: call vmc_hv_mp_registered() when the
+ * MP registers its CRQ.
+ *
+ * Return: VMC_HV_OK or VMC_HV_ERR_PARAM (config out of range, missing
+ * mandatory op, backing store too small).
  */
 int vmc_hv_init(struct vmc_hv *hv, const struct vmc_hv_config *cfg,
 		const struct vmc_hv_ops *ops, void *opaque, void *mem, size_t mem_len);
 
 /**
- * vmc_hv_remote_window_size - bytes of pane 1 (for ibm,my-dma-window).
+ * vmc_hv_remote_window_size - size of pane 1 (for ibm,my-dma-window).
+ * @hv: the engine
+ *
+ * Return: the size in bytes.
  */
 uint32_t vmc_hv_remote_window_size(const struct vmc_hv *hv);
 
@@ -469,6 +492,7 @@ uint32_t vmc_hv_remote_window_size(const struct vmc_hv *hv);
 /* ------------------------------------------------------------------ */
 /**
  * vmc_hv_mp_registered - the MP registered its CRQ (H_REG_CRQ succeeded).
+ * @hv: the engine
  * @crq_entries: size of the MP's queue in 16-byte entries
  *
  * Any previous state is torn down (a re-registration is a fresh start).
@@ -479,25 +503,45 @@ void vmc_hv_mp_registered(struct vmc_hv *hv, uint32_t crq_entries);
  * vmc_hv_mp_freed - the MP deregistered (H_FREE_CRQ), or its queue has
  * vanished (machine reset). Sessions close, buffers are reclaimed, queued
  * output is discarded, pane 1 is refused until the next CAP.
+ * @hv: the engine
  */
 void vmc_hv_mp_freed(struct vmc_hv *hv);
 
-/** vmc_hv_mp_is_registered - true between registered and freed. */
+/**
+ * vmc_hv_mp_is_registered - whether the MP's CRQ is registered.
+ * @hv: the engine
+ *
+ * Return: true between vmc_hv_mp_registered() and vmc_hv_mp_freed().
+ */
 bool vmc_hv_mp_is_registered(const struct vmc_hv *hv);
 
 /**
  * vmc_hv_receive - the MP's H_SEND_CRQ(hi, lo) for this device.
+ * @hv: the engine
+ * @hi: bytes 0-7 of the entry
+ * @lo: bytes 8-15
  *
  * Applies PAPR's transport checks (header byte needs bit 0x80 and must not
  * be 0xFF: HV_H_PARAMETER; no registration: HV_H_CLOSED) and then runs the
- * VMC protocol. Returns the hcall's return code. Protocol errors in a
- * well-formed entry still return HV_H_SUCCESS (they are counted).
+ * VMC protocol.
+ *
+ * Return: the hcall's return code. Protocol errors in a well-formed entry
+ * still return HV_H_SUCCESS (they are counted).
  */
 long vmc_hv_receive(struct vmc_hv *hv, uint64_t hi, uint64_t lo);
 
 /**
- * vmc_hv_copy_rdma - H_COPY_RDMA(len, src_liobn, src_ioba, dst_liobn,
- * dst_ioba) issued by the MP. Returns the hcall's return code:
+ * vmc_hv_copy_rdma - H_COPY_RDMA issued by the MP.
+ * @hv: the engine
+ * @len: bytes to copy
+ * @src_liobn: source pane
+ * @src_ioba: source I/O address
+ * @dst_liobn: destination pane
+ * @dst_ioba: destination I/O address
+ *
+ * Nothing is written unless every check passed (given mp_dma_check).
+ *
+ * Return: the hcall's return code:
  *   HV_H_PARAMETER    len > max_copy_len (or, strict, same-pane copy)
  *   HV_H_SOURCE_PARM  source LIOBN not a pane of this device, range out
  *                     of the pane or overflowing, pane 1 while the link
@@ -506,14 +550,17 @@ long vmc_hv_receive(struct vmc_hv *hv, uint64_t hi, uint64_t lo);
  *   HV_H_PERMISSION   pane-0 TCE bits forbid it (or, strict, pane-1
  *                     buffer not owned by the MP)
  *   HV_H_SUCCESS      copied (len 0 copies nothing once the LIOBNs pass)
- * Nothing is written unless every check passed (given mp_dma_check).
  */
 long vmc_hv_copy_rdma(struct vmc_hv *hv, uint64_t len, uint64_t src_liobn, uint64_t src_ioba,
 		      uint64_t dst_liobn, uint64_t dst_ioba);
 
 /**
- * vmc_hv_request_vmc - H_REQUEST_VMC. On HV_H_SUCCESS *@drc_index is the
- * configured DRC index; a forced rc (knob) is returned as is.
+ * vmc_hv_request_vmc - H_REQUEST_VMC issued by the MP.
+ * @hv: the engine
+ * @drc_index: receives the configured DRC index on HV_H_SUCCESS
+ *
+ * Return: the hcall's return code: HV_H_SUCCESS, or a forced rc (knob)
+ * as is.
  */
 long vmc_hv_request_vmc(struct vmc_hv *hv, uint64_t *drc_index);
 
@@ -526,17 +573,26 @@ long vmc_hv_request_vmc(struct vmc_hv *hv, uint64_t *drc_index);
  * send a scheduled Init. Call it on ops->wake, from a timer at
  * vmc_hv_next_deadline_us(), and whenever the MP may have consumed
  * entries (e.g. after each of its hcalls).
+ * @hv: the engine
  */
 void vmc_hv_kick(struct vmc_hv *hv);
 
 /**
- * vmc_hv_next_deadline_us - when vmc_hv_kick() next has something to do:
- * UINT64_MAX if nothing is pending; a time <= now if work can be tried at
- * once (including output blocked by a full MP queue: poll, e.g. 1 ms).
+ * vmc_hv_next_deadline_us - when vmc_hv_kick() next has something to do.
+ * @hv: the engine
+ *
+ * Return: UINT64_MAX if nothing is pending; a time <= now if work can be
+ * tried at once (including output blocked by a full MP queue: poll, e.g.
+ * every 1 ms); otherwise the time (ops->now_us() clock) of the next work.
  */
 uint64_t vmc_hv_next_deadline_us(const struct vmc_hv *hv);
 
-/** vmc_hv_outq_len - HV->MP entries queued inside the engine. */
+/**
+ * vmc_hv_outq_len - HV->MP entries queued inside the engine.
+ * @hv: the engine
+ *
+ * Return: 0..VMC_HV_OUTQ_MAX.
+ */
 uint32_t vmc_hv_outq_len(const struct vmc_hv *hv);
 
 /* ------------------------------------------------------------------ */
@@ -544,25 +600,42 @@ uint32_t vmc_hv_outq_len(const struct vmc_hv *hv);
 /* ------------------------------------------------------------------ */
 /**
  * vmc_hv_hmc_send - deliver a message to the MP on HMC @index.
- * @data, @len: payload, 1..negotiated MTU bytes (copied at once)
+ * @hv: the engine
+ * @index: the HMC index
+ * @data: payload (copied at once)
+ * @len: its length, 1..negotiated MTU bytes
  *
  * With an HV-owned buffer available the message goes out as a SIGNAL now;
  * otherwise it is staged (VMC_HV_PENDING_MAX per index) until the MP hands
- * a buffer over. Returns VMC_HV_OK, ERR_STATE (no open session), ERR_PARAM
- * (bad index/length), ERR_FULL (staging full).
+ * a buffer over.
+ *
+ * Return: VMC_HV_OK, VMC_HV_ERR_STATE (no open session), VMC_HV_ERR_PARAM
+ * (bad index/length), VMC_HV_ERR_FULL (staging or output queue full).
  */
 int vmc_hv_hmc_send(struct vmc_hv *hv, unsigned int index, const void *data, uint32_t len);
 
 /**
- * vmc_hv_hmc_add_buffer - ADD_BUF one more buffer to @index with @owner
- * (VMC_HV_OWNER_MP or VMC_HV_OWNER_HV), session = the open session or 0.
- * Returns VMC_HV_OK, ERR_STATE (link not ready), ERR_NOBUF (pool full).
+ * vmc_hv_hmc_add_buffer - ADD_BUF one more buffer to @index, session =
+ * the open session or 0.
+ * @hv: the engine
+ * @index: the HMC index
+ * @owner: VMC_HV_OWNER_MP or VMC_HV_OWNER_HV
+ *
+ * Return: VMC_HV_OK, VMC_HV_ERR_PARAM (bad index/owner), VMC_HV_ERR_STATE
+ * (link not ready), VMC_HV_ERR_NOBUF (pool full), VMC_HV_ERR_FULL (output
+ * queue full).
  */
 int vmc_hv_hmc_add_buffer(struct vmc_hv *hv, unsigned int index, int owner);
 
 /**
  * vmc_hv_hmc_remove_buffer - send REM_BUF for @index (the MP picks the
- * buffer). Refused (ERR_STATE) if it could take the MP's last buffer.
+ * buffer).
+ * @hv: the engine
+ * @index: the HMC index
+ *
+ * Return: VMC_HV_OK; VMC_HV_ERR_PARAM for a bad index; VMC_HV_ERR_STATE
+ * when the link is not ready or the REM_BUF could take the MP's last
+ * buffer; VMC_HV_ERR_FULL when the output queue is full.
  */
 int vmc_hv_hmc_remove_buffer(struct vmc_hv *hv, unsigned int index);
 
@@ -574,6 +647,11 @@ int vmc_hv_hmc_remove_buffer(struct vmc_hv *hv, unsigned int index);
  * vmc_hv_send_init() later). Until the MP answers our (last) Init with
  * 0xC002 or sends an Init of its own, its 0x80 entries are stale (sent
  * before it saw the event) and are ignored (stats.stale_dropped).
+ * @hv: the engine
+ * @code: the transport event code (byte 1 of the 0xFF entry)
+ * @reinit_delay_us: when to send Init; 0 at once, UINT64_MAX never
+ *
+ * Return: VMC_HV_OK, or VMC_HV_ERR_STATE when the MP is not registered.
  */
 int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us);
 
@@ -581,13 +659,22 @@ int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us);
  * vmc_hv_send_init - queue an Init (0xC001) now: the HV (re)starts, so a
  * ready channel is torn down first; the stale window of vmc_hv_reset()
  * applies until the MP answers.
+ * @hv: the engine
+ *
+ * Return: VMC_HV_OK; VMC_HV_ERR_STATE when the MP is not registered;
+ * VMC_HV_ERR_FULL when the Init could not be queued (the restart stands).
  */
 int vmc_hv_send_init(struct vmc_hv *hv);
 
 /**
- * vmc_hv_inject_raw - queue 16 arbitrary bytes (hi, lo) for the MP's CRQ,
- * bypassing all protocol logic and message faults. Returns ERR_STATE if
- * the MP is not registered, ERR_FULL if the outbound FIFO is full.
+ * vmc_hv_inject_raw - queue 16 arbitrary bytes for the MP's CRQ,
+ * bypassing all protocol logic and message faults.
+ * @hv: the engine
+ * @hi: bytes 0-7
+ * @lo: bytes 8-15
+ *
+ * Return: VMC_HV_OK; VMC_HV_ERR_STATE if the MP is not registered;
+ * VMC_HV_ERR_FULL if the outbound FIFO is full.
  */
 int vmc_hv_inject_raw(struct vmc_hv *hv, uint64_t hi, uint64_t lo);
 
@@ -596,77 +683,139 @@ int vmc_hv_inject_raw(struct vmc_hv *hv, uint64_t hi, uint64_t lo);
 /* ------------------------------------------------------------------ */
 /**
  * vmc_hv_fault_message - arm a message fault for @dir.
+ * @hv: the engine
+ * @dir: the direction (enum vmc_hv_dir)
  * @action: enum vmc_hv_fault_action (NONE disarms)
  * @match: 0 for any message, else (header << 8 | type), e.g. 0x8082
  *	(OPEN_RESP), 0xC002 (Init Complete)
  * @nth: 1 = the next matching message, 2 = the one after, ...
  * @count: how many consecutive matching messages (from the nth) are hit
  * @delay_us: for VMC_HV_FAULT_DELAY
+ *
  * One fault per direction; arming replaces the previous one.
+ *
+ * Return: VMC_HV_OK, or VMC_HV_ERR_PARAM for an unknown direction/action.
  */
 int vmc_hv_fault_message(struct vmc_hv *hv, enum vmc_hv_dir dir, enum vmc_hv_fault_action action,
 			 uint16_t match, uint32_t nth, uint32_t count, uint64_t delay_us);
 
 /**
  * vmc_hv_fault_rdma - make the @nth next H_COPY_RDMA (1 = next) and the
- * @count - 1 after it fail with @rc (no data moved). @count 0 disarms.
+ * @count - 1 after it fail with @rc (no data moved).
+ * @hv: the engine
+ * @nth: which call is hit first
+ * @count: how many are hit; 0 disarms
+ * @rc: the return code they get
+ *
+ * Return: VMC_HV_OK (every combination is valid).
  */
 int vmc_hv_fault_rdma(struct vmc_hv *hv, uint32_t nth, uint32_t count, long rc);
 
 /**
- * vmc_hv_set_knob - force a value (see enum vmc_hv_knob); VMC_HV_KNOB_OFF
- * restores normal behaviour. Returns ERR_PARAM for an unknown knob.
+ * vmc_hv_set_knob - force a value (see enum vmc_hv_knob).
+ * @hv: the engine
+ * @knob: the knob
+ * @value: the value; VMC_HV_KNOB_OFF restores normal behaviour
+ *
+ * Return: VMC_HV_OK, or VMC_HV_ERR_PARAM for an unknown knob.
  */
 int vmc_hv_set_knob(struct vmc_hv *hv, int knob, int64_t value);
 
-/** vmc_hv_get_knob - current value of @knob (VMC_HV_KNOB_OFF = normal). */
+/**
+ * vmc_hv_get_knob - current value of a knob.
+ * @hv: the engine
+ * @knob: the knob
+ *
+ * Return: the value; VMC_HV_KNOB_OFF when normal or for an unknown knob.
+ */
 int64_t vmc_hv_get_knob(const struct vmc_hv *hv, int knob);
 
-/** vmc_hv_faults_clear - disarm every fault and set every knob to VMC_HV_KNOB_OFF. */
+/**
+ * vmc_hv_faults_clear - disarm every fault and set every knob to VMC_HV_KNOB_OFF.
+ * @hv: the engine
+ */
 void vmc_hv_faults_clear(struct vmc_hv *hv);
 
 /* ------------------------------------------------------------------ */
 /* Introspection.                                                     */
 /* ------------------------------------------------------------------ */
-/** vmc_hv_get_stats - the counters (read-only view). */
+/**
+ * vmc_hv_get_stats - the counters.
+ * @hv: the engine
+ *
+ * Return: a read-only view, valid as long as @hv.
+ */
 const struct vmc_hv_stats *vmc_hv_get_stats(const struct vmc_hv *hv);
 
-/** vmc_hv_phase - enum vmc_hv_phase. */
+/**
+ * vmc_hv_phase - the engine's phase.
+ * @hv: the engine
+ *
+ * Return: an enum vmc_hv_phase value.
+ */
 int vmc_hv_phase(const struct vmc_hv *hv);
 
-/** vmc_hv_phase_name - "DOWN", "WAIT_INIT", "WAIT_CAP", "READY". */
+/**
+ * vmc_hv_phase_name - name of a phase.
+ * @phase: an enum vmc_hv_phase value
+ *
+ * Return: "DOWN", "WAIT_INIT", "WAIT_CAP", "READY"; "UNKNOWN" otherwise.
+ */
 const char *vmc_hv_phase_name(int phase);
 
 /**
- * vmc_hv_negotiated - the negotiated values (0 before CAP). Any pointer
- * may be NULL.
+ * vmc_hv_negotiated - the negotiated values (0 before CAP).
+ * @hv: the engine
+ * @mtu: (may be NULL) receives the MTU
+ * @pool: (may be NULL) receives the pool size
+ * @nhmc: (may be NULL) receives the HMC count
  */
 void vmc_hv_negotiated(const struct vmc_hv *hv, uint32_t *mtu, uint32_t *pool, uint32_t *nhmc);
 
 /**
- * vmc_hv_session - session number of @index if a session is open, else 0.
+ * vmc_hv_session - session number of an HMC index.
+ * @hv: the engine
+ * @index: the HMC index
+ *
+ * Return: the session number if a session is open, else 0.
  */
 uint8_t vmc_hv_session(const struct vmc_hv *hv, unsigned int index);
 
 /**
- * vmc_hv_buffer_info - state of buffer @id of @index: enum vmc_hv_buf_state
- * (or -1 for a bad index/id); *@owner (may be NULL) gets enum vmc_hv_owner.
+ * vmc_hv_buffer_info - state of one buffer.
+ * @hv: the engine
+ * @index: the HMC index
+ * @id: the buffer ID
+ * @owner: (may be NULL) receives an enum vmc_hv_owner value
+ *
+ * Return: an enum vmc_hv_buf_state value, or -1 for a bad index/id.
  */
 int vmc_hv_buffer_info(const struct vmc_hv *hv, unsigned int index, unsigned int id, int *owner);
 
-/** vmc_hv_lioba - the pane-1 LIOBA of buffer @id of @index (stable). */
+/**
+ * vmc_hv_lioba - where a buffer lives in pane 1.
+ * @hv: the engine
+ * @index: the HMC index
+ * @id: the buffer ID
+ *
+ * Return: the buffer's LIOBA (fixed by the configuration, never changes).
+ */
 uint32_t vmc_hv_lioba(const struct vmc_hv *hv, unsigned int index, unsigned int id);
 
 /**
  * vmc_hv_check_invariants - verify internal consistency (queues bounded,
- * indices in range, ownership coherent). Returns 0 if all hold, else a
- * non-zero code naming the first broken rule (tests and fuzzers).
+ * indices in range, ownership coherent), for tests and fuzzers.
+ * @hv: the engine
+ *
+ * Return: 0 if all hold, else a non-zero code naming the first broken rule.
  */
 int vmc_hv_check_invariants(const struct vmc_hv *hv);
 
 /**
- * vmc_hv_dump - human-readable state and counters through @print
- * (printf-like; @arg is passed through).
+ * vmc_hv_dump - human-readable state and counters through @print.
+ * @hv: the engine
+ * @print: printf-like sink
+ * @arg: passed to @print
  */
 void vmc_hv_dump(const struct vmc_hv *hv,
 		 void (*print)(void *arg, const char *fmt, ...), void *arg);

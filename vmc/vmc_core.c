@@ -54,8 +54,10 @@ static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 
 enum vmc_result vmc_init(struct vmc *v, const struct vmc_config *cfg)
 {
-	if (!v || !cfg)
+	if (!v || !cfg) {
+		pr_err(VMC_SUB, "init: no context or no configuration");
 		return VMC_ERR_PARAM;
+	}
 	memset(v, 0, sizeof(*v));
 	v->cfg = *cfg;
 	/* Clamp what we offer to what our arrays hold (Linux §12.24). */
@@ -75,11 +77,17 @@ enum vmc_result vmc_init(struct vmc *v, const struct vmc_config *cfg)
 		return VMC_ERR_PARAM;
 	}
 	if (crq_init(&v->crq, v->cfg.unit, v->cfg.liobn, v->cfg.crq_ioba, v->cfg.crq_mem,
-		     v->cfg.crq_bytes, vmc_handle_event, v) != CRQ_OK)
+		     v->cfg.crq_bytes, vmc_handle_event, v) != DRV_OK)
 		return VMC_ERR_PARAM;
 	memset(v->cfg.buf_mem, 0, vmc_buf_mem_size(&v->cfg));
 	v->state = VMC_STATE_DOWN;
 	return VMC_OK;
+}
+
+bool vmc_result_is_hcall(enum vmc_result r)
+{
+	return r == VMC_ERR_HCALL || r == VMC_ERR_RDMA || r == VMC_ERR_LINK ||
+	       r == VMC_ERR_LINK_BUSY || r == VMC_ERR_BUSY;
 }
 
 void vmc_emit(struct vmc *v, enum vmc_event_kind kind, int index, enum vmc_result result,
@@ -95,6 +103,7 @@ void vmc_emit(struct vmc *v, enum vmc_event_kind kind, int index, enum vmc_resul
 	ev.session = index >= 0 && index < VMC_MAX_HMCS ? v->hmc[index].session : 0;
 	ev.result = result;
 	ev.code = code;
+	ev.rc = vmc_result_is_hcall(result) ? v->last_rc : 0;
 	ev.len = len;
 	v->cfg.on_event(v->cfg.cb_ctx, &ev);
 }
@@ -102,21 +111,24 @@ void vmc_emit(struct vmc *v, enum vmc_event_kind kind, int index, enum vmc_resul
 enum vmc_result vmc_tx(struct vmc *v, const struct vmc_msg *m)
 {
 	uint64_t hi, lo;
-	enum crq_result r;
+	enum drv_result r;
 
 	vmc_msg_encode(m, &hi, &lo);
 	r = crq_send(&v->crq, hi, lo);
-	if (r == CRQ_OK) {
+	if (r == DRV_OK) {
 		v->stats.tx_msgs++;
 		v->stats.tx_type[m->type]++;
 		return VMC_OK;
 	}
+	/* The CRQ driver's result becomes the engine's; the rc stays visible. */
 	v->stats.crq_send_errors++;
-	pr_warn(VMC_SUB, "send %s: %s", vmc_msg_type_name(m->type), crq_result_name(r));
+	v->last_rc = v->crq.last_rc;
+	pr_warn(VMC_SUB, "send %s: %s (%s)", vmc_msg_type_name(m->type), drv_result_name(r),
+		hcall_rc_name(v->last_rc));
 	switch (r) {
-	case CRQ_ERR_CLOSED: return VMC_ERR_LINK;
-	case CRQ_ERR_DROPPED:
-	case CRQ_ERR_BUSY: return VMC_ERR_LINK_BUSY;
+	case DRV_ERR_CLOSED: return VMC_ERR_LINK;
+	case DRV_ERR_DROPPED:
+	case DRV_ERR_BUSY: return VMC_ERR_LINK_BUSY;
 	default: return VMC_ERR_HCALL;
 	}
 }
@@ -130,6 +142,7 @@ static enum vmc_result vmc_map_buffers(struct vmc *v)
 		long rc = h_put_tce(v->cfg.liobn, v->cfg.buf_ioba + off, real | TCE_READ | TCE_WRITE);
 
 		if (rc != H_SUCCESS) {
+			v->last_rc = rc;
 			pr_err(VMC_SUB, "H_PUT_TCE buffers at 0x%llx: %s",
 			       (unsigned long long)(v->cfg.buf_ioba + off), hcall_rc_name(rc));
 			return VMC_ERR_HCALL;
@@ -186,8 +199,9 @@ void vmc_channel_reset(struct vmc *v, int cause)
 	vmc_enter_wait_init(v);
 	if (had_sessions || cause != VMC_CAUSE_USER)
 		vmc_emit(v, VMC_EV_LINK_DOWN, -1, VMC_ERR_RESET, cause, 0);
-	if (crq_reset(&v->crq) != CRQ_OK) {
+	if (crq_reset(&v->crq) != DRV_OK) {
 		/* Stay in WAIT_INIT: the Init retry timer tries again. */
+		v->last_rc = v->crq.last_rc;
 		pr_err(VMC_SUB, "CRQ reset failed: %s", hcall_rc_name(v->crq.last_rc));
 	}
 }
@@ -344,12 +358,13 @@ enum vmc_result vmc_start(struct vmc *v)
 		return VMC_ERR_HCALL;
 	/* WAIT_INIT before the interrupt is on, so no early Init is lost (§4.4). */
 	vmc_enter_wait_init(v);
-	if (crq_register(&v->crq) != CRQ_OK) {
+	if (crq_register(&v->crq) != DRV_OK) {
+		v->last_rc = v->crq.last_rc;
 		v->state = VMC_STATE_DOWN;
 		return VMC_ERR_HCALL;
 	}
 	v->started = true;
-	if (v->cfg.irq && crq_set_irq(&v->crq, true) != CRQ_OK)
+	if (v->cfg.irq && crq_set_irq(&v->crq, true) != DRV_OK)
 		pr_warn(VMC_SUB, "could not enable the CRQ interrupt; polling only");
 	crq_send_init(&v->crq);	/* the partner may not be up: the timer retries */
 	vmc_poll(v);		/* entries queued before the interrupt was on */
@@ -384,11 +399,13 @@ static bool due(uint64_t now, uint64_t deadline)
 	return (int64_t)(now - deadline) >= 0;
 }
 
-void vmc_tick(struct vmc *v, uint64_t now_us)
+void vmc_tick(struct vmc *v)
 {
-	v->now_us = now_us;
+	uint64_t now_us;
+
 	if (!v->started)
 		return;
+	now_us = vmc_now(v);
 	switch (v->state) {
 	case VMC_STATE_WAIT_INIT:
 		if (!due(now_us, v->init_retry_us))
@@ -398,7 +415,7 @@ void vmc_tick(struct vmc *v, uint64_t now_us)
 		if (v->crq.link == CRQ_LINK_DOWN) {
 			crq_reset(&v->crq);	/* registration was lost: redo it */
 		} else if (v->crq.link == CRQ_LINK_SUSPENDED) {
-			if (crq_enable(&v->crq) == CRQ_OK)
+			if (crq_enable(&v->crq) == DRV_OK)
 				crq_send_init(&v->crq);
 		} else if (++v->init_unanswered < VMC_INIT_REREGISTER) {
 			crq_send_init(&v->crq);

@@ -27,6 +27,7 @@ const char *vmc_result_name(enum vmc_result r)
 	case VMC_ERR_NOT_AVAILABLE: return "ERR_NOT_AVAILABLE";
 	case VMC_ERR_UNSUPPORTED: return "ERR_UNSUPPORTED";
 	case VMC_ERR_BUSY: return "ERR_BUSY";
+	case VMC_ERR_REFUSED: return "ERR_REFUSED";
 	}
 	return "ERR_?";
 }
@@ -50,18 +51,6 @@ const char *vmc_hmc_state_name(enum vmc_hmc_state s)
 	case VMC_HMC_OPENING: return "OPENING";
 	case VMC_HMC_OPEN: return "OPEN";
 	case VMC_HMC_CLOSING: return "CLOSING";
-	}
-	return "?";
-}
-
-const char *vmc_buf_state_name(enum vmc_buf_state s)
-{
-	switch (s) {
-	case VMC_BUF_ABSENT: return "ABSENT";
-	case VMC_BUF_FREE: return "FREE";
-	case VMC_BUF_BUSY: return "BUSY";
-	case VMC_BUF_LENT: return "LENT";
-	case VMC_BUF_HV: return "HV";
 	}
 	return "?";
 }
@@ -92,7 +81,6 @@ const char *vmc_cause_name(int cause)
 	case VMC_CAUSE_OPEN_TIMEOUT: return "OPEN_RESP timeout";
 	case VMC_CAUSE_CLOSE_TIMEOUT: return "CLOSE_RESP timeout";
 	case VMC_CAUSE_CLOSE_FAILED: return "CLOSE_RESP failure";
-	case VMC_CAUSE_LINK_CLOSED: return "link closed";
 	case VMC_CAUSE_USER: return "requested";
 	}
 	return "?";

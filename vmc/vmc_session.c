@@ -42,6 +42,7 @@ static enum vmc_result vmc_open_index(struct vmc *v, unsigned int index)
 	if (rc != H_SUCCESS) {
 		/* Nothing was lent: the slot and the seed stay usable (§12.17). */
 		v->stats.rdma_errors++;
+		v->last_rc = rc;
 		pr_err(VMC_SUB, "OPEN I%u: H_COPY_RDMA %s", index, hcall_rc_name(rc));
 		return VMC_ERR_RDMA;
 	}
@@ -140,6 +141,7 @@ static enum vmc_result vmc_transmit(struct vmc *v, unsigned int index, unsigned 
 	if (rc != H_SUCCESS) {
 		b->state = VMC_BUF_FREE;	/* Linux leaks it here (§8.5) */
 		v->stats.rdma_errors++;
+		v->last_rc = rc;
 		pr_err(VMC_SUB, "send I%u id %u: H_COPY_RDMA %s", index, id, hcall_rc_name(rc));
 		return VMC_ERR_RDMA;
 	}
@@ -293,7 +295,7 @@ void vmc_on_open_resp(struct vmc *v, const struct vmc_msg *m)
 		h->state = VMC_HMC_IDLE;
 		pr_warn(VMC_SUB, "OPEN I%u refused: %s", m->index,
 			vmc_status_name(m->type, m->status));
-		vmc_emit(v, VMC_EV_OPEN_FAILED, m->index, VMC_ERR_HCALL, m->status, 0);
+		vmc_emit(v, VMC_EV_OPEN_FAILED, m->index, VMC_ERR_REFUSED, m->status, 0);
 		return;
 	}
 	h->bufs[h->open_buf].state = VMC_BUF_FREE;
@@ -313,7 +315,9 @@ void vmc_on_close_resp(struct vmc *v, const struct vmc_msg *m)
 	h->state = VMC_HMC_IDLE;
 	if (m->status != VMC_ST_SUCCESS) {
 		/* The HV's view of the index is unknown now: start both over. */
-		vmc_emit(v, VMC_EV_CLOSED, m->index, VMC_ERR_HCALL, m->status, 0);
+		pr_warn(VMC_SUB, "CLOSE I%u refused: %s", m->index,
+			vmc_status_name(m->type, m->status));
+		vmc_emit(v, VMC_EV_CLOSED, m->index, VMC_ERR_REFUSED, m->status, 0);
 		vmc_channel_reset(v, VMC_CAUSE_CLOSE_FAILED);
 		return;
 	}
@@ -369,6 +373,7 @@ void vmc_on_signal(struct vmc *v, const struct vmc_msg *m)
 	if (rc != H_SUCCESS) {
 		b->state = VMC_BUF_FREE;
 		v->stats.rdma_errors++;
+		v->last_rc = rc;
 		vmc_rx_error(v, m, VMC_ERR_RDMA, hcall_rc_name(rc));
 		return vmc_sendq_flush(v, m->index);
 	}

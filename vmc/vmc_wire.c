@@ -1,46 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * vmc_wire.c - VMC message encode/decode with explicit big-endian shifts.
+ * vmc_wire.c - VMC message encode/decode; big-endian fields through
+ * lib/byteorder.h (shifts only, any host).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/byteorder.h"
 #include "vmc/vmc_wire.h"
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-uint64_t vmc_wire_get_be64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-void vmc_wire_put_be64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
 
 bool vmc_msg_type_known(uint8_t type)
 {
@@ -97,45 +64,45 @@ const char *vmc_status_name(uint8_t type, uint8_t status)
 void vmc_msg_to_bytes(const struct vmc_msg *m, uint8_t out[VMC_WIRE_SIZE])
 {
 	memset(out, 0, VMC_WIRE_SIZE);
-	out[0] = VMC_HDR_VALID;
+	out[0] = CRQ_HDR_CMD;
 	out[1] = m->type;
 	out[2] = m->status;
 	if (vmc_msg_is_admin(m->type)) {
 		out[5] = m->max_hmc;
-		put16(out + 6, m->pool_size);
-		put32(out + 8, m->max_mtu);
-		put16(out + 12, m->crq_size);
-		put16(out + 14, m->version);
+		store_be16(out + 6, m->pool_size);
+		store_be32(out + 8, m->max_mtu);
+		store_be16(out + 12, m->crq_size);
+		store_be16(out + 14, m->version);
 		return;
 	}
 	out[3] = m->owner;
 	out[4] = m->session;
 	out[5] = m->index;
-	put16(out + 6, m->buffer_id);
-	put32(out + 12, m->var3);
+	store_be16(out + 6, m->buffer_id);
+	store_be32(out + 12, m->var3);
 }
 
 bool vmc_msg_from_bytes(struct vmc_msg *m, const uint8_t in[VMC_WIRE_SIZE])
 {
 	memset(m, 0, sizeof(*m));
-	if (in[0] != VMC_HDR_VALID)
+	if (in[0] != CRQ_HDR_CMD)
 		return false;
 	m->type = in[1];
 	m->status = in[2];
 	if (vmc_msg_is_admin(m->type)) {
 		m->max_hmc = in[5];
-		m->pool_size = get16(in + 6);
-		m->max_mtu = get32(in + 8);
-		m->crq_size = get16(in + 12);
-		m->version = get16(in + 14);
+		m->pool_size = load_be16(in + 6);
+		m->max_mtu = load_be32(in + 8);
+		m->crq_size = load_be16(in + 12);
+		m->version = load_be16(in + 14);
 		return true;
 	}
 	m->owner = in[3];
 	m->session = in[4];
 	m->index = in[5];
-	m->buffer_id = get16(in + 6);
-	m->rsvd = get32(in + 8);
-	m->var3 = get32(in + 12);
+	m->buffer_id = load_be16(in + 6);
+	m->rsvd = load_be32(in + 8);
+	m->var3 = load_be32(in + 12);
 	return true;
 }
 
@@ -144,16 +111,16 @@ void vmc_msg_encode(const struct vmc_msg *m, uint64_t *hi, uint64_t *lo)
 	uint8_t b[VMC_WIRE_SIZE];
 
 	vmc_msg_to_bytes(m, b);
-	*hi = vmc_wire_get_be64(b);
-	*lo = vmc_wire_get_be64(b + 8);
+	*hi = load_be64(b);
+	*lo = load_be64(b + 8);
 }
 
 bool vmc_msg_decode(struct vmc_msg *m, uint64_t hi, uint64_t lo)
 {
 	uint8_t b[VMC_WIRE_SIZE];
 
-	vmc_wire_put_be64(b, hi);
-	vmc_wire_put_be64(b + 8, lo);
+	store_be64(b, hi);
+	store_be64(b + 8, lo);
 	return vmc_msg_from_bytes(m, b);
 }
 

@@ -5,8 +5,8 @@
  * Every VMC message is one 16-byte CRQ entry with header 0x80 and the type
  * in byte 1 (vmc-protocol.md §5). Multi-byte fields are big-endian on the
  * wire and in the two H_SEND_CRQ words, whatever the CPU's byte order, so
- * the codec uses explicit shifts only: no struct overlay, no byte swapping
- * helpers, no assumption about the host.
+ * the codec uses the shift-only helpers of lib/byteorder.h: no struct
+ * overlay, no assumption about the host.
  *
  * Two layouts exist:
  *   administrative (CAP 0x01, CAP_RESP 0x81):
@@ -29,8 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMC_WIRE_SIZE		16
-#define VMC_HDR_VALID		0x80	/* CRQ header byte of every VMC message */
+/* CRQ_HDR_CMD (0x80), the header byte of every VMC message, and the rest. */
+#include "lib/crq_format.h"
+
+#define VMC_WIRE_SIZE		CRQ_ENTRY_SIZE
 
 /* Message types (byte 1). Responses are the command with bit 0x80 set. */
 #define VMC_MSG_CAP		0x01
@@ -104,16 +106,31 @@ struct vmc_msg {
 	uint16_t version;
 };
 
-/** vmc_msg_is_admin - true for the administrative layout (CAP, CAP_RESP). */
+/**
+ * vmc_msg_is_admin - whether a type uses the administrative layout.
+ * @type: the message type
+ *
+ * Return: true for CAP and CAP_RESP.
+ */
 static inline bool vmc_msg_is_admin(uint8_t type)
 {
 	return type == VMC_MSG_CAP || type == VMC_MSG_CAP_RESP;
 }
 
-/** vmc_msg_type_known - true for the eleven defined message types. */
+/**
+ * vmc_msg_type_known - whether a type is one of the eleven defined ones.
+ * @type: the message type
+ *
+ * Return: true for a defined type.
+ */
 bool vmc_msg_type_known(uint8_t type);
 
-/** vmc_msg_type_name - "CAP", "OPEN_RESP", ...; "UNKNOWN" otherwise. */
+/**
+ * vmc_msg_type_name - name of a message type.
+ * @type: the message type
+ *
+ * Return: "CAP", "OPEN_RESP", ...; "UNKNOWN" otherwise.
+ */
 const char *vmc_msg_type_name(uint8_t type);
 
 /**
@@ -121,37 +138,77 @@ const char *vmc_msg_type_name(uint8_t type);
  * @type: the response type, since CAP/OPEN/CLOSE responses use LoPAR's
  *        generic codes and buffer responses Linux's numbering (§5.4)
  * @status: the status byte
+ *
+ * Return: "SUCCESS", "GENERAL_FAILURE", ...; "UNKNOWN_STATUS" otherwise.
  */
 const char *vmc_status_name(uint8_t type, uint8_t status);
 
-/** vmc_msg_to_bytes - encode @m into 16 big-endian bytes (header 0x80). */
+/**
+ * vmc_msg_to_bytes - encode a message into its 16 wire bytes (header 0x80).
+ * @m: the message
+ * @out: the entry
+ */
 void vmc_msg_to_bytes(const struct vmc_msg *m, uint8_t out[VMC_WIRE_SIZE]);
 
 /**
- * vmc_msg_from_bytes - decode 16 wire bytes.
- * Returns false (and leaves a zeroed @m) when byte 0 is not 0x80. Unknown
- * types decode with the HMC layout; the caller decides what to do.
+ * vmc_msg_from_bytes - decode 16 wire bytes. Unknown types decode with the
+ * HMC layout; the caller decides what to do.
+ * @m: receives the message
+ * @in: the entry
+ *
+ * Return: true, or false (and a zeroed @m) when byte 0 is not 0x80.
  */
 bool vmc_msg_from_bytes(struct vmc_msg *m, const uint8_t in[VMC_WIRE_SIZE]);
 
-/** vmc_msg_encode - encode @m as the H_SEND_CRQ words (@hi = bytes 0-7). */
+/**
+ * vmc_msg_encode - encode a message as the two H_SEND_CRQ words.
+ * @m: the message
+ * @hi: receives bytes 0-7
+ * @lo: receives bytes 8-15
+ */
 void vmc_msg_encode(const struct vmc_msg *m, uint64_t *hi, uint64_t *lo);
 
-/** vmc_msg_decode - decode the two H_SEND_CRQ words; false if not 0x80. */
+/**
+ * vmc_msg_decode - decode the two H_SEND_CRQ words.
+ * @m: receives the message
+ * @hi: bytes 0-7
+ * @lo: bytes 8-15
+ *
+ * Return: as vmc_msg_from_bytes().
+ */
 bool vmc_msg_decode(struct vmc_msg *m, uint64_t hi, uint64_t lo);
-
-/** vmc_wire_get_be64 / vmc_wire_put_be64 - big-endian load/store of 8 bytes. */
-uint64_t vmc_wire_get_be64(const uint8_t *p);
-void vmc_wire_put_be64(uint8_t *p, uint64_t v);
 
 /**
  * vmc_msg_format - one-line human description for logs and dumps.
- * Returns what snprintf returns.
+ * @m: the message
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: what snprintf returns.
  */
 int vmc_msg_format(const struct vmc_msg *m, char *buf, size_t len);
 
-/* Convenience constructors: everything not named is zero. */
+/**
+ * vmc_msg_hmc - an HMC-interface message; every field not named is zero.
+ * @type: the message type
+ * @session: session number
+ * @index: HMC index
+ * @buffer_id: buffer ID
+ *
+ * Return: the message.
+ */
 struct vmc_msg vmc_msg_hmc(uint8_t type, uint8_t session, uint8_t index, uint16_t buffer_id);
+/**
+ * vmc_msg_cap - a CAP or CAP_RESP message; every field not named is zero.
+ * @type: VMC_MSG_CAP or VMC_MSG_CAP_RESP
+ * @max_hmc: HMC count
+ * @pool_size: buffers per HMC
+ * @max_mtu: largest message
+ * @crq_size: CRQ entries
+ * @version: protocol version
+ *
+ * Return: the message.
+ */
 struct vmc_msg vmc_msg_cap(uint8_t type, uint8_t max_hmc, uint16_t pool_size,
 			   uint32_t max_mtu, uint16_t crq_size, uint16_t version);
 

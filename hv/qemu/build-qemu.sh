@@ -158,7 +158,7 @@ ensure_deps() {
 # Project files outside hv/ that the engine needs, copied to the same
 # relative path in QEMU's tree (QEMU compiles with -iquote <source root>).
 SHARED_SOURCES="vmc/vmc_wire.c"
-SHARED_HEADERS="vmc/vmc_wire.h"
+SHARED_HEADERS="vmc/vmc_wire.h lib/byteorder.h lib/crq_format.h"
 
 # Engine sources: hv/*.c except host-only harness files (fuzzers, tests, mains).
 engine_sources() {

@@ -8,6 +8,7 @@
 
 #include "hcall/hcall.h"
 #include "hv/sim/sim_internal.h"
+#include "lib/crq_format.h"
 
 static long sim_done(unsigned long op, long rc)
 {
@@ -35,12 +36,6 @@ long h_put_tce(uint64_t liobn, uint64_t ioba, uint64_t tce)
 {
 	SIM_FAULT_POINT(H_PUT_TCE);
 	return sim_done(H_PUT_TCE, hvenv_put_tce(&sim.env, liobn, ioba, tce));
-}
-
-long h_get_tce(uint64_t liobn, uint64_t ioba, uint64_t *tce)
-{
-	SIM_FAULT_POINT(H_GET_TCE);
-	return sim_done(H_GET_TCE, hvenv_get_tce(&sim.env, liobn, ioba, tce));
 }
 
 long h_reg_crq(uint64_t unit, uint64_t ioba, uint64_t len)

@@ -129,7 +129,7 @@ static void step(void)
 		break;
 	case 3:
 		sim_advance_us((uint64_t)u8() * 20000);
-		vmc_tick(&H.v, time_since_boot_us());
+		vmc_tick(&H.v);
 		break;
 	case 4: {	/* RDMA contents */
 		uint32_t off = u32() % ((1u << 16) - 64);

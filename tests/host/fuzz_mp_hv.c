@@ -109,7 +109,7 @@ static void step(void)
 	}
 	case 11:
 		sim_advance_us((uint64_t)u8() * 25000);
-		vmc_tick(&H.v, time_since_boot_us());
+		vmc_tick(&H.v);
 		break;
 	case 12:
 		sim_fault((unsigned long[]){ H_SEND_CRQ, H_COPY_RDMA, H_FREE_CRQ, H_REG_CRQ }[u8() % 4],

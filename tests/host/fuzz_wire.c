@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/byteorder.h"
 #include "vmc/vmc_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -18,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(in, data, size < 16 ? size : 16);
 	if (!vmc_msg_from_bytes(&m, in)) {
-		if (in[0] == VMC_HDR_VALID)
+		if (in[0] == CRQ_HDR_CMD)
 			abort();
 		return 0;
 	}
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The register-word form agrees with the byte form. */
 	vmc_msg_encode(&m, &hi, &lo);
-	if (hi != vmc_wire_get_be64(out) || lo != vmc_wire_get_be64(out + 8))
+	if (hi != load_be64(out) || lo != load_be64(out + 8))
 		abort();
 	if (!vmc_msg_decode(&again, hi, lo) || again.type != m.type || again.var3 != m.var3 ||
 	    again.max_mtu != m.max_mtu || again.buffer_id != m.buffer_id)

@@ -134,7 +134,7 @@ void harness_run(struct harness *h, uint64_t us)
 
 	do {
 		vmc_poll(&h->v);
-		vmc_tick(&h->v, time_since_boot_us());
+		vmc_tick(&h->v);
 		vmc_poll(&h->v);
 		sim_advance_us(100);
 	} while (sim_now_us() < end);
@@ -150,7 +150,7 @@ bool harness_until(struct harness *h, bool (*cond)(struct harness *h), uint64_t 
 			return true;
 		if (sim_now_us() >= end)
 			return false;
-		vmc_tick(&h->v, time_since_boot_us());
+		vmc_tick(&h->v);
 		sim_advance_us(100);
 	}
 }

@@ -17,6 +17,7 @@
 
 #include "drivers/crq.h"
 #include "hcall/hcall.h"
+#include "lib/byteorder.h"
 #include "hv/sim/sim.h"
 #include "lib/log.h"
 #include "lib/time.h"
@@ -53,7 +54,7 @@ static int setup(void **state)
 	assert_int_equal(sim_init(&sc), 0);
 	mem = aligned_alloc(4096, 4096);
 	n_ev = 0;
-	assert_int_equal(crq_init(&Q, sc.unit, sc.liobn, 0x2000, mem, 4096, on_event, NULL), CRQ_OK);
+	assert_int_equal(crq_init(&Q, sc.unit, sc.liobn, 0x2000, mem, 4096, on_event, NULL), DRV_OK);
 	return 0;
 }
 
@@ -78,18 +79,18 @@ static void test_init_params(void **state)
 	struct crq c;
 	uint8_t *raw = aligned_alloc(4096, 8192);
 
-	assert_int_equal(crq_init(&c, 1, 1, 0, raw + 16, 4096, NULL, NULL), CRQ_ERR_PARAM);
-	assert_int_equal(crq_init(&c, 1, 1, 0, raw, 100, NULL, NULL), CRQ_ERR_PARAM);
-	assert_int_equal(crq_init(&c, 1, 1, 0x800, raw, 4096, NULL, NULL), CRQ_ERR_PARAM);
-	assert_int_equal(crq_init(&c, 1, 1, 0, NULL, 4096, NULL, NULL), CRQ_ERR_PARAM);
-	assert_int_equal(crq_init(&c, 1, 1, 0, raw, 8192, NULL, NULL), CRQ_OK);
+	assert_int_equal(crq_init(&c, 1, 1, 0, raw + 16, 4096, NULL, NULL), DRV_ERR_PARAM);
+	assert_int_equal(crq_init(&c, 1, 1, 0, raw, 100, NULL, NULL), DRV_ERR_PARAM);
+	assert_int_equal(crq_init(&c, 1, 1, 0x800, raw, 4096, NULL, NULL), DRV_ERR_PARAM);
+	assert_int_equal(crq_init(&c, 1, 1, 0, NULL, 4096, NULL, NULL), DRV_ERR_PARAM);
+	assert_int_equal(crq_init(&c, 1, 1, 0, raw, 8192, NULL, NULL), DRV_OK);
 	assert_int_equal(c.n_entries, 512);
 	free(raw);
 }
 
 static void test_register_maps_and_registers(void **state)
 {
-	assert_int_equal(crq_register(&Q), CRQ_OK);
+	assert_int_equal(crq_register(&Q), DRV_OK);
 	assert_true(sim_mp_registered());
 	assert_int_equal(Q.link, CRQ_LINK_REGISTERED);
 	assert_true(Q.mapped);
@@ -98,10 +99,10 @@ static void test_register_maps_and_registers(void **state)
 	assert_true(sim_tce_get(Q.liobn, 0x2000) == ((uint64_t)(uintptr_t)mem | TCE_READ | TCE_WRITE));
 	assert_true(sim_tce_get(Q.liobn, 0x3000) == 0);
 	assert_true(sim_tce_get(0x1234, 0x2000) == 0);	/* other LIOBNs: other tables */
-	assert_int_equal(crq_set_irq(&Q, true), CRQ_OK);
+	assert_int_equal(crq_set_irq(&Q, true), DRV_OK);
 	assert_true(sim_mp_irq_enabled());
 	/* A reset re-registers without mapping again (pane-0 TCEs persist). */
-	assert_int_equal(crq_reset(&Q), CRQ_OK);
+	assert_int_equal(crq_reset(&Q), DRV_OK);
 	assert_int_equal(hcall_stats.calls[H_PUT_TCE / 4], 1);
 	assert_int_equal(sent_hi(0), 0xC001000000000000ULL);	/* reset sends Init */
 	assert_int_equal(Q.stats.frees, 1);
@@ -110,31 +111,31 @@ static void test_register_maps_and_registers(void **state)
 static void test_register_resource_and_closed(void **state)
 {
 	sim_fault(H_REG_CRQ, 1, 1, H_RESOURCE);
-	assert_int_equal(crq_register(&Q), CRQ_OK);
+	assert_int_equal(crq_register(&Q), DRV_OK);
 	assert_int_equal(Q.stats.registers, 2);
 	assert_int_equal(Q.stats.frees, 1);
 	assert_int_equal(hcall_stats.calls[H_FREE_CRQ / 4], 1);
 	crq_free(&Q);
 	/* H_CLOSED: registered, partner not there yet. A normal state (§12.10). */
 	sim_fault(H_REG_CRQ, 1, 1, H_CLOSED);
-	assert_int_equal(crq_register(&Q), CRQ_OK);
+	assert_int_equal(crq_register(&Q), DRV_OK);
 	assert_int_equal(Q.link, CRQ_LINK_REGISTERED);
 	crq_free(&Q);
 	/* Anything else fails, with the rc kept. */
 	sim_fault(H_REG_CRQ, 1, 1, H_NOT_FOUND);
-	assert_int_equal(crq_register(&Q), CRQ_ERR_HCALL);
+	assert_int_equal(crq_register(&Q), DRV_ERR_HCALL);
 	assert_int_equal(Q.last_rc, H_NOT_FOUND);
 	assert_int_equal(Q.link, CRQ_LINK_DOWN);
 	/* H_PUT_TCE refused: no registration attempted. */
 	Q.mapped = false;
 	sim_fault(H_PUT_TCE, 1, 1, H_PARAMETER);
-	assert_int_equal(crq_register(&Q), CRQ_ERR_HCALL);
+	assert_int_equal(crq_register(&Q), DRV_ERR_HCALL);
 }
 
 static void test_handshake_both_ways(void **state)
 {
 	crq_register(&Q);
-	assert_int_equal(crq_send_init(&Q), CRQ_OK);
+	assert_int_equal(crq_send_init(&Q), DRV_OK);
 	assert_int_equal(sent_hi(0), 0xC001000000000000ULL);
 	sim_raw_inject(0xC002000000000000ULL, 0);
 	assert_int_equal(crq_poll(&Q), 1);
@@ -164,7 +165,7 @@ static void test_ring_wrap_and_order(void **state)
 		crq_poll(&Q);
 		for (unsigned int i = 0; i < n_ev; i++, expect++) {
 			assert_int_equal(ev[i].kind, CRQ_EV_MESSAGE);
-			assert_true(crq_get_be64(ev[i].raw + 8) == expect);
+			assert_true(load_be64(ev[i].raw + 8) == expect);
 		}
 		n_ev = 0;
 		assert_int_equal(sim_mp_outstanding(), 0);	/* every slot given back */
@@ -186,7 +187,7 @@ static void test_burst_full_ring(void **state)
 	assert_int_equal(crq_poll(&Q), 256);
 	assert_false(crq_pending(&Q));
 	for (unsigned int i = 0; i < 256; i++)
-		assert_true(crq_get_be64(ev[i].raw + 8) == i);
+		assert_true(load_be64(ev[i].raw + 8) == i);
 	for (unsigned int i = 0; i < 4096; i++)
 		assert_int_equal(((uint8_t *)mem)[i] == 0 || i % 16 != 0, 1);
 	assert_int_equal(sim_raw_inject(0x8084000000000000ULL, 256), VMC_HV_TX_OK);
@@ -212,7 +213,7 @@ static void test_garbage_entries(void **state)
 	assert_int_equal(Q.stats.garbage, 8);
 	for (unsigned int i = 0; i < n_ev; i++) {
 		assert_int_equal(ev[i].kind, CRQ_EV_MESSAGE);
-		assert_true(crq_get_be64(ev[i].raw + 8) == good);
+		assert_true(load_be64(ev[i].raw + 8) == good);
 		good++;
 	}
 	assert_int_equal(good, 8);
@@ -253,7 +254,7 @@ static void test_suspend_reenables(void **state)
 	crq_register(&Q);
 	sim_raw_log_clear();
 	sim_suspend();
-	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_ERR_CLOSED);
+	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_ERR_CLOSED);
 	sim_fault(H_ENABLE_CRQ, 1, 2, H_LONG_BUSY_ORDER_10MSEC);
 	crq_poll(&Q);
 	assert_int_equal(count(CRQ_EV_LINK_DOWN), 1);
@@ -261,7 +262,7 @@ static void test_suspend_reenables(void **state)
 	assert_int_equal(count(CRQ_EV_RESUMED), 1);
 	assert_int_equal(hcall_stats.calls[H_ENABLE_CRQ / 4], 3);
 	assert_int_equal(sent_hi(0), 0xC001000000000000ULL);	/* re-init */
-	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_OK);
+	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_OK);
 	/* H_ENABLE_CRQ keeps failing: stays suspended, reported, no hang. */
 	sim_suspend();
 	sim_fault(H_ENABLE_CRQ, 1, 1000000, H_IN_PROGRESS);
@@ -276,33 +277,33 @@ static void test_send_retries(void **state)
 
 	crq_register(&Q);
 	sim_fault(H_SEND_CRQ, 1, 2, H_DROPPED);
-	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_OK);
+	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_OK);
 	assert_int_equal(Q.stats.send_retries, 2);
 	sim_fault(H_SEND_CRQ, 1, 2, H_BUSY);
-	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_OK);
+	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_OK);
 	/* Persistent H_DROPPED: bounded by the budget, reported as DROPPED. */
 	t0 = sim_now_us();
 	sim_fault(H_SEND_CRQ, 1, 1u << 30, H_DROPPED);
-	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_ERR_DROPPED);
+	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_ERR_DROPPED);
 	assert_true(sim_now_us() - t0 <= Q.send_budget_us + 1000);
 	assert_int_equal(Q.stats.send_dropped, 1);
 	sim_faults_clear();
 	sim_fault(H_SEND_CRQ, 1, 1u << 30, H_LONG_BUSY_ORDER_1MSEC);
-	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_ERR_BUSY);
+	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_ERR_BUSY);
 	sim_faults_clear();
 	/* H_CLOSED: at once, one call. */
 	{
 		uint64_t calls = hcall_stats.calls[H_SEND_CRQ / 4];
 
 		sim_fault(H_SEND_CRQ, 1, 1, H_CLOSED);
-		assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_ERR_CLOSED);
+		assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_ERR_CLOSED);
 		assert_int_equal(hcall_stats.calls[H_SEND_CRQ / 4], calls + 1);
 	}
-	assert_int_equal(crq_send(&Q, 0x0001000000000000ULL, 0), CRQ_ERR_HCALL);	/* H_PARAMETER */
+	assert_int_equal(crq_send(&Q, 0x0001000000000000ULL, 0), DRV_ERR_HCALL);	/* H_PARAMETER */
 	assert_int_equal(Q.last_rc, H_PARAMETER);
 	/* Not registered: the hypervisor says closed. */
 	crq_free(&Q);
-	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), CRQ_ERR_CLOSED);
+	assert_int_equal(crq_send(&Q, 0x8001000000000000ULL, 0), DRV_ERR_CLOSED);
 }
 
 static void test_free_busy_bounded(void **state)
@@ -311,12 +312,12 @@ static void test_free_busy_bounded(void **state)
 
 	crq_register(&Q);
 	sim_fault(H_FREE_CRQ, 1, 3, H_BUSY);
-	assert_int_equal(crq_free(&Q), CRQ_OK);
+	assert_int_equal(crq_free(&Q), DRV_OK);
 	assert_int_equal(hcall_stats.calls[H_FREE_CRQ / 4], 4);
 	crq_register(&Q);
 	t0 = sim_now_us();
 	sim_fault(H_FREE_CRQ, 1, 1u << 30, H_LONG_BUSY_ORDER_100MSEC);
-	assert_int_equal(crq_free(&Q), CRQ_ERR_BUSY);
+	assert_int_equal(crq_free(&Q), DRV_ERR_BUSY);
 	assert_true(sim_now_us() - t0 <= 1200000);	/* the 1 s budget, not for ever */
 	assert_int_equal(Q.link, CRQ_LINK_DOWN);
 }
@@ -359,7 +360,27 @@ static void test_dump_counts(void **state)
 	crq_dump(&Q, pf, NULL);
 	assert_non_null(strstr(out, "garbage 1"));
 	assert_non_null(strstr(out, "link registered"));
-	assert_string_equal(crq_result_name(CRQ_ERR_DROPPED), "CRQ_ERR_DROPPED");
+	assert_string_equal(drv_result_name(DRV_ERR_DROPPED), "DRV_ERR_DROPPED");
+}
+
+/* One drivers/ vocabulary: success 0, every failure negative and named. */
+static void test_result_vocabulary(void **state)
+{
+	static const enum drv_result errs[] = {
+		DRV_ERR_PARAM, DRV_ERR_HCALL, DRV_ERR_CLOSED, DRV_ERR_DROPPED,
+		DRV_ERR_BUSY, DRV_ERR_STATE, DRV_ERR_NO_SLOT, DRV_ERR_FIRMWARE,
+	};
+	unsigned int n = sizeof(errs) / sizeof(errs[0]);
+
+	assert_int_equal(DRV_OK, 0);
+	assert_string_equal(drv_result_name(DRV_OK), "DRV_OK");
+	for (unsigned int i = 0; i < n; i++) {
+		assert_true(errs[i] < 0);
+		assert_string_not_equal(drv_result_name(errs[i]), "DRV_ERR_?");
+		for (unsigned int j = 0; j < i; j++)
+			assert_string_not_equal(drv_result_name(errs[i]), drv_result_name(errs[j]));
+	}
+	assert_string_equal(drv_result_name((enum drv_result)7), "DRV_ERR_?");
 }
 
 int main(void)
@@ -378,6 +399,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_free_busy_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_poll_and_callback_sends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_counts, setup, teardown),
+		cmocka_unit_test(test_result_vocabulary),
 	};
 
 	return cmocka_run_group_tests_name("crq", tests, NULL, NULL);

@@ -68,6 +68,7 @@ static void test_open_refused(void **state)
 	harness_run(&H, 2000);
 	assert_int_equal(harness_events(&H, VMC_EV_OPEN_FAILED), 1);
 	assert_int_equal(harness_last_event(&H, VMC_EV_OPEN_FAILED)->code, 1);
+	assert_int_equal(harness_last_event(&H, VMC_EV_OPEN_FAILED)->result, VMC_ERR_REFUSED);
 	assert_int_equal(vmc_hmc_get_state(&H.v, 0), VMC_HMC_IDLE);
 	assert_int_equal(vmc_buf_count(&H.v, 0, VMC_BUF_HV), 0);	/* all dropped... */
 	assert_int_equal(vmc_buf_count(&H.v, 0, VMC_BUF_FREE), 1);	/* ...and re-seeded */
@@ -84,7 +85,9 @@ static void test_close_refused_resets(void **state)
 	assert_int_equal(vmc_close(&H.v, 0), VMC_OK);
 	harness_run(&H, 2000);
 	vmc_hv_faults_clear(sim_hv());
-	assert_int_equal(harness_last_event(&H, VMC_EV_CLOSED)->result, VMC_ERR_HCALL);
+	assert_int_equal(harness_last_event(&H, VMC_EV_CLOSED)->result, VMC_ERR_REFUSED);
+	assert_int_equal(harness_last_event(&H, VMC_EV_CLOSED)->code, 1);	/* the status */
+	assert_int_equal(harness_last_event(&H, VMC_EV_CLOSED)->rc, 0);	/* not an hcall */
 	assert_int_equal(H.v.stats.resets, 1);
 	assert_true(harness_until(&H, is_ready, 2000000));
 	harness_run(&H, 20000);
@@ -254,6 +257,7 @@ static void test_rdma_faults(void **state)
 	/* Open: the ID copy fails; nothing is lost, a retry works (§12.17). */
 	vmc_hv_fault_rdma(sim_hv(), 1, 1, HV_H_PERMISSION);
 	assert_int_equal(vmc_open(&H.v, 0, id, NULL), VMC_ERR_RDMA);
+	assert_int_equal(H.v.last_rc, H_PERMISSION);	/* what the hypervisor said */
 	assert_int_equal(vmc_hmc_get_state(&H.v, 0), VMC_HMC_IDLE);
 	assert_int_equal(vmc_buf_count(&H.v, 0, VMC_BUF_FREE), 1);
 	harness_open(&H, 0, 1);
@@ -261,6 +265,7 @@ static void test_rdma_faults(void **state)
 	free_before = vmc_buf_count(&H.v, 0, VMC_BUF_FREE);
 	vmc_hv_fault_rdma(sim_hv(), 1, 1, HV_H_DEST_PARM);
 	assert_int_equal(vmc_send(&H.v, 0, "x", 1), VMC_ERR_RDMA);
+	assert_int_equal(H.v.last_rc, H_DEST_PARM);
 	assert_int_equal(vmc_buf_count(&H.v, 0, VMC_BUF_FREE), free_before);
 	/* Receive: the copy fails; the buffer becomes ours anyway (§12.13). */
 	vmc_hv_fault_rdma(sim_hv(), 1, 1, HV_H_SOURCE_PARM);
@@ -269,6 +274,7 @@ static void test_rdma_faults(void **state)
 	assert_int_equal(H.n_rx, 0);
 	assert_int_equal(harness_events(&H, VMC_EV_RX_ERROR), 1);
 	assert_int_equal(harness_last_event(&H, VMC_EV_RX_ERROR)->result, VMC_ERR_RDMA);
+	assert_int_equal(harness_last_event(&H, VMC_EV_RX_ERROR)->rc, H_SOURCE_PARM);
 	assert_int_equal(vmc_buf_count(&H.v, 0, VMC_BUF_FREE), free_before + 1);
 	/* Queued sends whose copy fails are reported, not silently lost. */
 	assert_channel_works(0);
@@ -472,7 +478,7 @@ static void test_held_sends_retried_by_tick(void **state)
 	assert_int_equal(harness_events(&H, VMC_EV_SEND_FAILED), 0);
 	/* ...and vmc_tick sends it once the queue drains. */
 	sim_faults_clear();
-	vmc_tick(&H.v, time_since_boot_us());
+	vmc_tick(&H.v);
 	assert_int_equal(vmc_sendq_len(&H.v, 0), 2);
 	assert_int_equal(harness_events(&H, VMC_EV_SEND_DONE), 1);
 }

@@ -440,6 +440,39 @@ static void test_hcalls_per_message(void **state)
 	assert_true(hcall_stats.calls[H_SEND_CRQ / 4] == sends + 1);
 }
 
+/*
+ * The engine's vocabulary (docs/architecture.md, "Error vocabularies"):
+ * every error negative and named, the hcall-made ones flagged so their rc
+ * reaches the console, a refused OPEN/CLOSE distinct from an hcall error.
+ */
+static void test_result_vocabulary(void **state)
+{
+	static const enum vmc_result errs[] = {
+		VMC_ERR_PARAM, VMC_ERR_NOT_READY, VMC_ERR_FAILED, VMC_ERR_STATE,
+		VMC_ERR_NO_SLOT, VMC_ERR_NO_BUFFER, VMC_ERR_TOO_BIG, VMC_ERR_BACKPRESSURE,
+		VMC_ERR_RDMA, VMC_ERR_LINK, VMC_ERR_LINK_BUSY, VMC_ERR_HCALL, VMC_ERR_TIMEOUT,
+		VMC_ERR_RESET, VMC_ERR_AUTHORITY, VMC_ERR_NOT_AVAILABLE, VMC_ERR_UNSUPPORTED,
+		VMC_ERR_BUSY, VMC_ERR_REFUSED,
+	};
+	unsigned int n = sizeof(errs) / sizeof(errs[0]);
+
+	assert_int_equal(VMC_OK, 0);
+	assert_true(VMC_QUEUED > 0);
+	for (unsigned int i = 0; i < n; i++) {
+		assert_true(errs[i] < 0);
+		assert_string_not_equal(vmc_result_name(errs[i]), "ERR_?");
+		for (unsigned int j = 0; j < i; j++)
+			assert_string_not_equal(vmc_result_name(errs[i]), vmc_result_name(errs[j]));
+	}
+	assert_string_equal(vmc_result_name(VMC_ERR_REFUSED), "ERR_REFUSED");
+	assert_string_equal(vmc_result_name((enum vmc_result)-1000), "ERR_?");
+	assert_true(vmc_result_is_hcall(VMC_ERR_RDMA));
+	assert_true(vmc_result_is_hcall(VMC_ERR_HCALL));
+	assert_false(vmc_result_is_hcall(VMC_ERR_REFUSED));
+	assert_false(vmc_result_is_hcall(VMC_ERR_TIMEOUT));
+	assert_false(vmc_result_is_hcall(VMC_OK));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_and_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hcalls_per_message, setup, teardown),
+		cmocka_unit_test(test_result_vocabulary),
 	};
 
 	return cmocka_run_group_tests_name("vmc lifecycle", tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/byteorder.h"
 #include "vmc/vmc_wire.h"
 
 struct vector {
@@ -188,10 +189,28 @@ static void test_be64_helpers(void **state)
 {
 	uint8_t b[8];
 
-	vmc_wire_put_be64(b, 0x0102030405060708ULL);
+	store_be64(b, 0x0102030405060708ULL);
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(b[i], i + 1);
-	assert_true(vmc_wire_get_be64(b) == 0x0102030405060708ULL);
+	assert_true(load_be64(b) == 0x0102030405060708ULL);
+}
+
+/* 16- and 32-bit fields at odd offsets, as in CRQ entries and HMC frames. */
+static void test_be_helpers_unaligned(void **state)
+{
+	uint8_t b[11] = { 0 };
+
+	store_be32(b + 1, 0xA1B2C3D4u);
+	store_be16(b + 7, 0xE5F6u);
+	assert_int_equal(b[0], 0);
+	assert_int_equal(b[1], 0xA1);
+	assert_int_equal(b[4], 0xD4);
+	assert_int_equal(b[5], 0);
+	assert_int_equal(b[7], 0xE5);
+	assert_int_equal(b[8], 0xF6);
+	assert_int_equal(load_be32(b + 1), 0xA1B2C3D4u);
+	assert_int_equal(load_be16(b + 7), 0xE5F6u);
+	assert_int_equal(load_be16(b + 2), 0xB2C3u);
 }
 
 int main(void)
@@ -203,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_be64_helpers),
+		cmocka_unit_test(test_be_helpers_unaligned),
 	};
 
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
