@@ -136,3 +136,15 @@ def test_catalogue_lists_every_group_as_a_marker():
     got = sorted(ln.split("[", 1)[1].rstrip("]") for ln in r.stdout.splitlines() if "test_boot_check[" in ln)
     assert r.returncode == 0, r.stdout + r.stderr
     assert got == want
+
+
+def test_readme_example_is_a_valid_entry(tmp_path):
+    """The entry tests/qemu/README.md shows is one the loader accepts."""
+    with open(os.path.join(REPO, "tests", "qemu", "README.md")) as f:
+        text = f.read()
+    start = text.index("```ini\n") + len("```ini\n")
+    example = text[start:text.index("```", start)]
+    p = tmp_path / "example.cfg"
+    p.write_text(example)
+    cases = catalogue.load(str(p), names=NAMES)
+    assert len(cases) == 4 and all(c.groups == ["stock", "crq"] for c in cases)
