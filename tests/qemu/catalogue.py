@@ -73,6 +73,20 @@ def check_names(path=SELFTEST_C):
     return names
 
 
+def tap_ok(name, names=None):
+    """Regular expression for the passing TAP line of smoke check @name, at
+    whatever position platform_checks[] gives it (Python spells no numbers,
+    and only names the table has).
+
+    Return: the expression, to be followed by the check's detail (": ...");
+    CatalogueError if the table has no check of that name.
+    """
+    names = check_names() if names is None else names
+    if name not in names:
+        raise CatalogueError("no smoke check '%s' in platform_checks[] (%s)" % (name, ", ".join(names)))
+    return r"ok \d+ - " + re.escape(name)
+
+
 @dataclass
 class Case:
     """One pytest case: an entry with its endian, firmware and mode fixed."""

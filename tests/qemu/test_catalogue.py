@@ -148,3 +148,11 @@ def test_readme_example_is_a_valid_entry(tmp_path):
     p.write_text(example)
     cases = catalogue.load(str(p), names=NAMES)
     assert len(cases) == 4 and all(c.groups == ["stock", "crq"] for c in cases)
+
+
+def test_tap_ok_names_only_checks_of_the_c_table():
+    import re
+    assert re.match(catalogue.tap_ok("device-tree") + ": SLOF", "ok 12 - device-tree: SLOF, 512 MiB")
+    assert not re.match(catalogue.tap_ok("rtas"), "not ok 5 - rtas: forced")
+    with pytest.raises(catalogue.CatalogueError, match="no smoke check 'device-trees'"):
+        catalogue.tap_ok("device-trees")
