@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Shared helpers of the spapr-vmc device suites (no tests in here).
 
-The patched QEMU is found with hv/qemu/qemu-path.sh (or $VMC_QEMU). Every
-QEMU runs in its own temporary folder with the HMC chardev on a unix socket.
+The patched QEMU is found with hv/qemu/qemu-path.sh (or $VMC_QEMU) and must
+have been built from this checkout (qemu_cmd.check_fresh). Every QEMU runs
+in its own temporary folder with the HMC chardev on a unix socket.
 """
 import os
 import re
