@@ -189,18 +189,18 @@ sync_file() {
 	fi
 }
 
-# The freshness stamp: sha256 over `sha256sum` lines of the inputs, sorted by
-# path (the same files prepare_tree syncs, plus this script).
+# The freshness stamp: sha256 over the `sha256sum` lines of the inputs, sorted
+# by path (the same project files prepare_tree syncs, plus this script).
 input_hash() {
-	(cd "$ROOT" && {
+	list=$(cd "$ROOT" && {
 		echo hv/qemu/build-qemu.sh
 		echo hv/qemu/spapr_vmc.c
-		for f in hv/*.c hv/*.h; do [ -f "$f" ] && echo "$f"; done
+		for f in hv/*.c hv/*.h; do if [ -f "$f" ]; then echo "$f"; fi; done
 		for b in $SHARED_SOURCES $SHARED_HEADERS; do echo "$b"; done
-	} | LC_ALL=C sort -u | while read -r f; do
-		[ -f "$f" ] || die "stamp input $f missing"
-		sha256sum "$f"
-	done) | sha256sum | cut -c1-64
+	} | LC_ALL=C sort -u)
+	for f in $list; do [ -f "$ROOT/$f" ] || die "stamp input $f missing"; done
+	# shellcheck disable=SC2086
+	(cd "$ROOT" && sha256sum $list) | sha256sum | cut -c1-64
 }
 if [ $HASH_ONLY = 1 ]; then input_hash; exit 0; fi
 

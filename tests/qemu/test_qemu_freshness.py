@@ -77,3 +77,11 @@ def test_missing_stamp_is_refused_and_names_the_sanitizer_build(tree):
     os.unlink(binary + ".inputs")
     with pytest.raises(qemu_cmd.StaleQemu, match=r"no source stamp.*make qemu SANITIZE=1"):
         qemu_cmd.check_fresh(binary, root, sanitize=True)
+
+
+def test_missing_input_is_an_error_not_a_hash(tree):
+    """A checkout without the device glue has no hash to compare: say so."""
+    root, binary = tree
+    os.unlink(os.path.join(root, "hv", "qemu", "spapr_vmc.c"))
+    with pytest.raises(RuntimeError, match=r"stamp input hv/qemu/spapr_vmc.c missing"):
+        qemu_cmd.check_fresh(binary, root)
