@@ -207,7 +207,7 @@ test:
 	$(Q)$(MAKE) --no-print-directory pytest
 
 pytest:
-	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+	$(Q)VMC_NO_SKIPS=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: images qemu-setup linux

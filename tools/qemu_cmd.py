@@ -12,16 +12,62 @@ def stock_qemu():
     return shutil.which("qemu-system-ppc64") or "/usr/bin/qemu-system-ppc64"
 
 
-def patched_qemu(sanitize=False):
+class StaleQemu(RuntimeError):
+    """The patched QEMU was not built from this checkout's sources."""
+
+
+def input_hash(root=REPO):
+    """Hash of every input build-qemu.sh syncs into QEMU's tree, computed from
+    the checkout at @root by the script itself (`--input-hash`), so the list of
+    inputs lives in one place: the script that copies them.
+
+    Return: the hex digest; RuntimeError if the script fails.
+    """
+    script = os.path.join(root, "hv", "qemu", "build-qemu.sh")
+    r = subprocess.run(["sh", script, "--input-hash"], capture_output=True, text=True, cwd=root)
+    digest = r.stdout.strip()
+    if r.returncode != 0 or len(digest) != 64:
+        raise RuntimeError("%s --input-hash failed (rc %d): %s" % (script, r.returncode,
+                                                                   (r.stderr or r.stdout).strip()))
+    return digest
+
+
+def check_fresh(binary, root=REPO, sanitize=False):
+    """Refuse a patched QEMU built from other sources than the checkout at @root:
+    build-qemu.sh leaves the input hash in <binary>.inputs.
+
+    Return: @binary when its stamp matches; StaleQemu (with what to run) otherwise.
+    """
+    rebuild = "rebuild with `make qemu%s`" % (" SANITIZE=1" if sanitize else "")
+    stamp = binary + ".inputs"
+    try:
+        with open(stamp) as f:
+            built = f.read().strip()
+    except OSError:
+        raise StaleQemu("%s has no source stamp (%s): it was not built by this checkout's "
+                        "hv/qemu/build-qemu.sh; %s" % (binary, stamp, rebuild)) from None
+    want = input_hash(root)
+    if built != want:
+        raise StaleQemu("%s was built from other sources than the checkout %s (stamp %s, checkout "
+                        "%s: hv/, vmc/vmc_wire.*, hv/qemu/spapr_vmc.c or build-qemu.sh differ); %s"
+                        % (binary, root, built[:12], want[:12], rebuild))
+    return binary
+
+
+def patched_qemu(sanitize=False, check=True):
     """The project's patched QEMU (with spapr-vmc), or None if not built.
-    sanitize: its ASan+UBSan build (make qemu SANITIZE=1)."""
+    sanitize: its ASan+UBSan build (make qemu SANITIZE=1).
+    check: raise StaleQemu when it was built from other sources than this
+    checkout (see check_fresh)."""
     script = os.path.join(REPO, "hv", "qemu", "qemu-path.sh")
     if not os.path.exists(script):
         return None
     out = subprocess.run(["sh", script] + (["--sanitize"] if sanitize else []),
                          capture_output=True, text=True, cwd=REPO).stdout.strip()
     path = out.splitlines()[-1] if out else ""
-    return path if path and os.access(path, os.X_OK) else None
+    if not (path and os.access(path, os.X_OK)):
+        return None
+    return check_fresh(path, sanitize=sanitize) if check else path
 
 
 def linux_guest():

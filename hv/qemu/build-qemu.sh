@@ -12,6 +12,10 @@
 # every run (only changed files are rewritten), so editing them costs one
 # compile and a relink. The absolute path of the binary is the LAST line
 # printed. --print-path prints that path (or nothing) without building.
+# Next to the binary, qemu-system-ppc64.inputs holds a hash of every project
+# file synced into the tree plus this script (its device list, Kconfig hunk,
+# configure flags and spapr_vio.c patch); --input-hash prints that hash for
+# the checkout, and tools/qemu_cmd.py refuses a binary whose stamp differs.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,11 +25,13 @@ QCACHE=$CACHE/qemu
 JOBS=${JOBS:-2}
 SANITIZE=0
 PRINT_ONLY=0
+HASH_ONLY=0
 for a in "$@"; do
 	case $a in
 	--sanitize) SANITIZE=1 ;;
 	--print-path) PRINT_ONLY=1 ;;
-	*) echo "usage: $0 [--sanitize] [--print-path]" >&2; exit 2 ;;
+	--input-hash) HASH_ONLY=1 ;;
+	*) echo "usage: $0 [--sanitize] [--print-path|--input-hash]" >&2; exit 2 ;;
 	esac
 done
 [ "${SANITIZE_ENV:-}" = 1 ] && SANITIZE=1
@@ -183,7 +189,23 @@ sync_file() {
 	fi
 }
 
+# The freshness stamp: sha256 over the `sha256sum` lines of the inputs, sorted
+# by path (the same project files prepare_tree syncs, plus this script).
+input_hash() {
+	list=$(cd "$ROOT" && {
+		echo hv/qemu/build-qemu.sh
+		echo hv/qemu/spapr_vmc.c
+		for f in hv/*.c hv/*.h; do if [ -f "$f" ]; then echo "$f"; fi; done
+		for b in $SHARED_SOURCES $SHARED_HEADERS; do echo "$b"; done
+	} | LC_ALL=C sort -u)
+	for f in $list; do [ -f "$ROOT/$f" ] || die "stamp input $f missing"; done
+	# shellcheck disable=SC2086
+	(cd "$ROOT" && sha256sum $list) | sha256sum | cut -c1-64
+}
+if [ $HASH_ONLY = 1 ]; then input_hash; exit 0; fi
+
 prepare_tree() {
+	INPUT_HASH=$(input_hash)	# before the sync: the stamp describes what was copied
 	KEY=$(key_of "$DSC")
 	TREE=$QCACHE/tree-$VER-$KEY$SUFFIX
 	if [ ! -f "$TREE/.src-complete" ]; then
@@ -286,6 +308,8 @@ build() {
 	nice ninja -C "$B" -j"$JOBS" qemu-system-ppc64 >&2
 	log "build took $(( $(date +%s) - start )) s"
 	[ -x "$B/qemu-system-ppc64" ] || die "no binary after the build"
+	printf '%s\n' "$INPUT_HASH" > "$B/qemu-system-ppc64.inputs.tmp"
+	mv "$B/qemu-system-ppc64.inputs.tmp" "$B/qemu-system-ppc64.inputs"
 	# Run from the build folder, QEMU looks for firmware under qemu-bundle/;
 	# the blobs come from Debian's qemu-system-data (--disable-install-blobs).
 	mkdir -p "$B/qemu-bundle/usr/share/qemu"

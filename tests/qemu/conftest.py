@@ -12,9 +12,26 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "tools"))
 import qemu_cmd  # noqa: E402
+# the skip policy (VMC_NO_SKIPS=1 under make test): hooks live in skip_policy.py
+from skip_policy import (pytest_collection_modifyitems, pytest_make_collect_report,  # noqa: E402,F401
+                         pytest_runtest_makereport)
+from skip_policy import pytest_configure as _skip_policy_configure  # noqa: E402
 
 ENDIANS = ["big", "little"]
 FIRMWARES = ["slof", "vof"]
+
+
+def pytest_configure(config):
+    _skip_policy_configure(config)
+    # every group of the boot-check catalogue is a marker (-m <group>); a
+    # broken catalogue is reported when test_catalogue.py is collected
+    import catalogue
+    try:
+        groups = {g for c in catalogue.load() for g in c.groups}
+    except (catalogue.CatalogueError, OSError):
+        groups = set()
+    for g in sorted(groups):
+        config.addinivalue_line("markers", f"{g}: boot-check catalogue group (tests/qemu/boot_checks.cfg)")
 
 
 @dataclass

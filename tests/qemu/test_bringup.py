@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from catalogue import tap_ok
 from conftest import REPO, boot, run_argv
 
 sys.path.insert(0, os.path.join(REPO, "tools"))
@@ -35,7 +36,7 @@ def assert_smoke_passed(r):
     plan, results = r.tap()
     assert plan and sorted(results) == list(range(1, plan + 1))
     assert all(st == "ok" for st, _ in results.values())
-    assert re.search(r"ok 1 - bootargs: 'smoke\b", r.out), "boot arguments arrived"
+    assert re.search(tap_ok("bootargs") + r": 'smoke\b", r.out), "boot arguments arrived"
 
 
 def banner(r):
@@ -140,7 +141,7 @@ def test_prep_disk_layout(endian, tmp_path):
 def assert_below_rma(r):
     """The image and RTAS stay inside the first memory node (the RMA)."""
     entered, _, size = banner(r)
-    m = re.search(r"ok 2 - device-tree: \w+, (\d+) MiB", r.out)
+    m = re.search(tap_ok("device-tree") + r": \w+, (\d+) MiB", r.out)
     assert m, "device-tree check reports the RMA size"
     rma = int(m.group(1)) << 20
     assert entered + size <= rma, f"image ends at {entered + size:#x}, RMA {rma:#x}"
@@ -154,7 +155,7 @@ def test_smallest_rma_slof(endian):
     """-m 256 is the smallest pseries RAM size (256 MiB granules)."""
     r = boot(endian, "slof", "smoke", mem="256", timeout=TIMEOUT)
     assert_smoke_passed(r)
-    assert re.search(r"ok 2 - device-tree: SLOF, 256 MiB", r.out)
+    assert re.search(tap_ok("device-tree") + r": SLOF, 256 MiB", r.out)
     assert_below_rma(r)
 
 
@@ -170,7 +171,7 @@ def test_rma_smaller_than_ram(endian, fw):
     the first NUMA node, /memory@0). The image must size the RMA from it."""
     r = boot(endian, fw, "smoke", mem="1024", extra=NUMA_256_OF_1024, timeout=TIMEOUT)
     assert_smoke_passed(r)
-    assert re.search(r"ok 2 - device-tree: \w+, 256 MiB, 2 cpu\(s\)", r.out), "RMA, not all RAM"
+    assert re.search(tap_ok("device-tree") + r": \w+, 256 MiB, 2 cpu\(s\)", r.out), "RMA, not all RAM"
     assert_below_rma(r)
 
 
@@ -192,10 +193,10 @@ def test_device_addresses_come_from_the_device_tree(endian):
              "-chardev", "stdio,id=c0", "-device", "spapr-vty,chardev=c0,reg=0x30000000"]
     r = boot(endian, "vof", "smoke irq", extra=extra, serial=None, timeout=TIMEOUT)
     assert_smoke_passed(r)
-    assert "ok 3 - console: vty 0x30000000" in r.out
+    assert re.search(tap_ok("console") + r": vty 0x30000000\b", r.out)
     m = re.search(r"vdevice v-scsi@3000 .* irq=0x([0-9a-f]+)", r.out)
     assert m and int(m.group(1), 16) != 0x1102
-    m = re.search(r"ok 7 - crq: v-scsi@3000 irq mode: \d+ handshakes.*?, (\d+) interrupts", r.out)
+    m = re.search(tap_ok("crq") + r": v-scsi@3000 irq mode: \d+ handshakes.*?, (\d+) interrupts", r.out)
     assert m and int(m.group(1)) > 0, "CRQ interrupts on the device tree's number"
 
 
@@ -229,7 +230,7 @@ def test_prep_disk_boot(disks, endian, bus, path_re):
     assert ("(BE, ELFv1)" if endian == "big" else "(LE, ELFv2)") in r.out
     if bus == "vscsi":
         # SLOF used the vscsi CRQ to read the disk: the image registers it again.
-        assert re.search(r"ok 7 - crq: v-scsi@[0-9a-f]+ poll mode: \d+ handshakes", r.out)
+        assert re.search(tap_ok("crq") + r": v-scsi@[0-9a-f]+ poll mode: \d+ handshakes", r.out)
 
 
 # --- netboot -------------------------------------------------------------------

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Shared helpers of the spapr-vmc device suites (no tests in here).
 
-The patched QEMU is found with hv/qemu/qemu-path.sh (or $VMC_QEMU). Every
-QEMU runs in its own temporary folder with the HMC chardev on a unix socket.
+The patched QEMU is found with hv/qemu/qemu-path.sh (or $VMC_QEMU) and must
+have been built from this checkout (qemu_cmd.check_fresh). Every QEMU runs
+in its own temporary folder with the HMC chardev on a unix socket.
 """
 import os
 import re
@@ -30,12 +31,18 @@ VMC_RIOBN = 0x7F000010          # default remote LIOBN for that reg
 
 def qemu_binary():
     # VMC_SANITIZE=1: the ASan/UBSan build from `make qemu SANITIZE=1`
-    path = os.environ.get("VMC_QEMU") or qemu_cmd.patched_qemu(
-        sanitize=os.environ.get("VMC_SANITIZE") == "1")
+    # either way a binary built from other sources than this checkout is
+    # refused (qemu_cmd.StaleQemu says what to rebuild)
+    sanitize = os.environ.get("VMC_SANITIZE") == "1"
+    path = os.environ.get("VMC_QEMU")
+    if not path:
+        path = qemu_cmd.patched_qemu(sanitize=sanitize)
+    elif os.access(path, os.X_OK):
+        qemu_cmd.check_fresh(path, sanitize=sanitize)
     if not path or not os.access(path, os.X_OK):
         pytest.skip("patched qemu-system-ppc64 with spapr-vmc not built (run `make qemu%s`)"
-                    % (" SANITIZE=1" if os.environ.get("VMC_SANITIZE") == "1" else ""))
-    if os.environ.get("VMC_SANITIZE") == "1":
+                    % (" SANITIZE=1" if sanitize else ""))
+    if sanitize:
         # a sanitizer report must end QEMU (and so fail the test), not scroll by
         os.environ.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
         os.environ.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1")

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The patched-QEMU freshness check (tools/qemu_cmd.check_fresh) on a copy of
+the checkout's QEMU inputs and a fake binary: no QEMU build needed."""
+import glob
+import os
+import shutil
+
+import pytest
+
+import qemu_cmd  # tools/, put on the path by conftest.py
+from conftest import REPO
+
+
+def copy_inputs(dst):
+    """The files build-qemu.sh syncs into QEMU's tree, plus the script and a
+    non-input (hv/OWNERS), at the same relative paths under @dst."""
+    rels = ["hv/qemu/build-qemu.sh", "hv/qemu/spapr_vmc.c", "vmc/vmc_wire.c", "vmc/vmc_wire.h",
+            "hv/OWNERS"]
+    rels += [os.path.relpath(p, REPO) for p in glob.glob(os.path.join(REPO, "hv", "*.[ch]"))]
+    for rel in rels:
+        os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
+        shutil.copy2(os.path.join(REPO, rel), os.path.join(dst, rel))
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """(checkout copy, fake binary stamped from that copy)."""
+    root = tmp_path / "checkout"
+    copy_inputs(str(root))
+    binary = tmp_path / "build" / "qemu-system-ppc64"
+    binary.parent.mkdir()
+    binary.write_text("#!/bin/sh\n")
+    binary.chmod(0o755)
+    (tmp_path / "build" / "qemu-system-ppc64.inputs").write_text(qemu_cmd.input_hash(str(root)) + "\n")
+    return str(root), str(binary)
+
+
+def test_hash_does_not_depend_on_where_the_checkout_is(tree):
+    root, _ = tree
+    assert qemu_cmd.input_hash(root) == qemu_cmd.input_hash(REPO)
+
+
+def test_matching_stamp_is_accepted(tree):
+    root, binary = tree
+    assert qemu_cmd.check_fresh(binary, root) == binary
+
+
+def _append(path, text):
+    with open(path, "a") as f:
+        f.write(text)
+
+
+@pytest.mark.parametrize("rel", ["hv/qemu/spapr_vmc.c", "hv/vmc_hv.c", "hv/vmc_hv.h",
+                                 "vmc/vmc_wire.c", "vmc/vmc_wire.h", "hv/qemu/build-qemu.sh"])
+def test_modified_input_is_refused(tree, rel):
+    root, binary = tree
+    _append(os.path.join(root, rel), "\n/* one more line */\n" if not rel.endswith(".sh") else "\n# x\n")
+    with pytest.raises(qemu_cmd.StaleQemu, match=r"built from other sources.*rebuild with `make qemu`"):
+        qemu_cmd.check_fresh(binary, root)
+
+
+def test_new_engine_file_is_refused(tree):
+    root, binary = tree
+    _append(os.path.join(root, "hv", "hv_new.c"), "int hv_new;\n")
+    with pytest.raises(qemu_cmd.StaleQemu):
+        qemu_cmd.check_fresh(binary, root)
+
+
+def test_file_outside_the_inputs_does_not_matter(tree):
+    root, binary = tree
+    _append(os.path.join(root, "hv", "OWNERS"), "nobody\n")
+    assert qemu_cmd.check_fresh(binary, root) == binary
+
+
+def test_missing_stamp_is_refused_and_names_the_sanitizer_build(tree):
+    root, binary = tree
+    os.unlink(binary + ".inputs")
+    with pytest.raises(qemu_cmd.StaleQemu, match=r"no source stamp.*make qemu SANITIZE=1"):
+        qemu_cmd.check_fresh(binary, root, sanitize=True)
+
+
+def test_missing_input_is_an_error_not_a_hash(tree):
+    """A checkout without the device glue has no hash to compare: say so."""
+    root, binary = tree
+    os.unlink(os.path.join(root, "hv", "qemu", "spapr_vmc.c"))
+    with pytest.raises(RuntimeError, match=r"stamp input hv/qemu/spapr_vmc.c missing"):
+        qemu_cmd.check_fresh(binary, root)
