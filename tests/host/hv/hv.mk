@@ -19,7 +19,7 @@
 
 HV_ENGINE_SRCS := hv/vmc_hv.c hv/hv_transport.c hv/hv_sessions.c hv/hv_rdma.c vmc/vmc_wire.c
 HV_TEST_SUPPORT := tests/host/hv/fake_env.c
-HV_TESTS := tests/host/hv/test_hv_engine.c
+HV_TESTS := tests/host/hv/test_hv_engine.c tests/host/hv/test_hv_boundaries.c
 HV_FUZZ := tests/host/hv/fuzz_hv.c tests/host/hv/fuzz_hv_lifecycle.c
 # Kept inputs: $(HV_FUZZ_CORPUS) for fuzz_hv, $(HV_FUZZ_CORPUS)-lifecycle for fuzz_hv_lifecycle.
 HV_FUZZ_CORPUS := tests/host/hv/corpus
