@@ -165,28 +165,42 @@ static uint8_t open_index(unsigned int index)
 	return vmc_hmc_session(&H.v, index);
 }
 
-/* Configuration: the maxima are accepted, one more is refused. */
+/*
+ * Configuration: the maxima are accepted, one more is refused. The memory
+ * given is enough for every configuration tried, so only the limits can
+ * refuse one.
+ */
 static void test_init_limits(void **state)
 {
-	struct vmc_config c = H.cfg;
+	const size_t big = 8u << 20;
+	struct vmc_config base = H.cfg, c;
 	struct vmc *v = calloc(1, sizeof(*v));
+	void *mem = aligned_alloc(4096, big);
 
 	(void)state;
 	assert_non_null(v);
+	assert_non_null(mem);
+	base.buf_mem = mem;
+	base.buf_bytes = big;
+	c = base;
 	assert_int_equal(vmc_init(v, &c), VMC_OK);
 	c.max_hmcs = NHMC + 1;
+	assert_true(vmc_buf_mem_size(&c) <= big);
 	assert_int_equal(vmc_init(v, &c), VMC_ERR_PARAM);
-	c = H.cfg;
+	c = base;
 	c.pool_size = POOL + 1;
+	assert_true(vmc_buf_mem_size(&c) <= big);
 	assert_int_equal(vmc_init(v, &c), VMC_ERR_PARAM);
-	c = H.cfg;
+	c = base;
 	c.max_mtu = MTU + 1;
+	assert_true(vmc_buf_mem_size(&c) <= big);
 	assert_int_equal(vmc_init(v, &c), VMC_ERR_PARAM);
-	c = H.cfg;
+	c = base;
 	c.max_mtu = VMC_MIN_MTU - 1;
 	assert_int_equal(vmc_init(v, &c), VMC_ERR_PARAM);
 	c.max_mtu = VMC_MIN_MTU;
 	assert_int_equal(vmc_init(v, &c), VMC_OK);
+	free(mem);
 	free(v);
 }
 
