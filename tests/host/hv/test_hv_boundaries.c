@@ -245,6 +245,42 @@ static void test_add_buf_resp_limits(void **state)
 	assert_int_equal(st(f)->violations_total, 2);
 }
 
+/*
+ * ADD_BUF_RESP naming the first ID past the pool while a host message is
+ * staged on that index: the response must be refused before anything is
+ * looked up, and the staged message must go out unchanged. (Memory right
+ * after an index's last buffer record holds its staging FIFO, so a lookup
+ * one past the pool would read and write the staged length instead.)
+ */
+static void test_add_buf_resp_past_pool_keeps_staged_message(void **state)
+{
+	struct fake_env *f = *state;
+	uint8_t s = 6, byte = 0x42;
+	uint64_t added;
+	struct vmc_msg m;
+	unsigned int k;
+
+	assert_true(fake_open(f, LAST, s, "hmc-last") >= 0);
+	/* use up every HV-owned buffer, then stage one 1-byte message */
+	for (k = 0; k < f->cfg.session_hv_bufs; k++) {
+		assert_int_equal(vmc_hv_hmc_send(&f->hv, LAST, "x", 1), VMC_HV_OK);
+		pop(f, VMC_MSG_SIGNAL);
+	}
+	assert_int_equal(vmc_hv_hmc_send(&f->hv, LAST, &byte, 1), VMC_HV_OK);
+	assert_int_equal(f->ring_count, 0);		/* staged, not sent */
+	added = st(f)->bufs_added;
+	send_hmc(f, VMC_MSG_ADD_BUF_RESP, 0, 0, LAST, POOL, 0);
+	assert_int_equal(st(f)->violations[VMC_HV_V_UNSOLICITED_RESP], 1);
+	assert_int_equal(st(f)->bufs_added, added);
+	/* a new HV-owned buffer releases the staged message, intact */
+	assert_int_equal(vmc_hv_hmc_add_buffer(&f->hv, LAST, VMC_HV_OWNER_HV), VMC_HV_OK);
+	assert_int_equal(fake_answer_adds(f), 1);
+	m = pop(f, VMC_MSG_SIGNAL);
+	assert_int_equal(m.msg_len, 1);
+	assert_int_equal(m.session, s);
+	assert_int_equal(st(f)->msgs_to_mp, f->cfg.session_hv_bufs + 1);
+}
+
 /* REM_BUF_RESP: index < nhmc, buffer ID < pool. */
 static void test_rem_buf_resp_limits(void **state)
 {
@@ -442,6 +478,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_index, setup_max, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_limits, setup_max, teardown),
 		cmocka_unit_test_setup_teardown(test_add_buf_resp_limits, setup_max, teardown),
+		cmocka_unit_test_setup_teardown(test_add_buf_resp_past_pool_keeps_staged_message,
+						setup_max, teardown),
 		cmocka_unit_test_setup_teardown(test_rem_buf_resp_limits, setup_max, teardown),
 		cmocka_unit_test_setup_teardown(test_hmc_send_limits, setup_max, teardown),
 		cmocka_unit_test(test_index_past_negotiated_count),
