@@ -361,7 +361,52 @@ static void test_index_past_negotiated_count(void **state)
 	assert_int_equal(st(f)->violations[VMC_HV_V_BAD_INDEX], 3);
 	assert_int_equal(st(f)->violations[VMC_HV_V_UNSOLICITED_RESP], 2);
 	assert_int_equal(vmc_hv_buffer_info(&f->hv, NHMC - 1, 0, NULL), VMC_HV_BUF_ABSENT);
+	/* pane 1 of the index past the count is not reachable either */
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 1, LOCAL, 0, REMOTE,
+					  vmc_hv_lioba(&f->hv, NHMC - 1, 0)), HV_H_DEST_PARM);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 1, LOCAL, 0, REMOTE,
+					  vmc_hv_lioba(&f->hv, NHMC - 2, 0)), HV_H_SUCCESS);
 	assert_int_equal(f->ring_count, 0);
+	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
+	fake_free(f);
+}
+
+/*
+ * Pool negotiated below the arrays (the MP asks for 63): ID 63 exists in
+ * memory but not on the channel; only the "id < pool" checks refuse it.
+ */
+static void test_id_past_negotiated_pool(void **state)
+{
+	struct vmc_hv_config cfg;
+	struct fake_env *f;
+	struct vmc_msg r;
+	uint8_t s = 8;
+
+	(void)state;
+	fake_config_default(&cfg);
+	cfg.max_hmcs = NHMC;
+	cfg.pool_size = POOL;
+	cfg.max_mtu = MTU;
+	f = fake_new(&cfg);
+	assert_non_null(f);
+	assert_int_equal(fake_bring_up(f, NHMC, POOL - 1, MTU), 0);
+	assert_true(fake_open(f, LAST, s, "hmc-last") >= 0);
+	while (vmc_hv_hmc_add_buffer(&f->hv, LAST, VMC_HV_OWNER_MP) == VMC_HV_OK)
+		assert_int_equal(fake_answer_adds(f), 1);
+	assert_int_equal(vmc_hv_buffer_info(&f->hv, LAST, TOP - 1, NULL), VMC_HV_BUF_PRESENT);
+	assert_int_equal(vmc_hv_buffer_info(&f->hv, LAST, TOP, NULL), VMC_HV_BUF_ABSENT);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, MTU, LOCAL, 0, REMOTE,
+					  vmc_hv_lioba(&f->hv, LAST, TOP - 1)), HV_H_SUCCESS);
+	assert_int_equal(vmc_hv_copy_rdma(&f->hv, 1, LOCAL, 0, REMOTE,
+					  vmc_hv_lioba(&f->hv, LAST, TOP)), HV_H_DEST_PARM);
+	send_hmc(f, VMC_MSG_SIGNAL, 0, s, LAST, TOP, 4);
+	assert_int_equal(st(f)->violations[VMC_HV_V_BAD_BUFFER], 1);
+	send_hmc(f, VMC_MSG_ADD_BUF_RESP, 0, s, LAST, TOP, 0);
+	assert_int_equal(st(f)->violations[VMC_HV_V_UNSOLICITED_RESP], 1);
+	send_hmc(f, VMC_MSG_OPEN, 0, 1, 0, TOP, 0);
+	r = pop(f, VMC_MSG_OPEN_RESP);
+	assert_int_equal(r.status, VMC_ST_GENERAL_FAILURE);
+	assert_int_equal(st(f)->violations[VMC_HV_V_BAD_BUFFER], 2);
 	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
 	fake_free(f);
 }
@@ -483,6 +528,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rem_buf_resp_limits, setup_max, teardown),
 		cmocka_unit_test_setup_teardown(test_hmc_send_limits, setup_max, teardown),
 		cmocka_unit_test(test_index_past_negotiated_count),
+		cmocka_unit_test(test_id_past_negotiated_pool),
 		cmocka_unit_test_setup_teardown(test_rdma_pane1_limits, setup_max, teardown),
 		cmocka_unit_test_setup_teardown(test_rdma_max_copy_len, setup_max, teardown),
 		cmocka_unit_test(test_config_limits),
