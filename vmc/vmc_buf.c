@@ -56,6 +56,26 @@ static bool vmc_buf_session_ok(const struct vmc_hmc *h, uint8_t session)
 	return session == 0 || session == h->session;
 }
 
+/*
+ * An index beyond the negotiated count names no slot, so a non-zero
+ * session on it cannot be checked against anything. Linux's ibmvmc runs
+ * its session check before any handler and drops such a message there,
+ * unanswered; only session 0 (the wildcard) reaches the handler and its
+ * INVALID_HMC_INDEX answer. An HV written against Linux expects exactly
+ * that, so we do the same (unlike a stale session on a real slot, which
+ * we answer on purpose: see vmc_buf_session_ok()).
+ */
+static bool vmc_buf_index_dropped(struct vmc *v, const struct vmc_msg *m)
+{
+	if (m->index < v->nhmc || m->session == 0)
+		return false;
+	v->stats.bad_index++;
+	v->stats.dropped++;
+	pr_warn(VMC_SUB, "%s S%u I%u: index out of range with a session: dropped",
+		vmc_msg_type_name(m->type), m->session, m->index);
+	return true;
+}
+
 static void vmc_add_refused(struct vmc *v, const struct vmc_msg *m, uint8_t status,
 			    const char *why)
 {
@@ -70,6 +90,8 @@ void vmc_on_add_buf(struct vmc *v, const struct vmc_msg *m)
 	struct vmc_hmc *h;
 	struct vmc_buf *b;
 
+	if (vmc_buf_index_dropped(v, m))
+		return;
 	if (m->index >= v->nhmc) {
 		v->stats.bad_index++;
 		return vmc_add_refused(v, m, VMC_ST_INVALID_HMC_INDEX, "index out of range");
@@ -116,6 +138,8 @@ void vmc_on_rem_buf(struct vmc *v, const struct vmc_msg *m)
 	unsigned int mp_owned = 0;
 	int id;
 
+	if (vmc_buf_index_dropped(v, m))
+		return;
 	if (m->index >= v->nhmc) {
 		v->stats.bad_index++;
 		return vmc_reply(v, VMC_MSG_REM_BUF_RESP, m, VMC_ST_INVALID_HMC_INDEX, 0);
