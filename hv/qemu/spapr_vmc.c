@@ -15,7 +15,8 @@
  *     TCE permission bits checked before any byte moves,
  *   - the chardev link to the HMC peer (docs/hmc-protocol.md), with a
  *     bounded non-blocking output buffer: a peer that stops reading loses
- *     events, it never stalls the guest.
+ *     events, it never stalls the guest; a peer whose socket refuses writes
+ *     is disconnected, never retried in a loop (docs/qemu-device.md §2.4).
  *
  * Every value the guest or the host peer supplies is treated as hostile.
  * State is protected by the BQL (hcalls, timers and chardev handlers all

@@ -96,12 +96,14 @@ def test_half_closed_peer_no_guest_costs_no_cpu_and_can_reconnect():
 
 def test_half_closed_peer_with_guest_idle_echo_image():
     """The vmcfw image as the guest (VOF, echo quiet irq): the channel survives
-    a half-closed peer, the next peer talks to the same session."""
+    a half-closed peer, the next peer talks to the same session. Under
+    VMC_SANITIZE=1 through SLOF: UBSan trips over QEMU's own vof.c."""
     img = vmc_image()
     if not img:
         pytest.skip("build/vmcfw.elf not built (make image)")
-    with Vm(extra=["-machine", "x-vof=on", "-kernel", img, "-append", "echo quiet irq",
-                   "-no-reboot", "-S"], console="file", timeout=90) as vm:
+    vof = [] if os.environ.get("VMC_SANITIZE") == "1" else ["-machine", "x-vof=on"]
+    with Vm(extra=vof + ["-kernel", img, "-append", "echo quiet irq", "-no-reboot", "-S"],
+            console="file", timeout=90) as vm:
         c = vm.connect(90)
         c.wait_type(proto.EV_LINK, 10)
         vm.monitor("cont")           # the peer is there before the guest opens its session
