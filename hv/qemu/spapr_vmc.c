@@ -26,6 +26,7 @@
 #include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
+#include "sysemu/runstate.h"
 #include "qemu/timer.h"
 #include "qemu/bswap.h"
 #include "qapi/error.h"
@@ -92,10 +93,11 @@ struct SpaprVmcState {
     uint8_t *hvmem;
     size_t hvmem_len;
     struct vmc_hv_ops ops;
-    QEMUTimer *timer;
+    QEMUTimer *timer;          /* deadlines (delays, re-init) and retries with backoff */
+    QEMUBH *kick_bh;           /* new work: run the engine right after the current call */
     bool mp_registered;        /* what we told the engine */
     uint64_t backoff_us;       /* next retry delay while the guest's CRQ is blocked */
-    uint64_t kicks;            /* deferred-work runs (timer callbacks) */
+    uint64_t kicks;            /* deferred-work runs (bottom half or timer) */
 
     /*
      * Flow-control bookkeeping for the guest's CRQ: entries this device wrote
@@ -347,18 +349,6 @@ static uint64_t spapr_vmc_now_us(void *opaque)
     return qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
 }
 
-static void spapr_vmc_wake(void *opaque)
-{
-    SpaprVmcState *s = opaque;
-
-    /*
-     * Never send from here: we may be inside the guest's hcall. New work
-     * (or guest activity that may have freed CRQ slots) ends any backoff.
-     */
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
-    timer_mod_anticipate(s->timer, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
-}
-
 static void spapr_vmc_rearm(SpaprVmcState *s)
 {
     uint64_t due = vmc_hv_next_deadline_us(s->hv);
@@ -379,17 +369,50 @@ static void spapr_vmc_rearm(SpaprVmcState *s)
     timer_mod(s->timer, (int64_t)due);
 }
 
-static void spapr_vmc_timer_cb(void *opaque)
+/*
+ * Run the engine's deferred work now. Callers are never inside the guest's
+ * hcall nor inside an engine call. A stopped machine's memory is left
+ * alone: the virtual-clock timer, frozen with the machine, takes over.
+ */
+static void spapr_vmc_kick_now(SpaprVmcState *s)
 {
-    SpaprVmcState *s = opaque;
-    uint64_t sent = vmc_hv_get_stats(s->hv)->tx_entries;
+    uint64_t sent;
 
+    if (!runstate_is_running()) {
+        timer_mod_anticipate(s->timer, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
+        return;
+    }
+    sent = vmc_hv_get_stats(s->hv)->tx_entries;
     s->kicks++;
     vmc_hv_kick(s->hv);
     if (vmc_hv_get_stats(s->hv)->tx_entries != sent) {
         s->backoff_us = SPAPR_VMC_RETRY_MIN_US;   /* the guest is consuming again */
     }
     spapr_vmc_rearm(s);
+}
+
+static void spapr_vmc_timer_cb(void *opaque)
+{
+    spapr_vmc_kick_now(opaque);
+}
+
+static void spapr_vmc_kick_bh(void *opaque)
+{
+    spapr_vmc_kick_now(opaque);
+}
+
+static void spapr_vmc_wake(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    /*
+     * Never send from here: we may be inside the guest's hcall or inside an
+     * engine call. A bottom half runs the engine as soon as that returns,
+     * without a trip through the virtual-clock timer list. New work (or
+     * guest activity that may have freed CRQ slots) ends any backoff.
+     */
+    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    qemu_bh_schedule(s->kick_bh);
 }
 
 /*
@@ -1038,7 +1061,9 @@ static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
         break;
     }
     if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
-        spapr_vmc_wake(s);
+        /* main loop, chardev handler, engine call returned: safe to run it here */
+        s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+        spapr_vmc_kick_now(s);
     }
 }
 
@@ -1110,6 +1135,10 @@ static void spapr_vmc_cleanup(SpaprVmcState *s)
     if (s->disconnect_bh) {
         qemu_bh_delete(s->disconnect_bh);
         s->disconnect_bh = NULL;
+    }
+    if (s->kick_bh) {
+        qemu_bh_delete(s->kick_bh);
+        s->kick_bh = NULL;
     }
     g_free(s->hv);
     s->hv = NULL;
@@ -1211,6 +1240,7 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     s->out = g_byte_array_new();
     s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_timer_cb, s);
     s->disconnect_bh = qemu_bh_new(spapr_vmc_disconnect_bh, s);
+    s->kick_bh = qemu_bh_new(spapr_vmc_kick_bh, s);
     s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
     hmc_frame_parser_init(s->parser);
     r = vmc_hv_init(s->hv, &cfg, &s->ops, s, s->hvmem, s->hvmem_len);
