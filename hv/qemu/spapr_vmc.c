@@ -9,7 +9,8 @@
  * lives in hv/hmc_frame.[ch]. Here:
  *   - the VIO device (properties, device-tree node with both DMA panes),
  *   - the CRQ plumbing (guest H_SEND_CRQ -> engine; engine -> guest CRQ
- *     from a QEMU_CLOCK_VIRTUAL timer, never inside the guest's hcall),
+ *     from a bottom half, after a host frame, or from a QEMU_CLOCK_VIRTUAL
+ *     timer for deadlines and retries; never inside the guest's hcall),
  *   - H_REQUEST_VMC (0x360) and H_COPY_RDMA (0x110),
  *   - pane-0 access for the engine through the device's TCE table, with the
  *     TCE permission bits checked before any byte moves,
