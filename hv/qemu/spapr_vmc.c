@@ -154,9 +154,9 @@ static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *o
  * the peer can connect again. The close runs from a bottom half because we
  * may be inside the chardev's own read callback (parsing the peer's frames).
  */
-static void spapr_vmc_link_failed(SpaprVmcState *s)
+static void spapr_vmc_link_failed(SpaprVmcState *s, size_t unqueued)
 {
-    uint32_t lost = s->out->len;
+    uint64_t lost = s->out->len + unqueued;
 
     s->out_write_errors++;
     s->out_error_bytes += lost;
@@ -170,7 +170,7 @@ static void spapr_vmc_link_failed(SpaprVmcState *s)
         /* QEMU's socket chardev reports every hard error as EINVAL: no errno here */
         s->link_error_logged = true;
         warn_report("spapr-vmc: the HMC peer no longer accepts data (write error, not a "
-                    "full socket): %u queued bytes dropped, closing the connection; "
+                    "full socket): %" PRIu64 " bytes dropped, closing the connection; "
                     "later failures are only counted (out_write_errors in STATUS)", lost);
     }
     qemu_bh_schedule(s->disconnect_bh);
@@ -187,10 +187,12 @@ static void spapr_vmc_disconnect_bh(void *opaque)
 }
 
 /*
- * Write as much of @buf as the chardev takes now. Return: bytes written
- * (0 when the socket is full), or -1 after a hard error (link now dead).
+ * Write as much of @buf as the chardev takes now. @queued: @buf is the
+ * backlog (else a frame not queued yet, lost too on a hard error). Return:
+ * bytes written (0 when the socket is full), or -1 after a hard error (link
+ * now dead).
  */
-static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len)
+static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len, bool queued)
 {
     int n;
 
@@ -202,14 +204,14 @@ static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len)
     if (n < 0 && errno == EAGAIN) {
         return 0;
     }
-    spapr_vmc_link_failed(s);
+    spapr_vmc_link_failed(s, queued ? 0 : len);
     return -1;
 }
 
 static void spapr_vmc_flush(SpaprVmcState *s)
 {
     while (s->out->len && !s->link_dead) {
-        int n = spapr_vmc_write(s, s->out->data, s->out->len);
+        int n = spapr_vmc_write(s, s->out->data, s->out->len, true);
 
         if (n <= 0) {
             break;
@@ -242,7 +244,7 @@ static void spapr_vmc_emit(SpaprVmcState *s, uint8_t type, uint8_t index, uint8_
     }
     if (!s->out->len) {
         /* nothing queued before it: straight to the socket, queue only the rest */
-        int w = spapr_vmc_write(s, s->scratch, n);
+        int w = spapr_vmc_write(s, s->scratch, n, false);
 
         if (w < 0 || (size_t)w == n) {
             return;
