@@ -9,13 +9,15 @@
  * lives in hv/hmc_frame.[ch]. Here:
  *   - the VIO device (properties, device-tree node with both DMA panes),
  *   - the CRQ plumbing (guest H_SEND_CRQ -> engine; engine -> guest CRQ
- *     from a QEMU_CLOCK_VIRTUAL timer, never inside the guest's hcall),
+ *     from a bottom half, after a host frame, or from a QEMU_CLOCK_VIRTUAL
+ *     timer for deadlines and retries; never inside the guest's hcall),
  *   - H_REQUEST_VMC (0x360) and H_COPY_RDMA (0x110),
  *   - pane-0 access for the engine through the device's TCE table, with the
  *     TCE permission bits checked before any byte moves,
  *   - the chardev link to the HMC peer (docs/hmc-protocol.md), with a
  *     bounded non-blocking output buffer: a peer that stops reading loses
- *     events, it never stalls the guest.
+ *     events, it never stalls the guest; a peer whose socket refuses writes
+ *     is disconnected, never retried in a loop (docs/qemu-device.md §2.4).
  *
  * Every value the guest or the host peer supplies is treated as hostile.
  * State is protected by the BQL (hcalls, timers and chardev handlers all
@@ -24,6 +26,8 @@
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "sysemu/runstate.h"
 #include "qemu/timer.h"
 #include "qemu/bswap.h"
 #include "qapi/error.h"
@@ -51,6 +55,15 @@ OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 #define SPAPR_VMC_OUT_MAX       (1024 * 1024)
 /* Bytes accepted from the chardev per read callback. */
 #define SPAPR_VMC_IN_CHUNK      4096
+/*
+ * Retry delays while the guest's CRQ takes nothing (ring full, half of it
+ * outstanding, page not writable): start at 1 ms, double per fruitless
+ * retry, never wait longer than 64 ms. Any hcall of the guest to the device
+ * and any new output retries at once, so only a guest that consumes without
+ * ever calling us waits up to the maximum.
+ */
+#define SPAPR_VMC_RETRY_MIN_US  1000
+#define SPAPR_VMC_RETRY_MAX_US  64000
 
 /* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
 extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
@@ -81,8 +94,21 @@ struct SpaprVmcState {
     uint8_t *hvmem;
     size_t hvmem_len;
     struct vmc_hv_ops ops;
-    QEMUTimer *timer;
+    QEMUTimer *timer;          /* deadlines (delays, re-init) and retries with backoff */
+    QEMUBH *kick_bh;           /* new work: run the engine right after the current call */
     bool mp_registered;        /* what we told the engine */
+    uint64_t backoff_us;       /* next retry delay while the guest's CRQ is blocked */
+    uint64_t kicks;            /* deferred-work runs (bottom half or timer) */
+
+    /*
+     * Flow-control bookkeeping for the guest's CRQ: entries this device wrote
+     * that it has not yet seen consumed. They end just before crq.qnext; the
+     * oldest is the only one whose header must be read to learn progress.
+     */
+    uint32_t crq_pending;
+    uint64_t crq_seen_qladdr;
+    uint32_t crq_seen_qsize;
+    uint64_t crq_reads;        /* guest-memory reads of the CRQ ring by this device */
 
     /* host link */
     struct hmc_frame_parser *parser;
@@ -90,6 +116,11 @@ struct SpaprVmcState {
     GByteArray *out;
     guint out_watch;
     bool peer_open;
+    bool link_dead;            /* hard write error: nothing more is written on this connection */
+    bool link_error_logged;
+    QEMUBH *disconnect_bh;
+    uint64_t out_write_errors; /* hard write errors (each ended a connection) */
+    uint64_t out_error_bytes;  /* backlog bytes dropped by them */
     uint64_t out_dropped;      /* frames lost: peer not reading */
     uint64_t host_frames;
     uint64_t host_errors;
@@ -115,17 +146,79 @@ static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *o
     return G_SOURCE_REMOVE;
 }
 
+/*
+ * A write failed for a reason other than a full socket (the peer shut its
+ * read side, the connection broke, the backend refuses). Retrying cannot
+ * help and, since the socket still polls writable, would spin the main
+ * loop: drop the backlog, stop writing on this connection and close it so
+ * the peer can connect again. The close runs from a bottom half because we
+ * may be inside the chardev's own read callback (parsing the peer's frames).
+ */
+static void spapr_vmc_link_failed(SpaprVmcState *s, size_t unqueued)
+{
+    uint64_t lost = s->out->len + unqueued;
+
+    s->out_write_errors++;
+    s->out_error_bytes += lost;
+    g_byte_array_set_size(s->out, 0);
+    if (s->out_watch) {
+        g_source_remove(s->out_watch);
+        s->out_watch = 0;
+    }
+    s->link_dead = true;
+    if (!s->link_error_logged) {
+        /* QEMU's socket chardev reports every hard error as EINVAL: no errno here */
+        s->link_error_logged = true;
+        warn_report("spapr-vmc: the HMC peer no longer accepts data (write error, not a "
+                    "full socket): %" PRIu64 " bytes dropped, closing the connection; "
+                    "later failures are only counted (out_write_errors in STATUS)", lost);
+    }
+    qemu_bh_schedule(s->disconnect_bh);
+}
+
+static void spapr_vmc_disconnect_bh(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    /* A new connection since the failure clears link_dead: leave it alone. */
+    if (s->link_dead) {
+        qemu_chr_fe_disconnect(&s->chr);
+    }
+}
+
+/*
+ * Write as much of @buf as the chardev takes now. @queued: @buf is the
+ * backlog (else a frame not queued yet, lost too on a hard error). Return:
+ * bytes written (0 when the socket is full), or -1 after a hard error (link
+ * now dead).
+ */
+static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len, bool queued)
+{
+    int n;
+
+    errno = 0;
+    n = qemu_chr_fe_write(&s->chr, buf, (int)MIN(len, (size_t)INT_MAX));
+    if (n > 0) {
+        return n;
+    }
+    if (n < 0 && errno == EAGAIN) {
+        return 0;
+    }
+    spapr_vmc_link_failed(s, queued ? 0 : len);
+    return -1;
+}
+
 static void spapr_vmc_flush(SpaprVmcState *s)
 {
-    while (s->out->len) {
-        int n = qemu_chr_fe_write(&s->chr, s->out->data, s->out->len);
+    while (s->out->len && !s->link_dead) {
+        int n = spapr_vmc_write(s, s->out->data, s->out->len, true);
 
         if (n <= 0) {
             break;
         }
         g_byte_array_remove_range(s->out, 0, MIN((guint)n, s->out->len));
     }
-    if (s->out->len && !s->out_watch) {
+    if (s->out->len && !s->out_watch && !s->link_dead) {
         s->out_watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
                                              spapr_vmc_out_ready, s);
         if (!s->out_watch) {
@@ -141,12 +234,23 @@ static void spapr_vmc_emit(SpaprVmcState *s, uint8_t type, uint8_t index, uint8_
 {
     size_t n;
 
-    if (!qemu_chr_fe_backend_connected(&s->chr) || !s->peer_open) {
+    if (!qemu_chr_fe_backend_connected(&s->chr) || !s->peer_open || s->link_dead) {
         return;
     }
     n = hmc_frame_encode(s->scratch, HMC_FRAME_MAX_LEN, type, index, session, payload, len);
     if (!n) {
         s->out_dropped++;
+        return;
+    }
+    if (!s->out->len) {
+        /* nothing queued before it: straight to the socket, queue only the rest */
+        int w = spapr_vmc_write(s, s->scratch, n, false);
+
+        if (w < 0 || (size_t)w == n) {
+            return;
+        }
+        g_byte_array_append(s->out, s->scratch + w, n - w);
+        spapr_vmc_flush(s);
         return;
     }
     if (s->out->len + n > SPAPR_VMC_OUT_MAX) {
@@ -248,16 +352,6 @@ static uint64_t spapr_vmc_now_us(void *opaque)
     return qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
 }
 
-static void spapr_vmc_wake(void *opaque)
-{
-    SpaprVmcState *s = opaque;
-
-    /* Never send from here: we may be inside the guest's hcall. */
-    if (!timer_pending(s->timer)) {
-        timer_mod(s->timer, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
-    }
-}
-
 static void spapr_vmc_rearm(SpaprVmcState *s)
 {
     uint64_t due = vmc_hv_next_deadline_us(s->hv);
@@ -268,7 +362,9 @@ static void spapr_vmc_rearm(SpaprVmcState *s)
         return;
     }
     if (due <= now) {
-        due = now + 1000;   /* blocked (queue full): poll every millisecond */
+        /* blocked (guest CRQ full or half outstanding): retry with backoff */
+        due = now + s->backoff_us;
+        s->backoff_us = MIN(s->backoff_us * 2, SPAPR_VMC_RETRY_MAX_US);
     }
     if (due > (uint64_t)INT64_MAX) {
         due = INT64_MAX;
@@ -276,12 +372,73 @@ static void spapr_vmc_rearm(SpaprVmcState *s)
     timer_mod(s->timer, (int64_t)due);
 }
 
+/*
+ * Run the engine's deferred work now. Callers are never inside the guest's
+ * hcall nor inside an engine call. A stopped machine's memory is left
+ * alone: the virtual-clock timer, frozen with the machine, takes over.
+ */
+static void spapr_vmc_kick_now(SpaprVmcState *s)
+{
+    uint64_t sent;
+
+    if (!runstate_is_running()) {
+        timer_mod_anticipate(s->timer, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
+        return;
+    }
+    sent = vmc_hv_get_stats(s->hv)->tx_entries;
+    s->kicks++;
+    vmc_hv_kick(s->hv);
+    if (vmc_hv_get_stats(s->hv)->tx_entries != sent) {
+        s->backoff_us = SPAPR_VMC_RETRY_MIN_US;   /* the guest is consuming again */
+    }
+    spapr_vmc_rearm(s);
+}
+
 static void spapr_vmc_timer_cb(void *opaque)
+{
+    spapr_vmc_kick_now(opaque);
+}
+
+static void spapr_vmc_kick_bh(void *opaque)
+{
+    spapr_vmc_kick_now(opaque);
+}
+
+static void spapr_vmc_wake(void *opaque)
 {
     SpaprVmcState *s = opaque;
 
-    vmc_hv_kick(s->hv);
-    spapr_vmc_rearm(s);
+    /*
+     * Never send from here: we may be inside the guest's hcall or inside an
+     * engine call. A bottom half runs the engine as soon as that returns,
+     * without a trip through the virtual-clock timer list. New work (or
+     * guest activity that may have freed CRQ slots) ends any backoff.
+     */
+    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    qemu_bh_schedule(s->kick_bh);
+}
+
+/*
+ * Forget the flow-control bookkeeping when the guest's queue changes
+ * (registered, freed, reset) behind our back or through the hook.
+ */
+static void spapr_vmc_crq_track_sync(SpaprVmcState *s)
+{
+    SpaprVioDevice *dev = &s->sdev;
+
+    if (dev->crq.qladdr != s->crq_seen_qladdr || dev->crq.qsize != s->crq_seen_qsize ||
+        (uint64_t)s->crq_pending * 16 > dev->crq.qsize) {
+        s->crq_seen_qladdr = dev->crq.qladdr;
+        s->crq_seen_qsize = dev->crq.qsize;
+        s->crq_pending = 0;
+    }
+}
+
+static void spapr_vmc_crq_track_reset(SpaprVmcState *s)
+{
+    s->crq_seen_qladdr = s->sdev.crq.qladdr;
+    s->crq_seen_qsize = s->sdev.crq.qsize;
+    s->crq_pending = 0;
 }
 
 static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
@@ -295,10 +452,13 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
         s->mp_registered = false;   /* the engine treats CLOSED as freed */
         return VMC_HV_TX_CLOSED;
     }
+    spapr_vmc_crq_track_sync(s);
     stq_be_p(crq, hi);
     stq_be_p(crq + 8, lo);
+    s->crq_reads++;                 /* spapr_vio_send_crq reads the slot's header */
     rc = spapr_vio_send_crq(dev, crq);
     if (rc == 0) {
+        s->crq_pending++;
         spapr_vmc_trace_crq(s, hi, lo, 1);
         return VMC_HV_TX_OK;
     }
@@ -320,37 +480,41 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
 
 /*
  * How many entries of the guest's CRQ are not consumed yet, for the engine's
- * "at most crq_size/2 outstanding" rule. The guest consumes in ring order, so
- * the busy entries form the run that ends just before qnext: walk back from
- * there until a free one. Only whether the count reaches half the ring
- * matters, so the walk stops there (and at 2048 reads, which bounds the cost
- * of a guest that registers a huge queue and never consumes). Unreadable
- * queue memory is "unknown" (-1): the engine then relies on the full check.
+ * "at most crq_size/2 outstanding" rule. Counted incrementally: every entry
+ * this device writes is pending until its header reads free; the guest
+ * consumes in ring order, so only the oldest pending entry (crq_pending
+ * slots before qnext) needs looking at. Each check reads that one header and
+ * retires the entry if it is free, so a check costs one 1-byte DMA read
+ * however large the queue, and entries the guest marks busy without the
+ * device having written them cost nothing. Retiring one per check is enough:
+ * the engine checks before every entry it sends, so a consuming guest lets
+ * one entry through per check. A guest that consumes out of order only
+ * delays its own traffic. Unreadable queue memory is "unknown" (-1): the
+ * engine then relies on the full-slot check.
  */
-#define SPAPR_VMC_OUTSTANDING_WALK_MAX 2048
-
 static long spapr_vmc_mp_outstanding(void *opaque)
 {
     SpaprVmcState *s = opaque;
     SpaprVioDevice *dev = &s->sdev;
-    uint32_t qsize = dev->crq.qsize, entries = qsize / 16, walk, i;
+    uint32_t qsize = dev->crq.qsize, oldest;
     uint8_t hdr;
 
-    if (!entries || dev->crq.qnext >= qsize) {
+    if (qsize < 16 || dev->crq.qnext >= qsize) {
         return 0;
     }
-    walk = MIN(entries / 2 + 1, SPAPR_VMC_OUTSTANDING_WALK_MAX);
-    for (i = 0; i < walk; i++) {
-        uint32_t off = (dev->crq.qnext + qsize - 16 * (i + 1)) % qsize;
-
-        if (spapr_vio_dma_read(dev, dev->crq.qladdr + off, &hdr, 1)) {
-            return -1;
-        }
-        if (!(hdr & 0x80)) {
-            break;
-        }
+    spapr_vmc_crq_track_sync(s);
+    if (!s->crq_pending) {
+        return 0;
     }
-    return i;
+    oldest = (uint32_t)((dev->crq.qnext + qsize - (uint64_t)16 * s->crq_pending) % qsize);
+    s->crq_reads++;
+    if (spapr_vio_dma_read(dev, dev->crq.qladdr + oldest, &hdr, 1)) {
+        return -1;
+    }
+    if (!(hdr & 0x80)) {
+        s->crq_pending--;
+    }
+    return s->crq_pending;
 }
 
 /*
@@ -515,9 +679,11 @@ static void spapr_vmc_sync_registration(SpaprVmcState *s)
 
     if (dev->crq.qsize && !s->mp_registered) {
         s->mp_registered = true;
+        spapr_vmc_crq_track_reset(s);
         spapr_vmc_mp_registered(s, dev->crq.qsize / 16);
     } else if (!dev->crq.qsize && s->mp_registered) {
         s->mp_registered = false;
+        spapr_vmc_crq_track_reset(s);
         spapr_vmc_mp_freed(s);
     }
 }
@@ -529,6 +695,7 @@ static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
     if (!s || dev != &s->sdev) {
         return;
     }
+    spapr_vmc_crq_track_reset(s);
     if (s->mp_registered) {
         s->mp_registered = false;
         spapr_vmc_mp_freed(s);
@@ -630,7 +797,7 @@ static void spapr_vmc_status(SpaprVmcState *s, uint8_t index, uint8_t session)
     uint8_t p[512];
     size_t n = 0;
     uint32_t mtu = 0, pool = 0, nhmc = 0, i;
-    uint64_t c[24];
+    uint64_t c[32];
     unsigned k, nc = 0;
 
     vmc_hv_negotiated(s->hv, &mtu, &pool, &nhmc);
@@ -687,6 +854,12 @@ static void spapr_vmc_status(SpaprVmcState *s, uint8_t index, uint8_t session)
     c[nc++] = s->host_errors;
     c[nc++] = s->out_dropped;
     c[nc++] = s->parser->resyncs;
+    /* appended after the first layout (docs/hmc-protocol.md §5) */
+    c[nc++] = st->tx_throttled;
+    c[nc++] = s->kicks;
+    c[nc++] = s->crq_reads;
+    c[nc++] = s->out_write_errors;
+    c[nc++] = s->out_error_bytes;
     p[n++] = (uint8_t)nc;
     p[n++] = 0; p[n++] = 0; p[n++] = 0;
     for (k = 0; k < nc; k++) {
@@ -891,7 +1064,9 @@ static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
         break;
     }
     if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
-        spapr_vmc_wake(s);
+        /* main loop, chardev handler, engine call returned: safe to run it here */
+        s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+        spapr_vmc_kick_now(s);
     }
 }
 
@@ -932,10 +1107,12 @@ static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
         hmc_frame_parser_init(s->parser);
         g_byte_array_set_size(s->out, 0);
         s->peer_open = true;
+        s->link_dead = false;
         spapr_vmc_emit_link(s);
         break;
     case CHR_EVENT_CLOSED:
         s->peer_open = false;
+        s->link_dead = false;
         hmc_frame_parser_init(s->parser);
         g_byte_array_set_size(s->out, 0);
         if (s->out_watch) {
@@ -957,6 +1134,14 @@ static void spapr_vmc_cleanup(SpaprVmcState *s)
     if (s->timer) {
         timer_free(s->timer);
         s->timer = NULL;
+    }
+    if (s->disconnect_bh) {
+        qemu_bh_delete(s->disconnect_bh);
+        s->disconnect_bh = NULL;
+    }
+    if (s->kick_bh) {
+        qemu_bh_delete(s->kick_bh);
+        s->kick_bh = NULL;
     }
     g_free(s->hv);
     s->hv = NULL;
@@ -1057,6 +1242,9 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     s->scratch = g_malloc(HMC_FRAME_MAX_LEN);
     s->out = g_byte_array_new();
     s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_timer_cb, s);
+    s->disconnect_bh = qemu_bh_new(spapr_vmc_disconnect_bh, s);
+    s->kick_bh = qemu_bh_new(spapr_vmc_kick_bh, s);
+    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
     hmc_frame_parser_init(s->parser);
     r = vmc_hv_init(s->hv, &cfg, &s->ops, s, s->hvmem, s->hvmem_len);
     if (r != VMC_HV_OK) {
@@ -1084,6 +1272,8 @@ static void spapr_vmc_reset(SpaprVioDevice *sdev)
     }
     /* The generic reset has freed the CRQ and cleared the TCE table. */
     timer_del(s->timer);
+    spapr_vmc_crq_track_reset(s);
+    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
     s->mp_registered = false;
     spapr_vmc_mp_freed(s);
     spapr_vmc_rearm(s);

@@ -66,7 +66,10 @@ STATUS_COUNTERS = ["rx_entries", "tx_entries", "tx_full", "outq_overflow", "viol
                    "rdma_calls", "rdma_ok", "rdma_errors", "request_vmc_calls", "mp_registers",
                    "mp_frees", "resets", "sessions_opened", "sessions_closed", "msgs_to_hmc",
                    "msgs_to_mp", "host_msgs_dropped", "faults_fired", "host_frames",
-                   "host_errors", "out_dropped", "parser_resyncs"]
+                   "host_errors", "out_dropped", "parser_resyncs",
+                   # appended later; older devices send fewer (decode_status uses n)
+                   "tx_throttled", "kicks", "crq_reads", "out_write_errors",
+                   "out_error_bytes"]
 PHASES = ["DOWN", "WAIT_INIT", "WAIT_CAP", "READY"]
 
 
