@@ -194,7 +194,7 @@ struct vmc_hv_ops {
  * @session_mp_bufs: owner=0 (MP->HV) buffers added on each OPEN
  * @session_hv_bufs: owner=1 (HV->MP) buffers added on each OPEN
  * @deferred_send: true: entry points only queue HV->MP entries and call
- *	ops->wake; vmc_hv_kick() sends them (QEMU: send from a timer, not
+ *	ops->wake; vmc_hv_kick() sends them (QEMU: send from a bottom half, not
  *	inside the guest's hcall). false: sends are attempted at once.
  * @strict: pane-1 copies must touch a buffer the MP owns (else
  *	H_PERMISSION) and local->local / remote->remote copies are refused
@@ -570,8 +570,8 @@ long vmc_hv_request_vmc(struct vmc_hv *hv, uint64_t *drc_index);
 /**
  * vmc_hv_kick - do deferred work: process inbound entries whose delay
  * expired, send queued output (subject to queue-full and crq_size/2),
- * send a scheduled Init. Call it on ops->wake, from a timer at
- * vmc_hv_next_deadline_us(), and whenever the MP may have consumed
+ * send a scheduled Init. Call it on ops->wake (QEMU: from a bottom half),
+ * from a timer at vmc_hv_next_deadline_us(), and whenever the MP may have consumed
  * entries (e.g. after each of its hcalls).
  * @hv: the engine
  */

@@ -41,6 +41,8 @@
 
 #include "hv/vmc_hv.h"
 #include "hv/hmc_frame.h"
+#include "hv/hv_tce.h"
+#include "lib/crq_format.h"
 
 #ifndef H_REQUEST_VMC
 #define H_REQUEST_VMC 0x360
@@ -511,50 +513,37 @@ static long spapr_vmc_mp_outstanding(void *opaque)
     if (spapr_vio_dma_read(dev, dev->crq.qladdr + oldest, &hdr, 1)) {
         return -1;
     }
-    if (!(hdr & 0x80)) {
+    if (!(hdr & CRQ_HDR_VALID_BIT)) {
         s->crq_pending--;
     }
     return s->crq_pending;
 }
 
 /*
- * Pane-0 check: the LIOBN must be this device's, the range must lie inside
- * the TCE window, every page must carry the needed permission bit, and the
- * whole range must then be accessible through the device's address space.
+ * Pane-0 check: the LIOBN must be this device's, the range and the TCE
+ * permission bits follow the engine's one rule (hv/hv_tce.c, host-tested),
+ * and the whole range must then be accessible through the device's address
+ * space.
  */
 static long spapr_vmc_dma_check(void *opaque, uint64_t liobn, uint64_t ioba, uint64_t len,
                                 bool write)
 {
     SpaprVmcState *s = opaque;
     SpaprTceTable *t = s->sdev.tcet;
-    uint64_t win, first, last, i;
+    long rc;
 
-    if (!t || liobn != t->liobn || !t->table || !t->nb_table || t->page_shift > 30) {
+    if (!t || liobn != t->liobn) {
         return HV_H_PARAMETER;
     }
-    if (len == 0) {
-        return HV_H_SUCCESS;
-    }
-    if (len > UINT32_MAX) {
-        return HV_H_PARAMETER;
-    }
-    if (!t->bypass) {
+    if (t->bypass) {
         /* QEMU's TCE bypass (RTAS ibm,set-tce-bypass) maps all RAM 1:1 */
-        win = (uint64_t)t->nb_table << t->page_shift;
-        if (ioba < t->bus_offset || ioba - t->bus_offset > win ||
-            len > win - (ioba - t->bus_offset)) {
-            return HV_H_PARAMETER;
-        }
-        first = (ioba - t->bus_offset) >> t->page_shift;
-        last = (ioba - t->bus_offset + len - 1) >> t->page_shift;
-        for (i = first; i <= last; i++) {
-            uint64_t tce = t->table[i];
-            uint64_t need = write ? 2 : 1;   /* bit 1: device may write, bit 0: may read */
-
-            if (!(tce & need)) {
-                return HV_H_PERMISSION;
-            }
-        }
+        rc = (len > UINT32_MAX) ? HV_H_PARAMETER : HV_H_SUCCESS;
+    } else {
+        rc = vmc_hv_tce_check(t->table, t->nb_table, t->page_shift, t->bus_offset,
+                              ioba, len, write);
+    }
+    if (rc != HV_H_SUCCESS || len == 0) {
+        return rc;
     }
     if (!dma_memory_valid(&s->sdev.as, ioba, len,
                           write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE,
