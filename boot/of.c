@@ -359,8 +359,9 @@ static void resolve_boot_server(void)
 		return;
 	}
 	dt.boot_server = server;
-	pr_info("of", "boot thread: interrupt server %u from %s (%s, %d thread(s) listed)",
-		server, from, cpu->name, cpu->n_servers > 0 ? cpu->n_servers : 1);
+	pr_info("of", "boot thread: interrupt server %u from %s (%s@%x, %d thread(s) listed)",
+		server, from, cpu->name, cpu->has_reg ? cpu->reg : server,
+		cpu->n_servers > 0 ? cpu->n_servers : 1);
 }
 
 static void walk_cpus(void)
