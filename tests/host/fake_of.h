@@ -196,8 +196,17 @@ static uint32_t fake_getprop(uint32_t ph, const char *name, uint8_t *buf, uint32
 
 		if (strcmp(p->name, name))
 			continue;
-		/* IEEE 1275: copy at most buflen bytes, answer the real length. */
-		memcpy(buf, p->val, p->stored < len ? p->stored : len);
+		/*
+		 * IEEE 1275: copy at most buflen bytes, answer the real length.
+		 * A reported length beyond what is stored reads as zero bytes,
+		 * so every value the walk keeps came from this table.
+		 */
+		uint32_t want = p->reported > 0 && (uint32_t)p->reported < len ?
+				(uint32_t)p->reported : len;
+
+		memcpy(buf, p->val, p->stored < want ? p->stored : want);
+		if (want > p->stored)
+			memset(buf + p->stored, 0, want - p->stored);
 		return (uint32_t)p->reported;
 	}
 	return FAKE_ERR;
