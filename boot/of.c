@@ -35,6 +35,8 @@ static struct firmware_block of_block;
 static uint64_t of_entry;
 static const char *of_faults;
 static bool of_quiesced;
+static unsigned int of_call_limit;	/* calls allowed so far (see of_walk) */
+static bool of_budget_spent;
 unsigned int of_calls;
 
 /* First structural error of the walk (cycle, too many nodes, call budget). */
@@ -105,10 +107,10 @@ int32_t of_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
 
 	if (nargs < 0 || nret < 0 || nargs + nret > OF_MAX_CELLS || !of_entry)
 		return -1;
-	if (of_calls >= OF_MAX_CALLS) {
+	if (of_calls >= of_call_limit) {
 		/* Said once: every later call fails fast, so each walk ends. */
-		if (of_calls == OF_MAX_CALLS) {
-			of_calls++;
+		if (!of_budget_spent) {
+			of_budget_spent = true;
 			tree_error("more than %u Open Firmware calls: walk abandoned at '%s'",
 				   OF_MAX_CALLS, service);
 		}
@@ -558,6 +560,8 @@ enum of_result of_walk(uint64_t entry)
 		return OF_ERR_NO_ENTRY;
 	of_entry = entry;
 	of_calls = 0;
+	of_call_limit = OF_MAX_CALLS;
+	of_budget_spent = false;
 	of_faults = NULL;
 	of_quiesced = false;
 	of_tree_error[0] = '\0';
@@ -572,6 +576,11 @@ enum of_result of_walk(uint64_t entry)
 	resolve_boot_server();
 	walk_memory();
 	walk_vdevice();
+	/*
+	 * RTAS and quiesce get calls of their own even when the walks spent the
+	 * budget: the fatal path needs RTAS to end the partition.
+	 */
+	of_call_limit = of_calls + OF_FINAL_CALLS;
 	rtas_ok = instantiate_rtas();
 	quiesce();
 	dt.valid = true;

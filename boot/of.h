@@ -11,6 +11,7 @@
 #ifndef OF_MAX_CALLS		/* host tests lower it to reach it */
 #define OF_MAX_CALLS	16384	/* client-interface calls in one walk */
 #endif
+#define OF_FINAL_CALLS	32	/* kept for RTAS and quiesce after the walks */
 #define OF_MAX_CHILDREN	1024	/* children of one node */
 #define OF_MAX_PROP	256	/* bytes of one property that are read */
 #define OF_MAX_THREADS	(OF_MAX_PROP / 4)	/* ibm,ppc-interrupt-server#s cells */
