@@ -10,6 +10,7 @@
 
 #include "console/console.h"
 #include "console/monitor.h"
+#include "console/monitor_parse.h"
 #include "console/vmc_app.h"
 #include "drivers/hvterm.h"
 #include "drivers/idle.h"
@@ -64,14 +65,10 @@ static struct vmc *need_vmc(void)
 
 static bool parse_index(const char *cmd, const char *arg, unsigned int *out)
 {
-	char *end;
-	unsigned long v = strtoul(arg, &end, 0);
-
-	if (*arg == '\0' || *end != '\0' || v >= VMC_MAX_HMCS) {
+	if (!monitor_parse_index(arg, VMC_MAX_HMCS, out)) {
 		usage_error(cmd, "bad HMC index");
 		return false;
 	}
-	*out = (unsigned int)v;
 	return true;
 }
 
@@ -142,7 +139,7 @@ static void cmd_close(int argc, char **argv)
 static void cmd_send(int argc, char **argv)
 {
 	char text[MONITOR_LINE_MAX];
-	size_t n = 0;
+	size_t n;
 	unsigned int index;
 	struct vmc *v;
 
@@ -152,41 +149,24 @@ static void cmd_send(int argc, char **argv)
 	}
 	if (!parse_index(argv[0], argv[1], &index) || !(v = need_vmc()))
 		return;
-	for (int i = 2; i < argc; i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s", i > 2 ? " " : "", argv[i]);
+	n = monitor_join(text, sizeof(text), argc, argv, 2);
 	report("send", vmc_app_send(index, text, (uint32_t)n));
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void cmd_sendhex(int argc, char **argv)
 {
 	uint8_t data[MONITOR_LINE_MAX / 2];
-	size_t n = 0, len;
+	int n = argc == 3 ? monitor_parse_hex(argv[2], data, sizeof(data)) : -1;
 	unsigned int index;
 	struct vmc *v;
 
-	if (argc != 3 || (len = strlen(argv[2])) % 2 || len == 0) {
+	if (n == -1) {
 		usage_error(argv[0], "give the HMC index and an even number of hex digits");
 		return;
 	}
-	for (size_t i = 0; i < len; i += 2) {
-		int hi = hexval(argv[2][i]), lo = hexval(argv[2][i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			usage_error(argv[0], "not a hex digit");
-			return;
-		}
-		data[n++] = (uint8_t)(hi << 4 | lo);
+	if (n < 0) {
+		usage_error(argv[0], "not a hex digit");
+		return;
 	}
 	if (!parse_index(argv[0], argv[1], &index) || !(v = need_vmc()))
 		return;
@@ -272,19 +252,17 @@ static void cmd_stats(int argc, char **argv)
 
 static void cmd_loglevel(int argc, char **argv)
 {
-	char *end;
-	long v;
+	int v;
 
 	if (argc == 1) {
 		con_printf("loglevel %d\n", log_level);
 		return;
 	}
-	v = strtol(argv[1], &end, 10);
-	if (*end || v < LOG_ERR || v > LOG_TRACE) {
+	if (!monitor_parse_loglevel(argv[1], &v)) {
 		usage_error(argv[0], "loglevel must be 0..4");
 		return;
 	}
-	log_level = (int)v;
+	log_level = v;
 	con_printf("loglevel %d\n", log_level);
 }
 
@@ -327,11 +305,9 @@ static void cmd_help(int argc, char **argv)
 
 void monitor_execute(char *line)
 {
-	char *argv[32];
-	int argc = 0;
+	char *argv[MONITOR_MAX_ARGS];
+	int argc = monitor_split(line, argv, MONITOR_MAX_ARGS);
 
-	for (char *p = strtok(line, " \t"); p && argc < 32; p = strtok(NULL, " \t"))
-		argv[argc++] = p;
 	if (argc == 0)
 		return;
 	if (find_command(argv[0]))
@@ -342,31 +318,13 @@ void monitor_execute(char *line)
 
 enum line_status line_feed(struct line_editor *ed, char c)
 {
-	if (c == '\r' || c == '\n') {
-		bool over = ed->overflow;
+	char echo[LINE_ECHO_MAX];
+	size_t n;
+	enum line_status st = line_edit(ed, c, echo, &n);
 
-		con_puts("\n");
-		ed->buf[ed->len] = '\0';
-		ed->len = 0;
-		ed->overflow = false;
-		return over ? LINE_TOO_LONG : LINE_READY;
-	}
-	if (c == 0x7F || c == 0x08) {
-		if (ed->len > 0) {
-			ed->len--;
-			con_puts("\b \b");
-		}
-		return LINE_PENDING;
-	}
-	if ((unsigned char)c < 0x20 || (unsigned char)c > 0x7E)
-		return LINE_PENDING;	/* ignore other control bytes */
-	if (ed->len >= sizeof(ed->buf) - 1) {
-		ed->overflow = true;
-		return LINE_PENDING;
-	}
-	ed->buf[ed->len++] = c;
-	con_write(&c, 1);
-	return LINE_PENDING;
+	if (n)
+		con_write(echo, n);
+	return st;
 }
 
 void monitor_run(void)

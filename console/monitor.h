@@ -3,23 +3,12 @@
 #ifndef VMCFW_MONITOR_H
 #define VMCFW_MONITOR_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
-#define MONITOR_LINE_MAX 128
-
-/* Line editor state: printable bytes accumulate, backspace erases. */
-struct line_editor {
-	char buf[MONITOR_LINE_MAX];
-	size_t len;
-	bool overflow;		/* input longer than the buffer: line rejected */
-};
-
-enum line_status { LINE_PENDING, LINE_READY, LINE_TOO_LONG };
+#include "console/monitor_parse.h"
 
 /**
- * line_feed - give the editor one input byte; echoes through the console.
- * Returns LINE_READY when Enter completes a line (in ed->buf, NUL-ended).
+ * line_feed - give the editor one input byte (line_edit); echoes through the
+ * console.
+ * Return: LINE_READY when Enter completes a line (in ed->buf, NUL-ended).
  */
 enum line_status line_feed(struct line_editor *ed, char c);
 
