@@ -130,7 +130,7 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 
 	set_interrupt_endianness();
 	exceptions_install();
-	exceptions_set_external(xics_external_interrupt);
+	exceptions_set_external(intc_external_interrupt);
 	bootargs_parse(dt.bootargs);
 	if (boot_config.loglevel >= 0)
 		log_level = boot_config.loglevel;

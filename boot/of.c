@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot/cas.h"
 #include "boot/of.h"
 #include "hcall/firmware.h"
 #include "hcall/rtas.h"
@@ -63,6 +64,26 @@ static int32_t of_call(const char *service, int nargs, int nret, uint32_t *rets,
 	for (int i = 0; i < nargs; i++)
 		of_block.cells[i] = be32_swap(va_arg(ap, uint32_t));
 	va_end(ap);
+	for (int i = 0; i < nret; i++)
+		of_block.cells[nargs + i] = be32_swap(0xFFFFFFFFu);
+	of_calls++;
+	if (firmware_call(&of_block, of_entry, 0, 0) != 0)
+		return -1;
+	for (int i = 1; i < nret && rets; i++)
+		rets[i - 1] = be32_swap(of_block.cells[nargs + i]);
+	return (int32_t)be32_swap(of_block.cells[nargs]);
+}
+
+int32_t of_call_cells(const char *service, int nargs, int nret, const uint32_t *args,
+		      uint32_t *rets)
+{
+	if (!of_entry || nargs < 0 || nret < 1 || nargs + nret > OF_MAX_CELLS)
+		return -1;
+	of_block.service = be32_swap(PTR(service));
+	of_block.nargs = be32_swap(nargs);
+	of_block.nret = be32_swap(nret);
+	for (int i = 0; i < nargs; i++)
+		of_block.cells[i] = be32_swap(args[i]);
 	for (int i = 0; i < nret; i++)
 		of_block.cells[nargs + i] = be32_swap(0xFFFFFFFFu);
 	of_calls++;
@@ -357,6 +378,7 @@ enum of_result of_walk(uint64_t entry)
 	identify_firmware();
 	walk_chosen();
 	read_fault_arg();
+	cas_negotiate();	/* may rebuild the tree: walk it afterwards */
 	walk_cpus();
 	walk_memory();
 	walk_vdevice();

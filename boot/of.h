@@ -27,6 +27,16 @@ const char *of_result_name(enum of_result r);
  */
 enum of_result of_walk(uint64_t entry);
 
+/**
+ * of_call_cells - one client-interface call for code outside of.c that
+ * must run while Open Firmware is alive (CAS, from of_walk()).
+ * @args: @nargs host-order cells; @rets: receives the nret-1 cells after
+ * the first (may be NULL).
+ * Return: the first result cell, or -1 when OF is gone or the call failed.
+ */
+int32_t of_call_cells(const char *service, int nargs, int nret, const uint32_t *args,
+		      uint32_t *rets);
+
 extern unsigned int of_calls;
 
 #endif

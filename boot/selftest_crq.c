@@ -86,12 +86,8 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 			 crq_result_name(r), crq.last_rc);
 		return SMOKE_FAIL;
 	}
-	if (irq_mode && xics_init(dt.boot_server) != 0) {
-		crq_free(&crq);
-		snprintf(why, len, "XICS not usable (H_CPPR failed)");
-		return SMOKE_FAIL;
-	}
 	st = crq_service_start(&svc, &crq, v->irq, irq_mode);
+	irq_mode = svc.irq_mode;	/* false after a fallback to polling */
 	if (st != 0) {
 		fail = "interrupt set-up failed";
 	} else if ((r = crq_send_init(&crq)) != CRQ_OK) {
@@ -117,8 +113,11 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 			 (unsigned long long)xics_stats.spurious, (unsigned long long)crq.stats.entries);
 		return SMOKE_FAIL;
 	}
-	snprintf(why, len, "%s@%x %s mode: 2 handshakes (one after reset), %llu interrupts, "
+	snprintf(why, len, "%s@%x %s mode%s%s%s: 2 handshakes (one after reset), %llu interrupts, "
 		 "%llu entries", v->name, v->reg, irq_mode ? "irq" : "poll",
+		 irq_mode ? " via " : svc.irq_requested ? " (irq mode unavailable: " : "",
+		 irq_mode ? intc_name() : svc.irq_requested ? svc.fallback : "",
+		 !irq_mode && svc.irq_requested ? ")" : "",
 		 (unsigned long long)svc.irqs, (unsigned long long)crq.stats.entries);
 	return SMOKE_PASS;
 }

@@ -68,6 +68,11 @@ uint64_t vmc_app_irqs(void)
 	return app.svc.irqs;
 }
 
+const char *vmc_app_service(void)
+{
+	return app.svc.irq_mode ? "irq" : app.svc.irq_requested ? app.svc.fallback : "poll";
+}
+
 enum vmc_result vmc_app_close(unsigned int index)
 {
 	if (index == 0)
@@ -189,13 +194,12 @@ int vmc_app_start(const struct dt_vdev *dev, const struct vmc_app_config *cfg)
 		pr_err("vmc", "engine init: %s", vmc_result_name(r));
 		return -1;
 	}
-	if (cfg->irq_mode && xics_init(dt.boot_server) != 0)
-		return -1;
 	/* Route the interrupt before the first Init so no answer is missed. */
 	st = crq_service_start(&app.svc, &app.vmc.crq, dev->irq, cfg->irq_mode);
 	if (st != 0 && cfg->irq_mode)
 		pr_warn("vmc", "CRQ interrupt routing failed (%d): the 100 ms sweep still polls", st);
-	relay_event("start", -1, -1, cfg->irq_mode ? "mode=irq" : "mode=poll");
+	relay_event("start", -1, -1, app.svc.irq_mode ? "mode=irq" :
+		    app.svc.irq_requested ? "mode=poll irq=unavailable" : "mode=poll");
 	r = vmc_start(&app.vmc);
 	if (r != VMC_OK) {
 		pr_err("vmc", "start: %s (last hcall rc %ld)", vmc_result_name(r), app.vmc.crq.last_rc);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* crq_service.c - poll and interrupt service modes for a CRQ. */
+#include <stdio.h>
+
 #include "drivers/crq_service.h"
 #include "drivers/idle.h"
 #include "drivers/xics.h"
+#include "lib/dt.h"
 #include "lib/log.h"
 
 #define POLL_PERIOD_US 1000
@@ -26,11 +29,18 @@ int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool
 	s->irq_mode = irq_mode;
 	s->pending = true;	/* first pass: entries that came while disabled */
 	s->attached = false;
+	s->irq_requested = irq_mode;
+	s->fallback[0] = '\0';
 	if (!irq_mode)
 		return 0;
-	st = xics_attach(irq, crq_irq, s);
-	if (st != 0)
-		return st < 0 ? st : -st;
+	if (intc_init(dt.boot_server, s->fallback, sizeof(s->fallback)) != 0)
+		goto fallback;
+	st = intc_attach(irq, crq_irq, s);
+	if (st != 0) {
+		snprintf(s->fallback, sizeof(s->fallback), "%s: routing source 0x%x failed (%d)",
+			 intc_name(), irq, st);
+		goto fallback;
+	}
 	s->attached = true;
 	if (crq_set_irq(crq, true) != CRQ_OK) {
 		pr_err("crqsvc", "cannot enable CRQ interrupts on unit 0x%llx",
@@ -38,13 +48,20 @@ int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool
 		return -1;
 	}
 	return 0;
+
+fallback:
+	/* Polling serves the same layers; a wait is bounded either way. */
+	s->irq_mode = false;
+	pr_err("crqsvc", "irq mode unavailable (%s): servicing unit 0x%llx by polling",
+	       s->fallback, (unsigned long long)crq->unit);
+	return 0;
 }
 
 void crq_service_stop(struct crq_service *s)
 {
 	if (s->attached) {
 		crq_set_irq(s->crq, false);
-		xics_detach(s->irq);
+		intc_detach(s->irq);
 		s->attached = false;
 	}
 }

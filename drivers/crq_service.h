@@ -16,7 +16,9 @@
 struct crq_service {
 	struct crq *crq;
 	uint32_t irq;		/* XICS source from the device tree */
-	bool irq_mode;
+	bool irq_mode;		/* in force: false after a fallback */
+	bool irq_requested;	/* what the caller asked for */
+	char fallback[128];	/* why irq mode fell back to polling ("" none) */
 	bool attached;
 	volatile bool pending;	/* set by the interrupt handler */
 	volatile uint64_t irqs;	/* CRQ interrupts taken */
@@ -25,9 +27,12 @@ struct crq_service {
 };
 
 /**
- * crq_service_start - begin servicing @crq. In irq mode, route @irq through
- * XICS and enable the device's CRQ interrupt (H_VIO_SIGNAL).
- * Returns 0, or a negative code when the interrupt could not be set up.
+ * crq_service_start - begin servicing @crq. In irq mode, bring up the
+ * interrupt controller (intc_init()), route @irq through it and enable the
+ * device's CRQ interrupt (H_VIO_SIGNAL). When no controller can be used,
+ * or the source cannot be routed, say why (s->fallback, logged) and poll.
+ * Return: 0 (also after a fallback), or a negative code when the device
+ * refused to enable its interrupt.
  */
 int crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool irq_mode);
 

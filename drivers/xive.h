@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xive.h - XIVE exploitation mode as a PAPR guest sees it: sources and the
+ * event queue configured through the H_INT_* hcalls, source state (ESB)
+ * through H_INT_ESB, and the OS ring of the thread management area (TIMA)
+ * for the CPPR and the acknowledge, as loads and stores in real mode.
+ *
+ * Usable only after client-architecture-support negotiated XIVE
+ * exploitation (boot/cas.c). The TIMA is MMIO: docs/bring-up.md says
+ * where a real-mode access to it works and where it does not.
+ */
+#ifndef VMCFW_XIVE_H
+#define VMCFW_XIVE_H
+
+#include <stdint.h>
+
+#include "drivers/xics.h"
+
+#define XIVE_PRIO		5	/* the one priority vmcfw uses */
+#define XIVE_EQ_SHIFT		12	/* 4 KiB event queue: 1024 entries */
+
+/** xive_set_tima - the OS page of the TIMA (from the device tree), 0: none. */
+void xive_set_tima(uint64_t os_page);
+
+/**
+ * xive_init - configure the event queue of @server at XIVE_PRIO and open
+ * the OS CPPR. @why receives the reason on failure.
+ * Return: 0, or a negative hcall status (or -1 without a TIMA).
+ */
+int xive_init(uint32_t server, char *why, unsigned int len);
+
+/** xive_attach - route @irq to the queue, unmask it (ESB PQ=00). Return: 0 or < 0. */
+int xive_attach(uint32_t irq, xics_handler_fn fn, void *ctx);
+
+/** xive_detach - mask @irq (ESB PQ=01) and forget its handler. */
+void xive_detach(uint32_t irq);
+
+/** xive_external_interrupt - the 0x500 handler: ack, drain the queue, EOI. */
+void xive_external_interrupt(void);
+
+#endif
