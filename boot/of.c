@@ -302,6 +302,7 @@ static void walk_vdevice(void)
 
 static bool instantiate_rtas(void)
 {
+	static uint32_t rtas_cell, rtas_cell2;
 	uint32_t ph = finddevice("/rtas"), size = 0, rets[2] = { 0 };
 	int32_t base, ih;
 
@@ -328,6 +329,12 @@ static bool instantiate_rtas(void)
 		return false;
 	dt.rtas_base = (uint32_t)base;
 	dt.rtas_entry = rets[0];
+	/* Record where RTAS lives, as Linux does: QEMU's FWNMI delivery
+	 * finds its save area by this property (a failure only loses FWNMI). */
+	rtas_cell = be32_swap((uint32_t)base);
+	of_call("setprop", 4, 1, NULL, ph, PTR("linux,rtas-base"), PTR(&rtas_cell), 4);
+	rtas_cell2 = be32_swap(rets[0]);
+	of_call("setprop", 4, 1, NULL, ph, PTR("linux,rtas-entry"), PTR(&rtas_cell2), 4);
 	rtas_set_entry(dt.rtas_base, dt.rtas_entry);
 	return true;
 }

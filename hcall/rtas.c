@@ -88,6 +88,13 @@ int rtas_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
 	return st;
 }
 
+int rtas_nmi_register(uint64_t sreset, uint64_t mcheck)
+{
+	if (sreset >= 32ULL << 20 || mcheck >= 32ULL << 20)
+		return RTAS_PARAM_ERROR;
+	return rtas_call("ibm,nmi-register", 2, 1, NULL, (uint32_t)sreset, (uint32_t)mcheck);
+}
+
 void rtas_power_off(void)
 {
 	rtas_call("power-off", 2, 1, NULL, 0xFFFFFFFFu, 0xFFFFFFFFu);
