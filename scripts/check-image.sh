@@ -56,8 +56,10 @@ n=$("$READELF" -W -r "$IMAGE" | grep -c R_PPC64_RELATIVE || true)
 # compared below).
 # min_rmo_size is what the loaded image needs (PT_LOAD end, MiB rounded up).
 PY=${PYTHON:-/usr/bin/python3}
-rma=$("$PY" "$(dirname "$0")/../tools/elfnotes.py" rma "$IMAGE") || fail "RMA note: ${rma:-tools/elfnotes.py rma failed}"
-need=$(echo "$rma" | awk '{print $2}')
+# (A missing or short note is reported by the note checks below.)
+rma=$("$PY" "$(dirname "$0")/../tools/elfnotes.py" rma "$IMAGE" 2>/dev/null) && rma_ok=1 || rma_ok=0
+need=$(echo "$rma" | awk '$1 == "need" {print $2}')
+[ -n "$need" ] || fail "tools/elfnotes.py rma could not size the image"
 [ "$need" -gt 0 ] && [ "$need" -lt 4096 ] || fail "RMA need of $need MiB is not plausible"
 RMA_WORD=$(printf '%02x %02x %02x %02x' $((need >> 24 & 255)) $((need >> 16 & 255)) $((need >> 8 & 255)) $((need & 255)))
 PPC_DESC="ff ff ff ff 02 00 00 00 ff ff ff ff ff ff ff ff ff ff ff ff 00 00 40 00"
@@ -114,6 +116,8 @@ check_notes "$tmpd/early.elf" head
 [ "$("$READELF" -W -l "$tmpd/early.elf" | awk '$1 == "LOAD"')" = "$loads" ] || fail "early-notes copy changed the PT_LOAD"
 cmp -s -i "$((load_off)):$((load_off))" -n "$((load_filesz))" "$IMAGE" "$tmpd/early.elf" \
 	|| fail "early-notes copy changed the loaded bytes"
+
+[ "$rma_ok" = 1 ] || fail "RPA note min_rmo_size is below the $need MiB the image needs ($rma)"
 
 # Symbol table for register dumps.
 "$READELF" -W -S "$IMAGE" | grep -q "\.vmcfw_syms" || fail "no .vmcfw_syms"
