@@ -217,6 +217,26 @@ found:
 	return true;
 }
 
+/* The RMA as firmware first reports it, before anything else is claimed. */
+static void read_rma(void)
+{
+	uint32_t root = finddevice("/"), ph = finddevice("/memory@0"), ac = 2, sc = 2;
+
+	if (node_ok(root) && getprop(root, "#address-cells") == 4)
+		ac = prop_cell(0);
+	if (node_ok(root) && getprop(root, "#size-cells") == 4)
+		sc = prop_cell(0);
+	if (!node_ok(ph) || ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
+	    getprop(ph, "reg") < (int)(4 * (ac + sc)))
+		return;
+	if (ac == 2 ? (prop_cell(0) | prop_cell(1)) : prop_cell(0))
+		return;		/* not based at 0: check_rma() reports it */
+	cas.rma_size = sc == 2 ? (uint64_t)prop_cell(ac) << 32 | prop_cell(ac + 1) : prop_cell(ac);
+	if ((uintptr_t)_image_end > cas.rma_size)
+		pr_err("cas", "the image ends at 0x%llx, beyond the real-mode area (0x%llx)",
+		       (unsigned long long)(uintptr_t)_image_end, (unsigned long long)cas.rma_size);
+}
+
 void cas_negotiate(void)
 {
 	static char why[128];
@@ -227,6 +247,7 @@ void cas_negotiate(void)
 
 	__asm__ volatile("mfpvr %0" : "=r"(cas.pvr));
 	cas.min_rma_mib = (uint32_t)(((uintptr_t)_image_end + (1u << 20) - 1) >> 20);
+	read_rma();
 	read_dec_bits();
 	dec_set_bits(cas.dec_bits);
 	read_offer();

@@ -26,6 +26,7 @@ struct cas_state {
 	uint64_t us;			/* how long the call took */
 	uint32_t min_rma_mib;		/* what option vector 2 asked for */
 	uint32_t dec_bits;		/* ibm,dec-bits of the boot cpu (0: absent) */
+	uint64_t rma_size;		/* /memory@0 reg size seen before CAS (0: unread) */
 };
 
 extern struct cas_state cas;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boot/bootargs.h"
+#include "boot/cas.h"
 #include "boot/exceptions.h"
 #include "boot/of.h"
 #include "boot/selftest.h"
@@ -185,6 +186,13 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	if (of == OF_ERR_NO_ENTRY)	/* no OF and so no RTAS: nothing to end the run with */
 		fatal("no Open Firmware client interface (r5=0x%llx): boot through SLOF, VOF or "
 		      "partition firmware", (unsigned long long)of_entry);
+	/* Outside the RMA firmware may not even find room for RTAS: say that first. */
+	if (cas.rma_size && (uintptr_t)_image_end > cas.rma_size)
+		fatal("RMA: image at 0x%llx-0x%llx lies outside the real-mode area 0x0-0x%llx "
+		      "(/memory@0): the partition needs an RMA of at least %llu MiB",
+		      (unsigned long long)(uintptr_t)_image_start,
+		      (unsigned long long)(uintptr_t)_image_end, (unsigned long long)cas.rma_size,
+		      (unsigned long long)(((uintptr_t)_image_end + (1 << 20) - 1) >> 20));
 	if (of != OF_OK)
 		fatal("device tree: %s", of_result_name(of));
 	dec_reset();	/* again, at the width ibm,dec-bits gave */

@@ -126,6 +126,11 @@ long h_set_mode(uint64_t mflags, uint64_t resource, uint64_t v1, uint64_t v2)
 	return norets(H_SET_MODE, mflags, resource, v1, v2, 0);
 }
 
+long h_rtas(uint64_t block)
+{
+	return norets(KVMPPC_H_RTAS, block, 0, 0, 0, 0);
+}
+
 long h_int_reset(uint64_t flags)
 {
 	return norets(H_INT_RESET, flags, 0, 0, 0, 0);

@@ -137,6 +137,8 @@ long h_eoi(uint64_t xirr);
 long h_ipi(uint64_t server, uint64_t mfrr);
 long h_cede(void);
 long h_set_mode(uint64_t mflags, uint64_t resource, uint64_t v1, uint64_t v2);
+/* QEMU/KVM's RTAS transport (what their RTAS blob executes); H_FUNCTION elsewhere. */
+long h_rtas(uint64_t block);
 /* XIVE exploitation mode (answer H_FUNCTION unless CAS negotiated it). */
 long h_int_reset(uint64_t flags);
 long h_int_get_source_info(uint64_t flags, uint64_t lisn, uint64_t out[4]);
