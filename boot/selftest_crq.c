@@ -115,9 +115,9 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 	}
 	snprintf(why, len, "%s@%x %s mode%s%s%s: 2 handshakes (one after reset), %llu interrupts, "
 		 "%llu entries", v->name, v->reg, irq_mode ? "irq" : "poll",
-		 irq_mode ? " via " : svc.irq_requested ? " (irq mode unavailable: " : "",
-		 irq_mode ? intc_name() : svc.irq_requested ? svc.fallback : "",
-		 !irq_mode && svc.irq_requested ? ")" : "",
+		 irq_mode ? " via " : svc.irq_requested ? " (irq mode unavailable, controller " : "",
+		 irq_mode || svc.irq_requested ? intc_name() : "",
+		 !irq_mode && svc.irq_requested ? "; reason in the crqsvc log line)" : "",
 		 (unsigned long long)svc.irqs, (unsigned long long)crq.stats.entries);
 	return SMOKE_PASS;
 }
