@@ -10,6 +10,7 @@
 #include "boot/symbols.h"
 #include "console/console.h"
 #include "drivers/timebase.h"
+#include "drivers/xive.h"
 #include "hcall/hcall.h"
 #include "hcall/rtas.h"
 #include "lib/dt.h"
@@ -221,6 +222,13 @@ static void dump_frame(const struct exc_frame *f)
 
 void exception_handler(struct exc_frame *f)
 {
+	/* A storage fault or machine check on the XIVE TIMA probe: skip the
+	 * access, let xive_init() report that XIVE cannot be used here. */
+	if (xive_probing && (f->trap == 0x200 || f->trap == 0x300 || f->trap == 0x380)) {
+		xive_probe_trap = (uint32_t)f->trap;
+		f->nip += 4;
+		return;
+	}
 	switch (f->trap) {
 	case 0x500:
 		exc_external++;

@@ -34,6 +34,9 @@ static uint64_t tima_os;
 static uint32_t xive_server;
 static int xive_ready;
 
+volatile bool xive_probing;
+volatile uint32_t xive_probe_trap;
+
 static struct {
 	uint32_t irq;
 	xics_handler_fn fn;
@@ -53,6 +56,18 @@ static void tima_set_cppr(uint8_t cppr)
 	__asm__ volatile("sync" ::: "memory");
 	*p = cppr;
 	__asm__ volatile("sync" ::: "memory");
+}
+
+/* Raw TIMA reads must be 4 or 8 bytes wide. */
+static uint32_t tima_read32(uint64_t off)
+{
+	volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(tima_os + off);
+	uint32_t v;
+
+	__asm__ volatile("sync" ::: "memory");
+	v = *p;
+	__asm__ volatile("sync" ::: "memory");
+	return be32_to_cpu(v);
 }
 
 static uint16_t tima_ack(void)
@@ -83,6 +98,7 @@ static long esb_load(uint32_t irq, uint64_t offset, uint64_t *val)
 
 int xive_init(uint32_t server, char *why, unsigned int len)
 {
+	uint8_t cppr;
 	long rc;
 
 	if (xive_ready && xive_server == server)
@@ -111,7 +127,22 @@ int xive_init(uint32_t server, char *why, unsigned int len)
 		return rc < 0 ? (int)rc : -1;
 	}
 	xive_server = server;
+	/* Open the CPPR and read it back: proves the TIMA answers in real mode. */
+	xive_probe_trap = 0;
+	xive_probing = true;
 	tima_set_cppr(0xFF);	/* accept every priority */
+	cppr = (uint8_t)(tima_read32(TM_QW1_OS) >> 16);	/* NSR, CPPR, IPB, LSMFB */
+	xive_probing = false;
+	if (xive_probe_trap || cppr != 0xFF) {
+		if (why && xive_probe_trap)
+			snprintf(why, len, "XIVE: the TIMA at 0x%llx is not reachable in real mode "
+				 "(exception 0x%x)", (unsigned long long)tima_os, xive_probe_trap);
+		else if (why)
+			snprintf(why, len, "XIVE: the TIMA at 0x%llx does not answer (CPPR reads "
+				 "0x%02x after writing 0xff)", (unsigned long long)tima_os, cppr);
+		h_int_set_queue_config(0, server, XIVE_PRIO, 0, 0);
+		return -1;
+	}
 	xive_ready = 1;
 	pr_info("xive", "event queue at 0x%llx (%u entries) for server %u prio %d, TIMA OS page 0x%llx",
 		(unsigned long long)(uintptr_t)eq, (unsigned int)(sizeof(eq) / 4), server, XIVE_PRIO,

@@ -12,12 +12,22 @@
 #ifndef VMCFW_XIVE_H
 #define VMCFW_XIVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "drivers/xics.h"
 
 #define XIVE_PRIO		5	/* the one priority vmcfw uses */
 #define XIVE_EQ_SHIFT		12	/* 4 KiB event queue: 1024 entries */
+
+/*
+ * The first TIMA accesses are a probe: where real mode cannot reach MMIO
+ * (PowerVM, KVM-HV with an HPT guest) they fault. While xive_probing is
+ * set, the exception handler records the vector in xive_probe_trap and
+ * skips the instruction, so XIVE is declared unusable instead of fatal.
+ */
+extern volatile bool xive_probing;
+extern volatile uint32_t xive_probe_trap;
 
 /** xive_set_tima - the OS page of the TIMA (from the device tree), 0: none. */
 void xive_set_tima(uint64_t os_page);
