@@ -68,6 +68,7 @@ help:
 	@echo '  make test             host unit tests, then every QEMU boot suite (pytest; hvfuzz on the ASan+UBSan QEMU)'
 	@echo '  make host-test        host unit tests only (cmocka, ASan+UBSan)'
 	@echo '  make check-image      verify relocations, entry and segments of the image'
+	@echo '  make platform-matrix  boot on every CPU / decrementer / ic-mode / firmware / endian QEMU offers'
 	@echo '  make bench            print size and speed figures (never asserted)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
 	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE, ASan+UBSan QEMU)'
@@ -183,6 +184,12 @@ test: setup linux
 
 pytest:
 	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+
+# The full platform matrix (CPU x large decrementer x ic-mode x SLOF/VOF x
+# BE/LE, and the VMC smoke on every ic-mode); `make test` runs a subset.
+.PHONY: platform-matrix
+platform-matrix: images
+	$(Q)VMC_PLATFORM_MATRIX=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu/test_platform.py $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: images qemu-setup linux
