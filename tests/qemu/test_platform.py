@@ -329,3 +329,20 @@ def test_irq_mode_falls_back_to_poll_without_controller(fw, tmp_path):
     assert re.search(r"VMC t=\d+ ev=start mode=poll irq=unavailable", out)
     assert re.search(r"^ok \d+ - vmc-messages: 16 messages", out, re.M)
     assert_no_guest_errors(log)
+
+
+def test_status_shows_poll_fallback(tmp_path):
+    """The monitor's `status` says irq mode fell back to polling, and why."""
+    from test_vmc_device_common import Vm
+    log_args, log = guest_log_args(tmp_path)
+    fw_args = ["-kernel", qemu_cmd.image_path("big"), "-append", "monitor irq nocas",
+               "-no-reboot", "-action", "panic=exit-failure"]
+    with Vm(extra=["-M", "pseries,x-vof=on,ic-mode=xive"] + log_args, firmware_args=fw_args,
+            timeout=60) as vm:
+        vm.p.expect(r"VMC t=\d+ ev=start mode=poll irq=unavailable")
+        vm.p.expect("vmcfw> ")
+        vm.p.send("status\r")
+        vm.p.expect(r"app: service poll \(irq mode unavailable: no usable interrupt controller: "
+                    r"CAS not called \(boot argument nocas\)")
+        vm.p.expect("vmcfw> ")
+    assert_no_guest_errors(log)
