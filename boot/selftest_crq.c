@@ -113,11 +113,11 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 			 (unsigned long long)xics_stats.spurious, (unsigned long long)crq.stats.entries);
 		return SMOKE_FAIL;
 	}
-	snprintf(why, len, "%s@%x %s mode%s%s%s: 2 handshakes (one after reset), %llu interrupts, "
-		 "%llu entries", v->name, v->reg, irq_mode ? "irq" : "poll",
-		 irq_mode ? " via " : svc.irq_requested ? " (irq mode unavailable, controller " : "",
+	snprintf(why, len, "%s@%x %s mode: 2 handshakes (one after reset), %llu interrupts, "
+		 "%llu entries%s%s%s", v->name, v->reg, irq_mode ? "irq" : "poll",
+		 (unsigned long long)svc.irqs, (unsigned long long)crq.stats.entries,
+		 irq_mode ? ", via " : svc.irq_requested ? " (irq mode unavailable, controller " : "",
 		 irq_mode || svc.irq_requested ? intc_name() : "",
-		 !irq_mode && svc.irq_requested ? "; reason in the crqsvc log line)" : "",
-		 (unsigned long long)svc.irqs, (unsigned long long)crq.stats.entries);
+		 !irq_mode && svc.irq_requested ? "; reason in the crqsvc log line)" : "");
 	return SMOKE_PASS;
 }
