@@ -73,6 +73,7 @@ help:
 	@echo '  make host-test        host tests only: cmocka unit tests, fuzz seed replay, short fuzz runs (ASan+UBSan)'
 	@echo '  make host-unit        the cmocka programs only; host-unit-<suite> for one folder (host, hv); see tests/README.md'
 	@echo '  make check-image      verify relocations, entry and segments of the image'
+	@echo '  make platform-matrix  boot on every CPU / decrementer / ic-mode / firmware / endian QEMU offers'
 	@echo '  make bench            print size and speed figures (never asserted)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
 	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE, ASan+UBSan QEMU)'
@@ -208,6 +209,12 @@ test:
 
 pytest:
 	$(Q)VMC_NO_SKIPS=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+
+# The full platform matrix (CPU x large decrementer x ic-mode x SLOF/VOF x
+# BE/LE, and the VMC smoke on every ic-mode); `make test` runs a subset.
+.PHONY: platform-matrix
+platform-matrix: images
+	$(Q)VMC_PLATFORM_MATRIX=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu/test_platform.py $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: images qemu-setup linux

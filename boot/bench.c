@@ -42,8 +42,6 @@ void bench_crq(unsigned int cycles, bool irq_mode)
 		con_printf("BENCH crq error=register\n");
 		partition_exit(1);
 	}
-	if (irq_mode)
-		xics_init(dt.boot_server);
 	crq_service_start(&svc, &crq, v->irq, irq_mode);
 	h0 = hcall_stats_total();
 	t0 = tb_now();
@@ -53,7 +51,7 @@ void bench_crq(unsigned int cycles, bool irq_mode)
 
 		if (i > 0) {
 			crq_reset(&crq);
-			if (irq_mode)
+			if (svc.irq_mode)
 				crq_set_irq(&crq, true);
 		} else {
 			crq_send_init(&crq);

@@ -15,7 +15,7 @@ const char *bootargs_help(void)
 	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
 	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | bench-crq=N | hvfuzz=N | seed=S | "
 	       "fail-check=NAME | "
-	       "crash | "
+	       "crash | nocas | intc=xics|xive | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
 
@@ -72,6 +72,8 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.noopen = true;
 	else if (IS("quiet"))
 		boot_config.quiet = true;
+	else if (IS("nocas") || IS("intc=xics") || IS("intc=xive"))
+		;	/* consumed by boot/cas.c during the device-tree walk */
 	else if (number_arg(tok, len, "bench-crq", 1, 1000000, &boot_config.bench_crq) ||
 		 number_arg(tok, len, "hvfuzz", 1, 100000000, &boot_config.hvfuzz) ||
 		 number_arg(tok, len, "seed", 1, 0xFFFFFFFFul, &boot_config.seed))

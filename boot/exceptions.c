@@ -10,7 +10,10 @@
 #include "boot/symbols.h"
 #include "console/console.h"
 #include "drivers/timebase.h"
+#include "drivers/xive.h"
 #include "hcall/hcall.h"
+#include "hcall/rtas.h"
+#include "lib/dt.h"
 #include "lib/log.h"
 
 extern char vectors_block[], vectors_block_end[];
@@ -18,10 +21,13 @@ extern char exception_stack_top[];
 
 volatile uint64_t exc_program_checks_recovered;
 volatile uint64_t exc_external;
+volatile uint64_t exc_system_resets;
+static bool fwnmi;	/* ibm,nmi-register accepted our vectors */
 static volatile bool expect_program_check;
 static irq_handler_fn external_handler;
 
 void exception_handler(struct exc_frame *f);
+static void dump_frame(const struct exc_frame *f);
 
 void exceptions_set_external(irq_handler_fn fn)
 {
@@ -95,6 +101,103 @@ static const char *trap_name(uint64_t trap)
 	}
 }
 
+void exceptions_register_fwnmi(void)
+{
+	/* The vectors installed at 0x100 and 0x200 serve both ways: FWNMI
+	 * only adds a save area (r3) and the RTAS error log. */
+	int st = rtas_nmi_register(0x100, 0x200);
+
+	fwnmi = st == RTAS_OK;
+	if (fwnmi)
+		pr_info("exc", "FWNMI registered: system reset -> 0x100, machine check -> 0x200");
+	else
+		pr_warn("exc", "FWNMI not registered (ibm,nmi-register status %d): system reset and "
+			"machine check arrive at the architected vectors", st);
+}
+
+bool exceptions_fwnmi(void)
+{
+	return fwnmi;
+}
+
+/* FWNMI passes r3 = a save area (or error log) inside RTAS: check before use. */
+static const uint64_t *fwnmi_area(const struct exc_frame *f)
+{
+	uint64_t p = f->gpr[3];
+
+	if (!fwnmi || p < dt.rtas_base || p + 16 > dt.rtas_base + dt.rtas_size || (p & 7))
+		return NULL;
+	return (const uint64_t *)(uintptr_t)p;
+}
+
+static uint64_t be64_load(const uint64_t *p)
+{
+	const uint8_t *b = (const uint8_t *)p;
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void report_where(const char *what, const struct exc_frame *f, bool via_fwnmi)
+{
+	uint64_t off = 0, loff = 0;
+	const char *sym = sym_lookup(f->nip, &off);
+	const char *lsym = sym_lookup(f->lr, &loff);
+
+	pr_err("exc", "%s%s at 0x%llx %s+0x%llx (LR %s+0x%llx), SRR1 0x%llx, %s", what,
+	       via_fwnmi ? " (FWNMI)" : "", (unsigned long long)f->nip, sym ? sym : "?",
+	       (unsigned long long)off, lsym ? lsym : "?", (unsigned long long)loff,
+	       (unsigned long long)f->msr, (f->msr & 0x2) ? "recoverable" : "not recoverable");
+}
+
+/* System reset (an NMI: QEMU's `nmi`, an HMC "restart dump"): say where we
+ * were; resume when SRR1[RI] says the state is intact. */
+static void system_reset(struct exc_frame *f)
+{
+	const uint64_t *save = fwnmi_area(f);
+
+	exc_system_resets++;
+	if (save)
+		f->gpr[3] = be64_load(save);	/* FWNMI moved the real r3 there */
+	report_where("system reset", f, save != NULL);
+	if (!(f->msr & 0x2)) {
+		dump_frame(f);
+		fatal("system reset taken where the state cannot be resumed");
+	}
+	pr_err("exc", "system reset #%llu handled: resuming",
+	       (unsigned long long)exc_system_resets);
+}
+
+static const char *const mce_severity[] = {
+	"no error", "event", "warning", "error sync", "error", "fatal", "already reported", "?",
+};
+static const char *const mce_disposition[] = {
+	"fully recovered", "limited recovery", "not recovered", "?",
+};
+
+/* Machine check: decode the RTAS error log FWNMI hands over, then stop. */
+static void machine_check(struct exc_frame *f)
+{
+	const uint64_t *save = fwnmi_area(f);
+
+	if (save) {
+		const uint8_t *log = (const uint8_t *)&save[1];
+
+		f->gpr[3] = be64_load(save);
+		report_where("machine check", f, true);
+		pr_err("exc", "RTAS error log: version %u, severity %s, disposition %s, "
+		       "initiator %u, target %u, type 0x%02x", log[0], mce_severity[log[1] >> 5],
+		       mce_disposition[(log[1] >> 3) & 3], log[2] >> 4, log[2] & 0xF, log[3]);
+	} else {
+		report_where("machine check", f, false);
+		pr_err("exc", "no RTAS error log (FWNMI %s); DAR 0x%llx DSISR 0x%llx",
+		       fwnmi ? "registered, r3 outside RTAS" : "not registered",
+		       (unsigned long long)f->dar, (unsigned long long)f->dsisr);
+	}
+}
+
 static void dump_frame(const struct exc_frame *f)
 {
 	uint64_t off = 0;
@@ -119,6 +222,13 @@ static void dump_frame(const struct exc_frame *f)
 
 void exception_handler(struct exc_frame *f)
 {
+	/* A storage fault or machine check on the XIVE TIMA probe: skip the
+	 * access, let xive_init() report that XIVE cannot be used here. */
+	if (xive_probing && (f->trap == 0x200 || f->trap == 0x300 || f->trap == 0x380)) {
+		xive_probe_trap = (uint32_t)f->trap;
+		f->nip += 4;
+		return;
+	}
 	switch (f->trap) {
 	case 0x500:
 		exc_external++;
@@ -128,6 +238,12 @@ void exception_handler(struct exc_frame *f)
 	case 0x900:
 		dec_interrupt();
 		return;
+	case 0x100:
+		system_reset(f);
+		return;
+	case 0x200:
+		machine_check(f);
+		break;
 	case 0x700:
 		if (expect_program_check) {
 			expect_program_check = false;

@@ -29,7 +29,17 @@ void exceptions_set_external(irq_handler_fn fn);
  */
 void exception_expect_program_check(void);
 
+/**
+ * exceptions_register_fwnmi - ibm,nmi-register with the installed 0x100 and
+ * 0x200 vectors (after exceptions_install()); logs the outcome.
+ */
+void exceptions_register_fwnmi(void);
+
+/** exceptions_fwnmi - Return: true when FWNMI delivery is registered. */
+bool exceptions_fwnmi(void);
+
 extern volatile uint64_t exc_program_checks_recovered;
+extern volatile uint64_t exc_system_resets;
 extern volatile uint64_t exc_external;
 
 /* mtmsrd with L=1 changes only MSR[EE] and MSR[RI]. */

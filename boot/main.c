@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boot/bootargs.h"
+#include "boot/cas.h"
 #include "boot/exceptions.h"
 #include "boot/of.h"
 #include "boot/selftest.h"
@@ -16,6 +17,7 @@
 #include "console/monitor.h"
 #include "console/vmc_app.h"
 #include "drivers/hvterm.h"
+#include "drivers/timebase.h"
 #include "drivers/xics.h"
 #include "hcall/hcall.h"
 #include "lib/dt.h"
@@ -32,21 +34,79 @@
 extern char _image_start[], _image_end[];
 uint64_t boot_entry_tb, boot_ready_tb;
 
-/* Interrupts must arrive in our endianness: LPCR[ILE] via H_SET_MODE. */
+/*
+ * Interrupts must arrive in our endianness: LPCR[ILE] via H_SET_MODE. The
+ * hypervisor may answer long-busy while it updates every thread; PAPR
+ * wants the call repeated after the hinted time until it completes, so
+ * wait it out, bounded by a deadline that is logged when waiting starts.
+ */
+#define SET_MODE_DEADLINE_S 60
 static void set_interrupt_endianness(void)
 {
 #ifdef __LITTLE_ENDIAN__
-	struct deadline end = deadline_in_us(2000000);
+	struct deadline end = deadline_in_us(SET_MODE_DEADLINE_S * 1000000ULL);
+	unsigned int waits = 0;
 	long rc;
 
-	do {
+	for (;;) {
+		uint64_t us;
+
 		rc = h_set_mode(1, H_SET_MODE_RESOURCE_LE, 0, 0);
-		if (hcall_is_long_busy(rc))
-			udelay(hcall_long_busy_us(rc));
-	} while (hcall_is_busy(rc) && !deadline_passed(end));
+		if (!hcall_is_busy(rc) || deadline_passed(end))
+			break;
+		us = hcall_is_long_busy(rc) ? hcall_long_busy_us(rc) : 100;
+		if (us > deadline_left_us(end))
+			us = deadline_left_us(end);
+		if (waits++ == 0)
+			pr_info("boot", "H_SET_MODE(LE): %s, waiting up to %d s", hcall_rc_name(rc),
+				SET_MODE_DEADLINE_S);
+		udelay(us);
+	}
+	if (hcall_is_busy(rc))
+		fatal("H_SET_MODE(LE) still %s after %d s (%u retries)", hcall_rc_name(rc),
+		      SET_MODE_DEADLINE_S, waits);
 	if (rc != H_SUCCESS)
 		fatal("H_SET_MODE(LE) failed: %s (%ld)", hcall_rc_name(rc), rc);
+	if (waits)
+		pr_info("boot", "H_SET_MODE(LE) done after %u retries", waits);
 #endif
+}
+
+extern char boot_stack[], boot_stack_top[], exception_stack[], exception_stack_top[];
+
+/*
+ * Everything the image touches in real mode must lie in the real-mode area
+ * (the first /memory reg range): outside it PowerVM and KVM fault real-mode
+ * accesses, even where an emulator lets them through.
+ */
+static void check_rma(void)
+{
+	const struct { const char *what; uint64_t start, end; } r[] = {
+		{ "exception vectors", 0x100, 0x2000 },
+		{ "image (code, data, bss, buffers)", (uintptr_t)_image_start, (uintptr_t)_image_end },
+		{ "boot stack", (uintptr_t)boot_stack, (uintptr_t)boot_stack_top },
+		{ "exception stack", (uintptr_t)exception_stack, (uintptr_t)exception_stack_top },
+		{ "RTAS", dt.rtas_base, dt.rtas_base + dt.rtas_size },
+	};
+	uint64_t rma_end = dt.mem_base + dt.mem_size, need = 0;
+
+	if (dt.mem_base != 0)
+		fatal("RMA: the first /memory range starts at 0x%llx, not 0: no real-mode area",
+		      (unsigned long long)dt.mem_base);
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (r[i].end > need)
+			need = r[i].end;
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (r[i].end > rma_end)
+			fatal("RMA: %s at 0x%llx-0x%llx lies outside the real-mode area 0x0-0x%llx "
+			      "(/memory@0): the partition needs an RMA of at least %llu MiB",
+			      r[i].what, (unsigned long long)r[i].start, (unsigned long long)r[i].end,
+			      (unsigned long long)rma_end, (unsigned long long)((need + (1 << 20) - 1) >> 20));
+	pr_info("boot", "RMA 0x0-0x%llx (%llu MiB): image 0x%llx-0x%llx and RTAS 0x%llx-0x%llx inside "
+		"(%llu MiB needed)", (unsigned long long)rma_end, (unsigned long long)(rma_end >> 20),
+		(unsigned long long)(uintptr_t)_image_start, (unsigned long long)(uintptr_t)_image_end,
+		(unsigned long long)dt.rtas_base, (unsigned long long)(dt.rtas_base + dt.rtas_size),
+		(unsigned long long)((need + (1 << 20) - 1) >> 20));
 }
 
 static void print_banner(uint64_t start, uint64_t fw_r1, uint64_t of_entry, uint64_t msr,
@@ -112,6 +172,7 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	const struct dt_vdev *vty;
 
 	tb_boot = boot_entry_tb = tb_now();
+	dec_reset();	/* whatever deadline firmware left armed must not fire on us */
 	hvterm_set_unit(0);	/* "the lowest vty" until the tree says which */
 	console_init();
 	print_banner(start, fw_r1, of_entry, msr, delta);
@@ -125,12 +186,22 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	if (of == OF_ERR_NO_ENTRY)	/* no OF and so no RTAS: nothing to end the run with */
 		fatal("no Open Firmware client interface (r5=0x%llx): boot through SLOF, VOF or "
 		      "partition firmware", (unsigned long long)of_entry);
+	/* Outside the RMA firmware may not even find room for RTAS: say that first. */
+	if (cas.rma_size && (uintptr_t)_image_end > cas.rma_size)
+		fatal("RMA: image at 0x%llx-0x%llx lies outside the real-mode area 0x0-0x%llx "
+		      "(/memory@0): the partition needs an RMA of at least %llu MiB",
+		      (unsigned long long)(uintptr_t)_image_start,
+		      (unsigned long long)(uintptr_t)_image_end, (unsigned long long)cas.rma_size,
+		      (unsigned long long)(((uintptr_t)_image_end + (1 << 20) - 1) >> 20));
 	if (of != OF_OK)
 		fatal("device tree: %s", of_result_name(of));
+	dec_reset();	/* again, at the width ibm,dec-bits gave */
+	check_rma();
 
 	set_interrupt_endianness();
 	exceptions_install();
-	exceptions_set_external(xics_external_interrupt);
+	exceptions_register_fwnmi();
+	exceptions_set_external(intc_external_interrupt);
 	bootargs_parse(dt.bootargs);
 	if (boot_config.loglevel >= 0)
 		log_level = boot_config.loglevel;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot/cas.h"
 #include "boot/of.h"
 #include "hcall/firmware.h"
 #include "hcall/rtas.h"
@@ -101,28 +102,29 @@ static void tree_error(const char *fmt, ...)
 		snprintf(of_tree_error, sizeof(of_tree_error), "%s", msg);
 }
 
-int32_t of_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
+/*
+ * The budget check both call forms share. Return: true when one more call
+ * may be made.
+ */
+static bool of_call_allowed(const char *service)
 {
-	va_list ap;
-
-	if (nargs < 0 || nret < 0 || nargs + nret > OF_MAX_CELLS || !of_entry)
-		return -1;
-	if (of_calls >= of_call_limit) {
-		/* Said once: every later call fails fast, so each walk ends. */
-		if (!of_budget_spent) {
-			of_budget_spent = true;
-			tree_error("more than %u Open Firmware calls: walk abandoned at '%s'",
-				   OF_MAX_CALLS, service);
-		}
-		return -1;
+	if (of_calls < of_call_limit)
+		return true;
+	/* Said once: every later call fails fast, so each walk ends. */
+	if (!of_budget_spent) {
+		of_budget_spent = true;
+		tree_error("more than %u Open Firmware calls: walk abandoned at '%s'",
+			   OF_MAX_CALLS, service);
 	}
+	return false;
+}
+
+/* Make the call whose argument cells are already in of_block. */
+static int32_t of_call_block(const char *service, int nargs, int nret, uint32_t *rets)
+{
 	of_block.service = be32_swap(PTR(service));
 	of_block.nargs = be32_swap(nargs);
 	of_block.nret = be32_swap(nret);
-	va_start(ap, rets);
-	for (int i = 0; i < nargs; i++)
-		of_block.cells[i] = be32_swap(va_arg(ap, uint32_t));
-	va_end(ap);
 	for (int i = 0; i < nret; i++)
 		of_block.cells[nargs + i] = be32_swap(0xFFFFFFFFu);
 	of_calls++;
@@ -133,6 +135,33 @@ int32_t of_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
 	for (int i = 1; i < nret && rets; i++)
 		rets[i - 1] = be32_swap(of_block.cells[nargs + i]);
 	return (int32_t)be32_swap(of_block.cells[nargs]);
+}
+
+int32_t of_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
+{
+	va_list ap;
+
+	if (nargs < 0 || nret < 0 || nargs + nret > OF_MAX_CELLS || !of_entry)
+		return -1;
+	if (!of_call_allowed(service))
+		return -1;
+	va_start(ap, rets);
+	for (int i = 0; i < nargs; i++)
+		of_block.cells[i] = be32_swap(va_arg(ap, uint32_t));
+	va_end(ap);
+	return of_call_block(service, nargs, nret, rets);
+}
+
+int32_t of_call_cells(const char *service, int nargs, int nret, const uint32_t *args,
+		      uint32_t *rets)
+{
+	if (!of_entry || nargs < 0 || nret < 1 || nargs + nret > OF_MAX_CELLS)
+		return -1;
+	if (!of_call_allowed(service))
+		return -1;
+	for (int i = 0; i < nargs; i++)
+		of_block.cells[i] = be32_swap(args[i]);
+	return of_call_block(service, nargs, nret, rets);
 }
 
 static bool fault(const char *name)
@@ -468,6 +497,7 @@ static void walk_vdevice(void)
 
 static bool instantiate_rtas(void)
 {
+	static uint32_t rtas_cell, rtas_cell2;
 	uint32_t ph = of_finddevice("/rtas"), size = 0, rets[2] = { 0 };
 	int32_t base, ih;
 
@@ -495,6 +525,12 @@ static bool instantiate_rtas(void)
 		return false;
 	dt.rtas_base = (uint32_t)base;
 	dt.rtas_entry = rets[0];
+	/* Record where RTAS lives, as Linux does: QEMU's FWNMI delivery
+	 * finds its save area by this property (a failure only loses FWNMI). */
+	rtas_cell = be32_swap((uint32_t)base);
+	of_call("setprop", 4, 1, NULL, ph, PTR("linux,rtas-base"), PTR(&rtas_cell), 4);
+	rtas_cell2 = be32_swap(rets[0]);
+	of_call("setprop", 4, 1, NULL, ph, PTR("linux,rtas-entry"), PTR(&rtas_cell2), 4);
 	rtas_set_entry(dt.rtas_base, dt.rtas_entry);
 	return true;
 }
@@ -572,6 +608,7 @@ enum of_result of_walk(uint64_t entry)
 	identify_firmware();
 	walk_chosen();
 	read_fault_arg();
+	cas_negotiate();	/* may rebuild the tree: walk it afterwards */
 	walk_cpus();
 	resolve_boot_server();
 	walk_memory();

@@ -119,6 +119,17 @@ uint32_t of_child_next(struct of_children *it, uint32_t node);
 /** of_was_quiesced - Return: true when Open Firmware accepted quiesce. */
 bool of_was_quiesced(void);
 
+/**
+ * of_call_cells - one client-interface call for code outside of.c that
+ * must run while Open Firmware is alive (CAS, from of_walk()), with
+ * the arguments in an array; counted against OF_MAX_CALLS like of_call().
+ * @args: @nargs host-order cells; @rets: receives the nret-1 cells after
+ * the first (may be NULL).
+ * Return: the first result cell, or -1 when OF is gone or the call failed.
+ */
+int32_t of_call_cells(const char *service, int nargs, int nret, const uint32_t *args,
+		      uint32_t *rets);
+
 extern unsigned int of_calls;
 
 #endif

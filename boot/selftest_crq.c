@@ -85,12 +85,8 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 			 drv_result_name(r), crq.last_rc);
 		return SMOKE_FAIL;
 	}
-	if (irq_mode && xics_init(dt.boot_server) != DRV_OK) {
-		crq_free(&crq);
-		snprintf(why, len, "XICS not usable (H_CPPR failed)");
-		return SMOKE_FAIL;
-	}
 	r = crq_service_start(&svc, &crq, v->irq, irq_mode);
+	irq_mode = svc.irq_mode;	/* false after a fallback to polling */
 	if (r != DRV_OK) {
 		fail = "interrupt set-up failed";
 	} else if ((r = crq_send_init(&crq)) != DRV_OK) {
@@ -117,7 +113,10 @@ enum smoke_verdict check_crq(char *why, unsigned int len)
 		return SMOKE_FAIL;
 	}
 	snprintf(why, len, "%s@%x %s mode: 2 handshakes (one after reset), %llu interrupts, "
-		 "%llu entries", v->name, v->reg, irq_mode ? "irq" : "poll",
-		 (unsigned long long)svc.irqs, (unsigned long long)crq.stats.entries);
+		 "%llu entries%s%s%s", v->name, v->reg, irq_mode ? "irq" : "poll",
+		 (unsigned long long)svc.irqs, (unsigned long long)crq.stats.entries,
+		 irq_mode ? ", via " : svc.irq_requested ? " (irq mode unavailable, controller " : "",
+		 irq_mode || svc.irq_requested ? intc_name() : "",
+		 !irq_mode && svc.irq_requested ? "; reason in the crqsvc log line)" : "");
 	return SMOKE_PASS;
 }

@@ -98,6 +98,10 @@ static void cmd_status(int argc, char **argv)
 		   (unsigned long long)vmc_app_stats.echo_failed, vmc_app_echo() ? "on" : "off",
 		   (unsigned long long)vmc_app_irqs(), (unsigned long long)vmc_app_stats.sweeps,
 		   (unsigned long long)vmc_app_stats.sweep_found);
+	if (strcmp(vmc_app_service(), "irq") && strcmp(vmc_app_service(), "poll"))
+		con_printf("app: service poll (irq mode unavailable: %s)\n", vmc_app_service());
+	else
+		con_printf("app: service %s\n", vmc_app_service());
 }
 
 static void cmd_open(int argc, char **argv)

@@ -69,6 +69,11 @@ uint64_t vmc_app_irqs(void)
 	return app.svc.irqs;
 }
 
+const char *vmc_app_service(void)
+{
+	return app.svc.irq_mode ? "irq" : app.svc.irq_requested ? app.svc.fallback : "poll";
+}
+
 enum vmc_result vmc_app_close(unsigned int index)
 {
 	if (index == 0)
@@ -205,14 +210,13 @@ int vmc_app_start(const struct dt_vdev *dev, const struct vmc_app_config *cfg)
 		pr_err("vmc", "engine init: %s", vmc_result_name(r));
 		return -1;
 	}
-	if (cfg->irq_mode && xics_init(dt.boot_server) != DRV_OK)
-		return -1;
 	/* Route the interrupt before the first Init so no answer is missed. */
 	dr = crq_service_start(&app.svc, &app.vmc.crq, dev->irq, cfg->irq_mode);
 	if (dr != DRV_OK && cfg->irq_mode)
 		pr_warn("vmc", "CRQ interrupt routing failed (%s): the 100 ms sweep still polls",
 			drv_result_name(dr));
-	relay_event("start", -1, -1, cfg->irq_mode ? "mode=irq" : "mode=poll");
+	relay_event("start", -1, -1, app.svc.irq_mode ? "mode=irq" :
+		    app.svc.irq_requested ? "mode=poll irq=unavailable" : "mode=poll");
 	r = vmc_start(&app.vmc);
 	if (r != VMC_OK) {
 		pr_err("vmc", "start: %s (last hcall rc %s, %ld)", vmc_result_name(r),

@@ -69,4 +69,11 @@ bool vmc_app_echo(void);
 /** vmc_app_irqs - CRQ interrupts taken (irq mode). */
 uint64_t vmc_app_irqs(void);
 
+/**
+ * vmc_app_service - how the CRQ is serviced: "irq", "poll", or (irq mode
+ * requested but unavailable) the reason it fell back to polling.
+ * Return: a string valid while the adapter runs.
+ */
+const char *vmc_app_service(void);
+
 #endif

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* crq_service.c - poll and interrupt service modes for a CRQ. */
+#include <stdio.h>
+
 #include "drivers/crq_service.h"
 #include "drivers/idle.h"
 #include "drivers/xics.h"
 #include "hcall/hcall.h"
+#include "lib/dt.h"
 #include "lib/log.h"
 
 #define POLL_PERIOD_US 1000
@@ -28,11 +31,19 @@ enum drv_result crq_service_start(struct crq_service *s, struct crq *crq, uint32
 	s->irq_mode = irq_mode;
 	s->pending = true;	/* first pass: entries that came while disabled */
 	s->attached = false;
+	s->irq_requested = irq_mode;
+	s->fallback[0] = '\0';
 	if (!irq_mode)
 		return DRV_OK;
-	r = xics_attach(irq, crq_irq, s);
+	r = intc_init(dt.boot_server, s->fallback, sizeof(s->fallback));
 	if (r != DRV_OK)
-		return r;
+		goto fallback;
+	r = intc_attach(irq, crq_irq, s);
+	if (r != DRV_OK) {
+		snprintf(s->fallback, sizeof(s->fallback), "%s: routing source 0x%x failed (%s)",
+			 intc_name(), irq, drv_result_name(r));
+		goto fallback;
+	}
 	s->attached = true;
 	r = crq_set_irq(crq, true);
 	if (r != DRV_OK) {
@@ -41,13 +52,20 @@ enum drv_result crq_service_start(struct crq_service *s, struct crq *crq, uint32
 		return r;
 	}
 	return DRV_OK;
+
+fallback:
+	/* Polling serves the same layers; a wait is bounded either way. */
+	s->irq_mode = false;
+	pr_err("crqsvc", "irq mode unavailable (%s): servicing unit 0x%llx by polling",
+	       s->fallback, (unsigned long long)crq->unit);
+	return DRV_OK;
 }
 
 void crq_service_stop(struct crq_service *s)
 {
 	if (s->attached) {
 		crq_set_irq(s->crq, false);
-		xics_detach(s->irq);
+		intc_detach(s->irq);
 		s->attached = false;
 	}
 }

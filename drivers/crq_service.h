@@ -16,7 +16,9 @@
 struct crq_service {
 	struct crq *crq;
 	uint32_t irq;		/* XICS source from the device tree */
-	bool irq_mode;
+	bool irq_mode;		/* in force: false after a fallback */
+	bool irq_requested;	/* what the caller asked for */
+	char fallback[128];	/* why irq mode fell back to polling ("" none) */
 	bool attached;
 	volatile bool pending;	/* set by the interrupt handler */
 	volatile uint64_t irqs;	/* CRQ interrupts taken */
@@ -25,16 +27,18 @@ struct crq_service {
 };
 
 /**
- * crq_service_start - begin servicing @crq. In irq mode, route @irq through
- * XICS and enable the device's CRQ interrupt (H_VIO_SIGNAL).
+ * crq_service_start - begin servicing @crq. In irq mode, bring up the
+ * interrupt controller (intc_init()), route @irq through it and enable the
+ * device's CRQ interrupt (H_VIO_SIGNAL). When no controller can be used,
+ * or the source cannot be routed, say why (s->fallback, logged) and poll.
  * @s: the service object (filled here)
  * @crq: an initialised CRQ
- * @irq: the device's XICS source (irq mode only)
+ * @irq: the device's interrupt source (irq mode only)
  * @irq_mode: interrupt-driven (true) or polled
  *
- * Return: DRV_OK, or the failing step's result when the interrupt could
- * not be set up (xics_attach(), crq_set_irq()); the object is usable in
- * both cases.
+ * Return: DRV_OK (also after a fallback to polling: s->irq_mode is then
+ * false), or crq_set_irq()'s result when the device refused to enable its
+ * interrupt; the object is usable in every case.
  */
 enum drv_result crq_service_start(struct crq_service *s, struct crq *crq, uint32_t irq, bool irq_mode);
 

@@ -4,7 +4,10 @@
  * The ICP resets with CPPR 0 (everything blocked) and the ICS with every
  * source at priority 0xFF (masked), so both must be opened explicitly.
  */
+#include <stdio.h>
+
 #include "drivers/xics.h"
+#include "drivers/xive.h"
 #include "hcall/hcall.h"
 #include "hcall/rtas.h"
 #include "lib/log.h"
@@ -122,4 +125,73 @@ void xics_external_interrupt(void)
 		if (h_eoi(xirr) != H_SUCCESS)
 			xics_stats.errors++;
 	}
+}
+
+/* --- the selected controller ------------------------------------------ */
+
+static enum intc_kind intc_kind = INTC_XICS;	/* what a platform without CAS gives */
+static char intc_reason[128] = "default (no negotiation)";
+
+void intc_select(enum intc_kind kind, const char *why)
+{
+	intc_kind = kind;
+	snprintf(intc_reason, sizeof(intc_reason), "%s", why ? why : "");
+}
+
+const char *intc_name(void)
+{
+	switch (intc_kind) {
+	case INTC_XICS: return "xics";
+	case INTC_XIVE: return "xive";
+	case INTC_NONE: return "none";
+	}
+	return "?";
+}
+
+const char *intc_why(void)
+{
+	return intc_reason;
+}
+
+enum drv_result intc_init(uint32_t server, char *why, unsigned int len)
+{
+	enum drv_result r;
+
+	switch (intc_kind) {
+	case INTC_XICS:
+		r = xics_init(server);
+		if (r != DRV_OK && why)
+			snprintf(why, len, "XICS: H_CPPR failed (%s)", intc_reason);
+		return r;
+	case INTC_XIVE:
+		return xive_init(server, why, len);
+	case INTC_NONE:
+		break;
+	}
+	if (why)
+		snprintf(why, len, "no usable interrupt controller: %s", intc_reason);
+	return DRV_ERR_STATE;
+}
+
+enum drv_result intc_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
+{
+	if (intc_kind == INTC_XIVE)
+		return xive_attach(irq, fn, ctx);
+	return xics_attach(irq, fn, ctx);
+}
+
+void intc_detach(uint32_t irq)
+{
+	if (intc_kind == INTC_XIVE)
+		xive_detach(irq);
+	else
+		xics_detach(irq);
+}
+
+void intc_external_interrupt(void)
+{
+	if (intc_kind == INTC_XIVE)
+		xive_external_interrupt();
+	else
+		xics_external_interrupt();
 }

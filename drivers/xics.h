@@ -62,4 +62,46 @@ void xics_detach(uint32_t irq);
 /** xics_external_interrupt - the 0x500 handler: accept, dispatch, EOI. */
 void xics_external_interrupt(void);
 
+/*
+ * The interrupt controller the platform granted. Boot decides it from the
+ * client-architecture-support negotiation (boot/cas.c) and says so with
+ * intc_select(); the CRQ service asks intc_init() whether interrupts can
+ * be used at all and falls back to polling when they cannot.
+ */
+enum intc_kind {
+	INTC_XICS,		/* legacy XICS: H_CPPR/H_XIRR/H_EOI + RTAS set-xive */
+	INTC_XIVE,		/* XIVE exploitation negotiated: H_INT_* + TIMA */
+	INTC_NONE,		/* nothing usable (reason in intc_why()) */
+};
+
+/** intc_select - record the controller the platform granted and why. */
+void intc_select(enum intc_kind kind, const char *why);
+
+/** intc_name - "xics", "xive" or "none". Return: a static string. */
+const char *intc_name(void);
+
+/** intc_why - how the controller was chosen. Return: a static string. */
+const char *intc_why(void);
+
+/**
+ * intc_init - make the selected controller present interrupts to @server.
+ * @why: receives the reason on failure (may be NULL)
+ * Return: DRV_OK when interrupts can be used; otherwise the failing
+ * controller's result (xics_init(), xive_init()), or DRV_ERR_STATE when
+ * no controller was granted.
+ */
+enum drv_result intc_init(uint32_t server, char *why, unsigned int len);
+
+/**
+ * intc_attach - as xics_attach(), on the selected controller.
+ * Return: as xics_attach() or xive_attach().
+ */
+enum drv_result intc_attach(uint32_t irq, xics_handler_fn fn, void *ctx);
+
+/** intc_detach - as xics_detach(), on the selected controller. */
+void intc_detach(uint32_t irq);
+
+/** intc_external_interrupt - the 0x500 handler of the selected controller. */
+void intc_external_interrupt(void);
+
 #endif

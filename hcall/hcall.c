@@ -115,3 +115,43 @@ long h_set_mode(uint64_t mflags, uint64_t resource, uint64_t v1, uint64_t v2)
 {
 	return norets(H_SET_MODE, mflags, resource, v1, v2, 0);
 }
+
+long h_rtas(uint64_t block)
+{
+	return norets(KVMPPC_H_RTAS, block, 0, 0, 0, 0);
+}
+
+long h_int_reset(uint64_t flags)
+{
+	return norets(H_INT_RESET, flags, 0, 0, 0, 0);
+}
+
+long h_int_get_source_info(uint64_t flags, uint64_t lisn, uint64_t out[4])
+{
+	long rc = hcall_ret4(H_INT_GET_SOURCE_INFO, out, flags, lisn);
+
+	ACCOUNT(H_INT_GET_SOURCE_INFO, rc);
+	return rc;
+}
+
+long h_int_set_source_config(uint64_t flags, uint64_t lisn, uint64_t target, uint64_t prio,
+			     uint64_t eisn)
+{
+	return norets(H_INT_SET_SOURCE_CONFIG, flags, lisn, target, prio, eisn);
+}
+
+long h_int_set_queue_config(uint64_t flags, uint64_t target, uint64_t prio, uint64_t qpage,
+			    uint64_t qshift)
+{
+	return norets(H_INT_SET_QUEUE_CONFIG, flags, target, prio, qpage, qshift);
+}
+
+long h_int_esb(uint64_t flags, uint64_t lisn, uint64_t offset, uint64_t data, uint64_t *out)
+{
+	uint64_t r[4] = { 0 };
+	long rc = hcall_ret4(H_INT_ESB, r, flags, lisn, offset, data);
+
+	ACCOUNT(H_INT_ESB, rc);
+	*out = r[0];
+	return rc;
+}

@@ -39,6 +39,11 @@
 #define H_ENABLE_CRQ		0x2B0
 #define H_SET_MODE		0x31C
 #define H_REQUEST_VMC		0x360
+#define H_INT_GET_SOURCE_INFO	0x3A8
+#define H_INT_SET_SOURCE_CONFIG	0x3AC
+#define H_INT_SET_QUEUE_CONFIG	0x3B8
+#define H_INT_ESB		0x3C8
+#define H_INT_RESET		0x3D0
 #define KVMPPC_H_RTAS		0xF000
 #define HCALL_MAX_OPCODE	0x400	/* bound for the per-opcode counters */
 
@@ -316,6 +321,16 @@ long h_cede(void);
  * Return: the hypervisor's rc.
  */
 long h_set_mode(uint64_t mflags, uint64_t resource, uint64_t v1, uint64_t v2);
+/* QEMU/KVM's RTAS transport (what their RTAS blob executes); H_FUNCTION elsewhere. */
+long h_rtas(uint64_t block);
+/* XIVE exploitation mode (answer H_FUNCTION unless CAS negotiated it). */
+long h_int_reset(uint64_t flags);
+long h_int_get_source_info(uint64_t flags, uint64_t lisn, uint64_t out[4]);
+long h_int_set_source_config(uint64_t flags, uint64_t lisn, uint64_t target, uint64_t prio,
+			     uint64_t eisn);
+long h_int_set_queue_config(uint64_t flags, uint64_t target, uint64_t prio, uint64_t qpage,
+			    uint64_t qshift);
+long h_int_esb(uint64_t flags, uint64_t lisn, uint64_t offset, uint64_t data, uint64_t *out);
 
 /**
  * hcall_retry - run an hcall again while it answers busy, within a budget.

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hcall/firmware.h"
+#include "hcall/hcall.h"
 #include "hcall/rtas.h"
 #include "lib/byteorder.h"
 #include "lib/dt.h"
@@ -88,9 +89,39 @@ int rtas_call(const char *service, int nargs, int nret, uint32_t *rets, ...)
 	return st;
 }
 
+int rtas_nmi_register(uint64_t sreset, uint64_t mcheck)
+{
+	if (sreset >= 32ULL << 20 || mcheck >= 32ULL << 20)
+		return RTAS_PARAM_ERROR;
+	return rtas_call("ibm,nmi-register", 2, 1, NULL, (uint32_t)sreset, (uint32_t)mcheck);
+}
+
+/*
+ * The partition must end even when firmware could not instantiate RTAS
+ * (e.g. no room for it in the RMA). QEMU's and KVM's RTAS blob is one
+ * KVMPPC_H_RTAS hcall on the same argument block, so try that with the
+ * token from the device tree; other hypervisors answer H_FUNCTION.
+ */
+static void rtas_without_blob(const char *service, int nargs, uint32_t a0, uint32_t a1)
+{
+	int32_t token = dt_rtas_token(service);
+	long rc;
+
+	if (rtas_entry || token < 0)
+		return;
+	rtas_block.service = be32_swap((uint32_t)token);
+	rtas_block.nargs = be32_swap(nargs);
+	rtas_block.nret = be32_swap(1);
+	rtas_block.cells[0] = be32_swap(a0);
+	rtas_block.cells[1] = be32_swap(a1);
+	rc = h_rtas((uint64_t)(uintptr_t)&rtas_block);
+	(void)rc;	/* only returns when it did not end the partition */
+}
+
 void rtas_power_off(void)
 {
 	rtas_call("power-off", 2, 1, NULL, 0xFFFFFFFFu, 0xFFFFFFFFu);
+	rtas_without_blob("power-off", 2, 0xFFFFFFFFu, 0xFFFFFFFFu);
 	for (;;)
 		;	/* power-off does not return; nothing else is safe here */
 }
@@ -102,6 +133,7 @@ void rtas_os_term(const char *msg)
 	/* The message must be below 4 GiB and stable: copy it into our BSS. */
 	strncpy(buf, msg, sizeof(buf) - 1);
 	rtas_call("ibm,os-term", 1, 1, NULL, (uint32_t)(uintptr_t)buf);
+	rtas_without_blob("ibm,os-term", 1, (uint32_t)(uintptr_t)buf, 0);
 	/* Without ibm,os-term (or if it returns), fall back to power-off. */
 	rtas_power_off();
 }

@@ -41,6 +41,13 @@ void rtas_power_off(void) __attribute__((noreturn));
 /** rtas_os_term - end the partition with failure, @msg shown by the host. */
 void rtas_os_term(const char *msg) __attribute__((noreturn));
 
+/**
+ * rtas_nmi_register - ibm,nmi-register: have the platform deliver system
+ * resets and machine checks (FWNMI) to these real addresses (below 32 MiB).
+ * Return: the RTAS status (0: registered) or one of our negative codes.
+ */
+int rtas_nmi_register(uint64_t sreset, uint64_t mcheck);
+
 extern uint64_t rtas_calls, rtas_errors;
 
 #endif

@@ -54,8 +54,16 @@ n=$("$READELF" -W -r "$IMAGE" | grep -c R_PPC64_RELATIVE || true)
 # Descriptor words are big-endian in both images; header words follow the
 # ELF's byte order (readelf decodes them with it, and the raw bytes are
 # compared below).
+# min_rmo_size is what the loaded image needs (PT_LOAD end, MiB rounded up).
+PY=${PYTHON:-/usr/bin/python3}
+# (A missing or short note is reported by the note checks below.)
+rma=$("$PY" "$(dirname "$0")/../tools/elfnotes.py" rma "$IMAGE" 2>/dev/null) && rma_ok=1 || rma_ok=0
+need=$(echo "$rma" | awk '$1 == "need" {print $2}')
+[ -n "$need" ] || fail "tools/elfnotes.py rma could not size the image"
+[ "$need" -gt 0 ] && [ "$need" -lt 4096 ] || fail "RMA need of $need MiB is not plausible"
+RMA_WORD=$(printf '%02x %02x %02x %02x' $((need >> 24 & 255)) $((need >> 16 & 255)) $((need >> 8 & 255)) $((need & 255)))
 PPC_DESC="ff ff ff ff 02 00 00 00 ff ff ff ff ff ff ff ff ff ff ff ff 00 00 40 00"
-RPA_DESC="00 00 00 00 00 00 00 40 00 00 00 00 00 00 00 28 00 00 00 01 ff ff ff ff 00 00 00 00 00 00 00 01"
+RPA_DESC="00 00 00 00 $RMA_WORD 00 00 00 00 00 00 00 28 00 00 00 01 ff ff ff ff 00 00 00 00 00 00 00 01"
 if [ "$ENDIAN" = little ]; then
 	PPC_HDR="08 00 00 00 18 00 00 00 75 12 00 00"
 	RPA_HDR="16 00 00 00 20 00 00 00 99 99 75 12"
@@ -103,12 +111,13 @@ load_filesz=$(echo "$loads" | awk '{print $5}')
 check_notes "$IMAGE" any
 note_offs=$("$READELF" -W -l "$IMAGE" | awk '$1 == "NOTE" {printf "%s ", $2}')
 # The copy that goes on disks and TFTP servers has them in the first 1024 bytes.
-PY=${PYTHON:-/usr/bin/python3}
 "$PY" "$(dirname "$0")/../tools/elfnotes.py" early "$IMAGE" "$tmpd/early.elf" || fail "tools/elfnotes.py early failed"
 check_notes "$tmpd/early.elf" head
 [ "$("$READELF" -W -l "$tmpd/early.elf" | awk '$1 == "LOAD"')" = "$loads" ] || fail "early-notes copy changed the PT_LOAD"
 cmp -s -i "$((load_off)):$((load_off))" -n "$((load_filesz))" "$IMAGE" "$tmpd/early.elf" \
 	|| fail "early-notes copy changed the loaded bytes"
+
+[ "$rma_ok" = 1 ] || fail "RPA note min_rmo_size is below the $need MiB the image needs ($rma)"
 
 # Symbol table for register dumps.
 "$READELF" -W -S "$IMAGE" | grep -q "\.vmcfw_syms" || fail "no .vmcfw_syms"
@@ -118,4 +127,4 @@ rtypes=$("$READELF" -W -d "$IMAGE" | awk '/\(TEXTREL\)|\(NEEDED\)|\(INTERP\)/ {p
 [ -z "$rtypes" ] || fail "unexpected dynamic tags: $rtypes"
 "$READELF" -W -l "$IMAGE" | grep -q INTERP && fail "has a PT_INTERP"
 
-echo "check-image: $IMAGE ok ($ENDIAN, PT_LOAD at $vaddr, entry $entry, $n relative relocs, notes at $note_offs(early copy fits the first 1 KiB))"
+echo "check-image: $IMAGE ok ($ENDIAN, PT_LOAD at $vaddr, entry $entry, $n relative relocs, notes at $note_offs(early copy fits the first 1 KiB), RMA $need MiB)"

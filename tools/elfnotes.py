@@ -12,6 +12,10 @@ Nothing else changes: same PT_LOAD, same entry, same bytes loaded.
 
   tools/elfnotes.py early IN.elf OUT.elf     write the early-notes copy
   tools/elfnotes.py show IN.elf              print each PT_NOTE's offset and size
+  tools/elfnotes.py rma IN.elf               the real-mode area the image needs (its
+                                             PT_LOAD up to p_paddr + p_memsz, in MiB)
+                                             against the RPA note's min_rmo_size;
+                                             exit 1 when the note asks for less
 """
 import struct
 import sys
@@ -50,6 +54,46 @@ def phdrs(data):
         p_filesz, = struct.unpack_from(e + "Q", data, base + 32)
         out.append((i, p_type, p_offset, p_filesz))
     return out
+
+
+RPA_NAME = b"IBM,RPA-Client-Config\0"
+RPA_TYPE = 0x12759999
+MIB = 1 << 20
+
+
+def notes(data):
+    """[(name, type, desc)] of every PT_NOTE (header words in the ELF's order)."""
+    e = _layout(data)[0]
+    out = []
+    for _, t, off, size in phdrs(data):
+        if t != PT_NOTE:
+            continue
+        pos, end = off, off + size
+        while pos + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from(e + "III", data, pos)
+            name = data[pos + 12:pos + 12 + namesz]
+            dpos = pos + 12 + ((namesz + 3) & ~3)
+            out.append((name, ntype, data[dpos:dpos + descsz]))
+            pos = dpos + ((descsz + 3) & ~3)
+    return out
+
+
+def rma_need(data):
+    """(MiB the loaded image needs from real address 0, min_rmo_size of the RPA note or None)."""
+    e, phoff, phentsize, phnum = _layout(data)[:4]
+    end = 0
+    for i in range(phnum):
+        base = phoff + i * phentsize
+        p_type, = struct.unpack_from(e + "I", data, base)
+        if p_type == PT_LOAD:
+            p_paddr, = struct.unpack_from(e + "Q", data, base + 24)
+            p_memsz, = struct.unpack_from(e + "Q", data, base + 40)
+            end = max(end, p_paddr + p_memsz)
+    asked = None
+    for name, ntype, desc in notes(data):
+        if name == RPA_NAME and ntype == RPA_TYPE and len(desc) >= 8:
+            asked, = struct.unpack_from(">I", desc, 4)   # descriptor words are big-endian
+    return (end + MIB - 1) // MIB, asked
 
 
 def early_notes(data):
@@ -103,6 +147,21 @@ def main(argv):
         for i, t, off, size in phdrs(data):
             if t == PT_NOTE:
                 print(f"PT_NOTE[{i}] offset 0x{off:x} size 0x{size:x}")
+        return 0
+    if len(argv) == 3 and argv[1] == "rma":
+        with open(argv[2], "rb") as f:
+            data = f.read()
+        try:
+            need, asked = rma_need(data)
+        except ElfError as err:
+            print(f"elfnotes: {argv[2]}: {err}", file=sys.stderr)
+            return 1
+        print(f"need {need} MiB, note asks {asked if asked is not None else 'nothing'}"
+              + ("" if asked is None else " MiB"))
+        if asked is None or asked < need:
+            print(f"elfnotes: {argv[2]}: the RPA note's min_rmo_size does not cover the image "
+                  f"({need} MiB needed)", file=sys.stderr)
+            return 1
         return 0
     print(__doc__, file=sys.stderr)
     return 2
