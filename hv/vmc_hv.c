@@ -339,6 +339,13 @@ uint8_t vmc_hv_session(const struct vmc_hv *hv, unsigned int index)
 	return hv->hmc[index].session;
 }
 
+const uint8_t *vmc_hv_session_hmc_id(const struct vmc_hv *hv, unsigned int index)
+{
+	if (!vmc_hv_session(hv, index))
+		return NULL;
+	return hv->hmc[index].hmc_id;
+}
+
 int vmc_hv_buffer_info(const struct vmc_hv *hv, unsigned int index, unsigned int id, int *owner)
 {
 	const struct vmc_hv_buf *b;

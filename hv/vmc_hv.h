@@ -782,6 +782,17 @@ void vmc_hv_negotiated(const struct vmc_hv *hv, uint32_t *mtu, uint32_t *pool, u
 uint8_t vmc_hv_session(const struct vmc_hv *hv, unsigned int index);
 
 /**
+ * vmc_hv_session_hmc_id - the HMC ID the guest gave when it opened the
+ * session of an HMC index (what the OPEN event carried).
+ * @hv: the engine
+ * @index: the HMC index
+ *
+ * Return: the VMC_HV_HMC_ID_LEN bytes of the ID while a session is open on
+ * @index, else NULL.
+ */
+const uint8_t *vmc_hv_session_hmc_id(const struct vmc_hv *hv, unsigned int index);
+
+/**
  * vmc_hv_buffer_info - state of one buffer.
  * @hv: the engine
  * @index: the HMC index

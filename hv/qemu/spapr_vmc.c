@@ -289,6 +289,25 @@ static void spapr_vmc_emit_link(SpaprVmcState *s)
     spapr_vmc_emit(s, HMC_EV_LINK, 0, 0, &up, 1);
 }
 
+/*
+ * A peer that connects after the guest opened its sessions would otherwise
+ * never learn them: tell it each open session as an OPEN, after the LINK.
+ */
+static void spapr_vmc_emit_open_sessions(SpaprVmcState *s)
+{
+    uint32_t i;
+
+    G_STATIC_ASSERT(HMC_FRAME_HMC_ID_LEN == VMC_HV_HMC_ID_LEN);
+    for (i = 0; i < s->max_hmcs; i++) {
+        const uint8_t *id = vmc_hv_session_hmc_id(s->hv, i);
+
+        if (id) {
+            spapr_vmc_emit(s, HMC_EV_OPEN, i, vmc_hv_session(s->hv, i), id,
+                           HMC_FRAME_HMC_ID_LEN);
+        }
+    }
+}
+
 static void spapr_vmc_trace_crq(SpaprVmcState *s, uint64_t hi, uint64_t lo, uint8_t dir)
 {
     uint8_t p[17];
@@ -1098,6 +1117,7 @@ static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
         s->peer_open = true;
         s->link_dead = false;
         spapr_vmc_emit_link(s);
+        spapr_vmc_emit_open_sessions(s);
         break;
     case CHR_EVENT_CLOSED:
         s->peer_open = false;

@@ -59,6 +59,8 @@ struct fake_of {
 	bool quiesce_unknown;	/* answer quiesce like an OF without it */
 	bool quiesced;
 	unsigned int calls, quiesce_calls, calls_at_quiesce, unknown_calls;
+	unsigned int setprop_calls;
+	unsigned int cas_calls, calls_at_cas;	/* the cas_negotiate() stub below */
 	uint64_t rtas_base_seen, rtas_entry_seen;
 };
 
@@ -269,6 +271,11 @@ long firmware_call(void *args, uint64_t entry, uint64_t base, uint64_t msr)
 		(void)fake_ptr(a[0]);
 		r[0] = fake.method_status;
 		r[1] = fake.rtas_entry;
+	} else if (!strcmp(svc, "setprop") && nargs == 4 && nret == 1) {
+		(void)fake_ptr(a[1]);
+		(void)fake_ptr(a[2]);
+		fake.setprop_calls++;
+		r[0] = a[3];	/* the length stored */
 	} else if (!strcmp(svc, "quiesce") && nargs == 0 && nret == 0 && !fake.quiesce_unknown) {
 		fake.quiesced = true;
 		fake.quiesce_calls++;
@@ -280,6 +287,17 @@ long firmware_call(void *args, uint64_t entry, uint64_t base, uint64_t msr)
 	for (uint32_t i = 0; i < nret; i++)
 		b->cells[nargs + i] = be32_swap(r[i]);
 	return rc;
+}
+
+/*
+ * boot/cas.c is not built for the host (it reads the PVR and the linker's
+ * _image_end); of_walk's call to it is recorded, so a test can check that
+ * CAS runs once, before the walks that read the tree it may rebuild.
+ */
+void cas_negotiate(void)
+{
+	fake.cas_calls++;
+	fake.calls_at_cas = fake.calls;
 }
 
 void rtas_set_entry(uint64_t base, uint64_t entry)

@@ -96,6 +96,8 @@ static enum of_result walk(void)
 
 	assert_int_equal(fake.quiesce_calls, 1);
 	assert_int_equal(fake.calls_at_quiesce, fake.calls);
+	assert_int_equal(fake.cas_calls, 1);
+	assert_true(fake.calls_at_cas < fake.calls_at_quiesce);
 	assert_true(of_was_quiesced());
 	assert_true(dt.valid);
 	assert_int_equal(of_call("finddevice", 1, 1, NULL, OF_PTR("/")), -1);	/* never again */
@@ -307,6 +309,7 @@ static void test_quiesce_logged_after_rtas(void **state)
 	build_tree(1, 1, 0);
 	assert_int_equal(walk(), OF_OK);
 	assert_int_equal(fake.rtas_base_seen, 0x1000000);
+	assert_int_equal(fake.setprop_calls, 2);	/* linux,rtas-base and -entry, for FWNMI */
 	assert_int_equal(dt_rtas_token("ibm,set-xive"), 0x2001);
 	assert_true(log_ring_contains("quiesce: done after"));
 }

@@ -436,6 +436,11 @@ static void test_open_success(void **state)
 	assert_int_equal(e->session, 7);
 	assert_int_equal(e->len, 32);
 	assert_string_equal((const char *)e->data, "HMC-ID-0123456789");
+	/* what a peer connecting later is told (spapr-vmc replays it) */
+	assert_non_null(vmc_hv_session_hmc_id(&f->hv, 0));
+	assert_memory_equal(vmc_hv_session_hmc_id(&f->hv, 0), e->data, 32);
+	assert_null(vmc_hv_session_hmc_id(&f->hv, 1));
+	assert_null(vmc_hv_session_hmc_id(&f->hv, VMC_HV_MAX_HMCS));
 	assert_int_equal(vmc_hv_buffer_info(&f->hv, 0, 5, &owner), VMC_HV_BUF_PRESENT);
 	assert_int_equal(owner, VMC_HV_OWNER_HV);
 	assert_int_equal(st(f)->sessions_opened, 1);
@@ -481,6 +486,7 @@ static void test_open_failures(void **state)
 	expect_failed_open_and_reseed(f, 1, 0);
 	assert_int_equal(st(f)->violations[VMC_HV_V_ALREADY_OPEN], 1);
 	assert_int_equal(vmc_hv_session(&f->hv, 0), 0);
+	assert_null(vmc_hv_session_hmc_id(&f->hv, 0));	/* closed: nothing to replay */
 	assert_int_equal(fake_last_event(f, VMC_HV_EV_CLOSE)->code, VMC_HV_CLOSE_OPEN_FAILED);
 	/* OPEN naming an HV-owned buffer */
 	assert_int_equal(fake_open(f, 1, 9, "b"), 0);
