@@ -81,9 +81,10 @@ def image_for(endian):
     return os.path.join(REPO, "build", "le" if endian == "little" else "", "vmcfw.elf").replace("//", "/")
 
 
-def smoke_job(endian, fw, service, image=None, append="", device_type="vmcfw-qemu"):
+def smoke_job(endian, fw, service, image=None, append="", device_type="vmcfw-qemu", **kw):
+    """Return: (text, dict) of one smoke-matrix job; @kw: more template variables."""
     return render_job("smoke", endian=endian, fw=fw, service=service, append=append,
-                      image_url="file://" + (image or image_for(endian)), device_type=device_type)
+                      image_url="file://" + (image or image_for(endian)), device_type=device_type, **kw)
 
 
 def read_results(path):
