@@ -260,8 +260,12 @@ class Farm:
         path = os.path.join(self.dir, "submit-%s.yaml" % name)
         with open(path, "w") as f:
             f.write(job_text)
-        out = self.lavacli("jobs", "submit", path).stdout.strip()
-        return int(out.splitlines()[-1])
+        r = self.lavacli("jobs", "submit", path)
+        out = (r.stdout + r.stderr).strip()
+        try:
+            return int(out.splitlines()[-1])
+        except (ValueError, IndexError):
+            raise FarmError("lavacli jobs submit %s: no job id in its answer: %s" % (path, out))
 
     def job(self, job_id):
         return self._api("jobs/%d/" % job_id)
