@@ -24,6 +24,7 @@ SYS_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 DISPATCHER_CONFIG = "/etc/lava-server/dispatcher-config"
 PREFIX = "vmcfw-farm"
 DEVICE_TYPE = "vmcfw-qemu"
+EVENTS_SETTINGS = "/etc/lava-server/settings.d/50-vmcfw-farm-events.yaml"
 
 
 class FarmError(RuntimeError):
@@ -154,6 +155,13 @@ class Farm:
     def start_server(self):
         t0 = time.monotonic()
         self.reap_previous()
+        # Events: with them the scheduler assigns a job as soon as it is
+        # submitted or a device frees up; without, only every 20 s.
+        with open(EVENTS_SETTINGS, "w") as f:
+            f.write("# written by vmcfw's lava/farm.py; removed when the farm stops\n"
+                    "EVENT_NOTIFICATION: true\n")
+        self._spawn("publisher", ["lava-server", "manage", "lava-publisher", "--level", "DEBUG",
+                                  "--log-file", os.path.join(self.dir, "lava-publisher.log")])
         self._spawn("gunicorn", ["gunicorn3", "lava_server.wsgi", "--bind", "127.0.0.1:%d" % self.port,
                                  "-u", "lavaserver", "-g", "lavaserver", "--workers", "2",
                                  "--timeout", "120"])
@@ -161,7 +169,7 @@ class Farm:
                                   "--log-file", os.path.join(self.dir, "lava-scheduler.log")])
         deadline = time.monotonic() + 120
         while True:
-            for name in ("gunicorn", "scheduler"):
+            for name in ("publisher", "gunicorn", "scheduler"):
                 if self.procs[name].poll() is not None:
                     raise FarmError("%s exited %d (see %s)" % (name, self.procs[name].returncode,
                                                               os.path.join(self.dir, name + ".out")))
@@ -215,7 +223,7 @@ class Farm:
         return self._spawn(w, ["lava-worker", "--name", w, "--url", self.url,
                                "--token", self.worker_tokens[w], "--worker-dir", wd,
                                "--log-file", os.path.join(self.dir, w + ".log"), "--level", "DEBUG",
-                               "--ping-interval", "5", "--job-log-interval", "2"])
+                               "--ping-interval", "2", "--job-log-interval", "2"])
 
     def start_workers(self, timeout=120):
         for w in self.workers:
@@ -237,7 +245,19 @@ class Farm:
         p = self.procs.get(w)
         if p is None or p.poll() is not None:
             return
-        victims = [p.pid] + descendants(p.pid)
+        # lava/vmcfw-qemu's peer helper (and its peer) are spared: they are
+        # not the worker's, and they clean up once QEMU is gone.
+        spared = set()
+        for pid in descendants(p.pid):
+            try:
+                with open("/proc/%d/cmdline" % pid, "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            if len(argv) > 1 and argv[1].endswith(b"/lava/vmcfw-qemu"):
+                spared.add(pid)
+                spared.update(descendants(pid))
+        victims = [v for v in [p.pid] + descendants(p.pid) if v not in spared]
         for pid in victims:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -319,6 +339,8 @@ class Farm:
         for w in self.workers:
             for d in self.devices[w]:
                 manage("devices", "update", "--health", "MAINTENANCE", d, check=False)
+        if os.path.exists(EVENTS_SETTINGS):
+            os.unlink(EVENTS_SETTINGS)
         if self.started_postgres:
             r = run(["pg_lsclusters", "-h"], check=False)
             for line in r.stdout.splitlines():
