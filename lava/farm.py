@@ -155,6 +155,18 @@ class Farm:
     def start_server(self):
         t0 = time.monotonic()
         self.reap_previous()
+        # A scheduler already running on this database (the package's own
+        # service, where systemd started it) would compete for the jobs.
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open("/proc/%s/cmdline" % d, "rb") as f:
+                        cmd = f.read().replace(b"\0", b" ")
+                except OSError:
+                    continue
+                if b"manage lava-scheduler" in cmd:
+                    raise FarmError("a lava-scheduler is already running (pid %s): stop it "
+                                    "(systemctl stop lava-scheduler) before the farm starts its own" % d)
         # Events: with them the scheduler assigns a job as soon as it is
         # submitted or a device frees up; without, only every 20 s.
         with open(EVENTS_SETTINGS, "w") as f:
