@@ -193,7 +193,7 @@ test: setup linux
 
 # JUNIT=path: pytest also writes a JUnit XML report there (docs/lab.md §5).
 pytest:
-	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/tools tests/lava/test_templates.py tests/qemu \
+	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/tools tests/lava --ignore=tests/lava/farm tests/qemu \
 		$(if $(JUNIT),--junitxml=$(abspath $(JUNIT))) $(PYTEST_ARGS)
 
 .PHONY: bench

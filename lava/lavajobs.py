@@ -78,6 +78,7 @@ def render_job(kind, **kw):
 
 
 def image_for(endian):
+    """Return: the path of this checkout's image for @endian (big|little)."""
     return os.path.join(REPO, "build", "le" if endian == "little" else "", "vmcfw.elf").replace("//", "/")
 
 

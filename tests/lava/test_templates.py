@@ -4,8 +4,8 @@ them, and the TAP monitor maps console lines to the right results
 (host only, fast; part of make test).
 
 The device types extend LAVA's base.jinja2, which Debian's lava-server
-package ships; `make test` installs it (lava/install.sh runs in the pytest
-rule's set-up below if it is missing), so these tests never skip.
+package ships: the module fixture below runs lava/install.sh when it is
+missing (about 3 minutes, once), so these tests never skip.
 """
 import os
 import re
