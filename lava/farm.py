@@ -85,6 +85,7 @@ class Farm:
         self.worker_tokens = {}
         self.token = None
         self.started_postgres = False
+        self._cli_token = None      # the token lavacli's identity holds
         self.log = log
         self.timings = {}
         os.makedirs(self.dir, exist_ok=True)
@@ -281,10 +282,16 @@ class Farm:
     def lavacli(self, *args, timeout=120, check=True):
         cfg = os.path.join(self.dir, "lavacli")
         env = sysenv(XDG_CONFIG_HOME=cfg, HOME=cfg)
-        if not os.path.exists(os.path.join(cfg, "lavacli.yaml")):
+        if self._cli_token != self.token:
+            # This run's token: one kept from an earlier run may be dead
+            # (a new database, a token removed).
             os.makedirs(cfg, exist_ok=True)
+            conf = os.path.join(cfg, "lavacli.yaml")
+            if os.path.exists(conf):
+                os.unlink(conf)
             run(["lavacli", "identities", "add", "--uri", self.url + "RPC2", "--token", self.token,
                  "--username", "admin", PREFIX], env=env)
+            self._cli_token = self.token
         return run(["lavacli", "-i", PREFIX] + list(args), timeout=timeout, check=check, env=env)
 
     def submit(self, job_text, name="job"):
