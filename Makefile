@@ -217,7 +217,7 @@ fuzz: hvfuzz
 .PHONY: lava lava-farm junit
 lava: images qemu-setup
 	$(Q)sh lava/install.sh
-	$(Q)$(PYTHON) lava/lavajobs.py matrix
+	$(Q)$(PYTHON) lava/lavajobs.py matrix $(if $(APPEND),--append "$(APPEND)")
 
 lava-farm: images qemu-setup
 	$(Q)sh lava/install.sh

@@ -154,7 +154,7 @@ def matrix(a):
     work = []
     for n, (endian, fw, service) in enumerate(MATRIX, 1):
         dev_text, _ = render_device(device_dictionary("vmcfw-qemu%02d" % n), {"arch": "ppc64"})
-        job_text, _ = smoke_job(endian, fw, service)
+        job_text, _ = smoke_job(endian, fw, service, append=a.append)
         work.append(("%s-%s-%s" % (endian, fw, service), n, job_text, dev_text))
     bad = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
@@ -203,6 +203,7 @@ def main(argv=None):
     m.add_argument("--jobs", type=int, default=2, help="jobs at a time (default 2)")
     m.add_argument("--out", default=os.path.join(REPO, "build", "lava"))
     m.add_argument("--timeout", type=int, default=600, help="seconds per lava-run (default 600)")
+    m.add_argument("--append", default="", help="more boot arguments for every cell")
     a = ap.parse_args(argv)
     if a.cmd == "device":
         settings = {}
