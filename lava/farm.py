@@ -258,7 +258,7 @@ class Farm:
         p = self.procs.get(w)
         if p is None or p.poll() is not None:
             return
-        # lava/vmcfw-qemu's peer helper (and its peer) are spared: they are
+        # lava/vmcfw-qemu's peer watcher (and its peer) are spared: they are
         # not the worker's, and they clean up once QEMU is gone.
         spared = set()
         for pid in descendants(p.pid):

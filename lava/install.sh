@@ -23,7 +23,7 @@ fi
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 echo "lava: installing:$missing"
-# The packages' maintainer scripts run `python3`: Debian's, not one earlier on PATH.
+# The packages' postinst scripts run `python3`: Debian's, not one earlier on PATH.
 export DEBIAN_FRONTEND=noninteractive PATH=/usr/sbin:/usr/bin:/sbin:/bin
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends $missing
