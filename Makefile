@@ -82,8 +82,11 @@ help:
 	@echo '  make host-bench       the VMC engine in the host simulator: round trips/s, hcalls per round trip'
 	@echo '  make linux            build (cached) the Linux guest: Debian linux-source-6.1 with its own ibmvmc driver'
 	@echo '  make linux-run [LINUX_PLAN=echo|two]  boot it against spapr-vmc with a greet-echo HMC peer; exit status = its verdict'
+	@echo '  make lava             the smoke matrix (BE/LE x SLOF/VOF x poll/irq) as LAVA jobs with lava-run (docs/lab.md)'
+	@echo '  make lava-farm        a LAVA server, PostgreSQL and two workers on this machine run the matrix and bad jobs'
+	@echo '  make junit LOG=F [JUNIT=out.xml]  a smoke console log as JUnit XML (tools/tap2junit.py)'
 	@echo '  make clean'
-	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"'
+	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"  JUNIT=report.xml (make test, pytest)'
 	@$(MAKE) --no-print-directory help-bringup 2>/dev/null || true
 
 $(O)/%.o: %.c | newlib-check
@@ -207,8 +210,10 @@ test:
 	$(Q)$(MAKE) --no-print-directory test-setup
 	$(Q)$(MAKE) --no-print-directory pytest
 
+# JUNIT=path: pytest also writes a JUnit XML report there (docs/lab.md §5).
 pytest:
-	$(Q)VMC_NO_SKIPS=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/qemu $(PYTEST_ARGS)
+	$(Q)VMC_NO_SKIPS=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/tools tests/lava \
+		--ignore=tests/lava/farm tests/qemu $(if $(JUNIT),--junitxml=$(abspath $(JUNIT))) $(PYTEST_ARGS)
 
 # The full platform matrix (CPU x large decrementer x ic-mode x SLOF/VOF x
 # BE/LE, and the VMC smoke on every ic-mode); `make test` runs a subset.
@@ -231,6 +236,20 @@ HVFUZZ_SEED ?= 1
 .PHONY: hvfuzz
 hvfuzz: images
 	$(Q)$(PYTHON) tools/hvfuzz.py --ops $(HVFUZZ_OPS) --seed $(HVFUZZ_SEED)
+
+# LAVA (docs/lab.md): the smoke matrix with lava-run, and a whole farm.
+.PHONY: lava lava-farm junit
+lava: images qemu-setup
+	$(Q)sh lava/install.sh
+	$(Q)$(PYTHON) lava/lavajobs.py matrix $(if $(APPEND),--append "$(APPEND)")
+
+lava-farm: images qemu-setup
+	$(Q)sh lava/install.sh
+	$(Q)$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/lava/farm $(if $(JUNIT),--junitxml=$(abspath $(JUNIT))) $(PYTEST_ARGS)
+
+junit:
+	$(Q)test -n "$(LOG)" || { echo "make junit: give LOG=console.log" >&2; exit 2; }
+	$(Q)$(PYTHON) tools/tap2junit.py $(if $(JUNIT),-o $(JUNIT)) $(LOG)
 
 # Fragments kept in their folders.
 -include tests/host/host.mk
