@@ -13,9 +13,9 @@ from conftest import REPO
 
 def copy_inputs(dst):
     """The files build-qemu.sh syncs into QEMU's tree, plus the script and a
-    non-input (hv/OWNERS), at the same relative paths under @dst."""
+    non-input (hv/qemu/qemu-path.sh), at the same relative paths under @dst."""
     rels = ["hv/qemu/build-qemu.sh", "hv/qemu/spapr_vmc.c", "vmc/vmc_wire.c", "vmc/vmc_wire.h",
-            "hv/OWNERS"]
+            "lib/byteorder.h", "lib/crq_format.h", "hv/qemu/qemu-path.sh"]
     rels += [os.path.relpath(p, REPO) for p in glob.glob(os.path.join(REPO, "hv", "*.[ch]"))]
     for rel in rels:
         os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
@@ -51,7 +51,8 @@ def _append(path, text):
 
 
 @pytest.mark.parametrize("rel", ["hv/qemu/spapr_vmc.c", "hv/vmc_hv.c", "hv/vmc_hv.h",
-                                 "vmc/vmc_wire.c", "vmc/vmc_wire.h", "hv/qemu/build-qemu.sh"])
+                                 "vmc/vmc_wire.c", "vmc/vmc_wire.h", "hv/qemu/build-qemu.sh",
+                                 "lib/byteorder.h"])
 def test_modified_input_is_refused(tree, rel):
     root, binary = tree
     _append(os.path.join(root, rel), "\n/* one more line */\n" if not rel.endswith(".sh") else "\n# x\n")
@@ -68,7 +69,7 @@ def test_new_engine_file_is_refused(tree):
 
 def test_file_outside_the_inputs_does_not_matter(tree):
     root, binary = tree
-    _append(os.path.join(root, "hv", "OWNERS"), "nobody\n")
+    _append(os.path.join(root, "hv", "qemu", "qemu-path.sh"), "# not an input\n")
     assert qemu_cmd.check_fresh(binary, root) == binary
 
 
