@@ -813,6 +813,56 @@ int vmc_hv_buffer_info(const struct vmc_hv *hv, unsigned int index, unsigned int
  */
 uint32_t vmc_hv_lioba(const struct vmc_hv *hv, unsigned int index, unsigned int id);
 
+/* ------------------------------------------------------------------ */
+/* Snapshots (migration, savevm): hv/hv_snapshot.c.                   */
+/* ------------------------------------------------------------------ */
+/**
+ * vmc_hv_snapshot_size - bytes vmc_hv_snapshot_save() writes for the
+ * engine's current state.
+ * @hv: the engine
+ *
+ * Return: the size in bytes (it changes with the queues' lengths).
+ */
+size_t vmc_hv_snapshot_size(const struct vmc_hv *hv);
+
+/**
+ * vmc_hv_snapshot_save - write the engine's whole state (everything but the
+ * configuration's pointers: phase, negotiated values, sessions, every
+ * buffer with owner and contents, queues, staged host messages, faults,
+ * knobs, statistics) as a versioned big-endian stream.
+ * @hv: the engine (not from inside one of its callbacks)
+ * @buf: destination
+ * @len: its size, at least vmc_hv_snapshot_size()
+ * @written: (may be NULL) receives the bytes written
+ *
+ * Deadlines in the state are the embedder's clock (ops->now_us) values:
+ * the receiving side's clock must continue the sender's (QEMU's virtual
+ * clock does across a migration).
+ *
+ * Return: VMC_HV_OK, or VMC_HV_ERR_PARAM (buffer too small, or called
+ * from a callback).
+ */
+int vmc_hv_snapshot_save(const struct vmc_hv *hv, void *buf, size_t len, size_t *written);
+
+/**
+ * vmc_hv_snapshot_restore - load a stream from vmc_hv_snapshot_save() into
+ * an engine initialised with the same configuration.
+ * @hv: the engine
+ * @buf: the stream
+ * @len: its length
+ * @why: (may be NULL) receives the reason of a refusal, NUL-ended
+ * @why_len: size of @why
+ *
+ * The whole stream is checked before anything is written: a wrong magic,
+ * format version, length, configuration, or a value out of range leaves
+ * @hv untouched. A stream that passes those checks but breaks an engine
+ * invariant leaves @hv freshly initialised (phase DOWN), never half-loaded.
+ *
+ * Return: VMC_HV_OK, or VMC_HV_ERR_PARAM with the reason in @why.
+ */
+int vmc_hv_snapshot_restore(struct vmc_hv *hv, const void *buf, size_t len, char *why,
+			    size_t why_len);
+
 /**
  * vmc_hv_check_invariants - verify internal consistency (queues bounded,
  * indices in range, ownership coherent), for tests and fuzzers.
