@@ -4,24 +4,18 @@
  * sPAPR VIO device for QEMU 7.2 (built as hw/ppc/spapr_vmc.c by the vmcfw
  * project's hv/qemu/build-qemu.sh).
  *
- * This file is glue only. The protocol lives in the portable engine
- * hv/vmc_hv.[ch] (plus vmc/vmc_wire.[ch]); the host ("HMC") link framing
- * lives in hv/hmc_frame.[ch]. Here:
- *   - the VIO device (properties, device-tree node with both DMA panes),
- *   - the CRQ plumbing (guest H_SEND_CRQ -> engine; engine -> guest CRQ
- *     from a bottom half, after a host frame, or from a QEMU_CLOCK_VIRTUAL
- *     timer for deadlines and retries; never inside the guest's hcall),
- *   - H_REQUEST_VMC (0x360) and H_COPY_RDMA (0x110),
- *   - pane-0 access for the engine through the device's TCE table, with the
- *     TCE permission bits checked before any byte moves,
- *   - the chardev link to the HMC peer (docs/hmc-protocol.md), with a
- *     bounded non-blocking output buffer: a peer that stops reading loses
- *     events, it never stalls the guest; a peer whose socket refuses writes
- *     is disconnected, never retried in a loop (docs/qemu-device.md §2.4).
- *
- * Every value the guest or the host peer supplies is treated as hostile.
- * State is protected by the BQL (hcalls, timers and chardev handlers all
- * run under it).
+ * QEMU glue only; no protocol rule lives here. The VMC protocol is the
+ * portable engine hv/vmc_hv.[ch]; the HMC peer protocol (commands, ERROR
+ * codes, events, STATUS) is the link layer hv/hmc_link.[ch]; both are
+ * host-tested and fuzzed. Here: the VIO device and its properties, the CRQ
+ * and the hcalls (H_SEND_CRQ, H_REQUEST_VMC, H_COPY_RDMA), pane-0 DMA
+ * through the device's TCE table, the chardev to the peer with a bounded
+ * non-blocking output buffer (a peer that stops reading loses events, a
+ * peer whose socket refuses writes is disconnected: docs/qemu-device.md
+ * §2.4), and scheduling: the engine sends from a bottom half, after a peer
+ * command, or from a QEMU_CLOCK_VIRTUAL timer, never inside the guest's
+ * hcall. Every value from the guest or the peer is hostile. State is
+ * protected by the BQL (hcalls, timers and chardev handlers all hold it).
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -40,7 +34,7 @@
 #include <libfdt.h>
 
 #include "hv/vmc_hv.h"
-#include "hv/hmc_frame.h"
+#include "hv/hmc_link.h"
 #include "hv/hv_tce.h"
 #include "lib/crq_format.h"
 
@@ -112,20 +106,17 @@ struct SpaprVmcState {
     uint32_t crq_seen_qsize;
     uint64_t crq_reads;        /* guest-memory reads of the CRQ ring by this device */
 
-    /* host link */
-    struct hmc_frame_parser *parser;
-    uint8_t *scratch;          /* one encoded frame */
+    /* host link: the protocol in hv/hmc_link.c, the connection here */
+    struct hmc_link *link;
+    struct hmc_link_ops link_ops;
     GByteArray *out;
     guint out_watch;
-    bool peer_open;
     bool link_dead;            /* hard write error: nothing more is written on this connection */
     bool link_error_logged;
     QEMUBH *disconnect_bh;
     uint64_t out_write_errors; /* hard write errors (each ended a connection) */
     uint64_t out_error_bytes;  /* backlog bytes dropped by them */
     uint64_t out_dropped;      /* frames lost: peer not reading */
-    uint64_t host_frames;
-    uint64_t host_errors;
     uint64_t crq_full_dropped;
     uint64_t crq_dma_errors;
 };
@@ -231,27 +222,22 @@ static void spapr_vmc_flush(SpaprVmcState *s)
     }
 }
 
-static void spapr_vmc_emit(SpaprVmcState *s, uint8_t type, uint8_t index, uint8_t session,
-                           const void *payload, uint32_t len)
+/* ops->write of the link: one whole frame for the peer. */
+static void spapr_vmc_write_frame(void *opaque, const uint8_t *frame, size_t n)
 {
-    size_t n;
+    SpaprVmcState *s = opaque;
 
-    if (!qemu_chr_fe_backend_connected(&s->chr) || !s->peer_open || s->link_dead) {
-        return;
-    }
-    n = hmc_frame_encode(s->scratch, HMC_FRAME_MAX_LEN, type, index, session, payload, len);
-    if (!n) {
-        s->out_dropped++;
+    if (!qemu_chr_fe_backend_connected(&s->chr) || s->link_dead) {
         return;
     }
     if (!s->out->len) {
         /* nothing queued before it: straight to the socket, queue only the rest */
-        int w = spapr_vmc_write(s, s->scratch, n, false);
+        int w = spapr_vmc_write(s, frame, n, false);
 
         if (w < 0 || (size_t)w == n) {
             return;
         }
-        g_byte_array_append(s->out, s->scratch + w, n - w);
+        g_byte_array_append(s->out, frame + w, n - w);
         spapr_vmc_flush(s);
         return;
     }
@@ -259,108 +245,21 @@ static void spapr_vmc_emit(SpaprVmcState *s, uint8_t type, uint8_t index, uint8_
         s->out_dropped++;
         return;
     }
-    g_byte_array_append(s->out, s->scratch, n);
+    g_byte_array_append(s->out, frame, n);
     spapr_vmc_flush(s);
-}
-
-static void spapr_vmc_emit_error(SpaprVmcState *s, uint8_t cmd, uint8_t index, uint8_t session,
-                                 uint8_t code, uint32_t detail, const char *reason)
-{
-    uint8_t p[8 + HMC_FRAME_MAX_TEXT];
-    size_t n = hmc_frame_error_payload(p, cmd, code, detail, reason);
-
-    s->host_errors++;
-    spapr_vmc_emit(s, HMC_EV_ERROR, index, session, p, n);
-}
-
-static void spapr_vmc_emit_ack(SpaprVmcState *s, uint8_t cmd, uint8_t index, uint8_t session,
-                               uint32_t value)
-{
-    uint8_t p[8];
-
-    hmc_frame_ack_payload(p, cmd, value);
-    spapr_vmc_emit(s, HMC_EV_ACK, index, session, p, sizeof(p));
-}
-
-static void spapr_vmc_emit_link(SpaprVmcState *s)
-{
-    uint8_t up = vmc_hv_phase(s->hv) == VMC_HV_PHASE_READY;
-
-    spapr_vmc_emit(s, HMC_EV_LINK, 0, 0, &up, 1);
-}
-
-/*
- * A peer that connects after the guest opened its sessions would otherwise
- * never learn them: tell it each open session as an OPEN, after the LINK.
- */
-static void spapr_vmc_emit_open_sessions(SpaprVmcState *s)
-{
-    uint32_t i;
-
-    G_STATIC_ASSERT(HMC_FRAME_HMC_ID_LEN == VMC_HV_HMC_ID_LEN);
-    for (i = 0; i < s->max_hmcs; i++) {
-        const uint8_t *id = vmc_hv_session_hmc_id(s->hv, i);
-
-        if (id) {
-            spapr_vmc_emit(s, HMC_EV_OPEN, i, vmc_hv_session(s->hv, i), id,
-                           HMC_FRAME_HMC_ID_LEN);
-        }
-    }
-}
-
-static void spapr_vmc_trace_crq(SpaprVmcState *s, uint64_t hi, uint64_t lo, uint8_t dir)
-{
-    uint8_t p[17];
-
-    if (!s->trace_crq) {
-        return;
-    }
-    stq_be_p(p, hi);
-    stq_be_p(p + 8, lo);
-    p[16] = dir;
-    spapr_vmc_emit(s, HMC_EV_CRQ, 0, 0, p, sizeof(p));
-}
-
-/*
- * trace-crq=on also records every other input the engine takes from
- * outside (CALL frames, docs/hmc-protocol.md): u8 what, 7 bytes 0, u64
- * virtual time in us, the u64 arguments, then (host frames) up to 64
- * payload bytes. tools/trace2corpus.py turns such a trace into fuzz seeds.
- */
-static void spapr_vmc_trace_call(SpaprVmcState *s, uint8_t what, const uint64_t *args,
-                                 unsigned nargs, const uint8_t *data, uint32_t len)
-{
-    uint8_t p[16 + 8 * 6 + HMC_TRACE_MAX_DATA];
-    unsigned i, n = 16;
-
-    if (!s->trace_crq) {
-        return;
-    }
-    memset(p, 0, 16);
-    p[0] = what;
-    stq_be_p(p + 8, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
-    for (i = 0; i < nargs && i < 6; i++, n += 8) {
-        stq_be_p(p + n, args[i]);
-    }
-    if (data && len) {
-        len = MIN(len, HMC_TRACE_MAX_DATA);
-        memcpy(p + n, data, len);
-        n += len;
-    }
-    spapr_vmc_emit(s, HMC_EV_CALL, 0, 0, p, n);
 }
 
 static void spapr_vmc_mp_registered(SpaprVmcState *s, uint32_t entries)
 {
     uint64_t a = entries;
 
-    spapr_vmc_trace_call(s, HMC_TRACE_REGISTER, &a, 1, NULL, 0);
+    hmc_link_trace_call(s->link, HMC_TRACE_REGISTER, &a, 1, NULL, 0);
     vmc_hv_mp_registered(s->hv, entries);
 }
 
 static void spapr_vmc_mp_freed(SpaprVmcState *s)
 {
-    spapr_vmc_trace_call(s, HMC_TRACE_FREE, NULL, 0, NULL, 0);
+    hmc_link_trace_call(s->link, HMC_TRACE_FREE, NULL, 0, NULL, 0);
     vmc_hv_mp_freed(s->hv);
 }
 
@@ -480,11 +379,11 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
     rc = spapr_vio_send_crq(dev, crq);
     if (rc == 0) {
         s->crq_pending++;
-        spapr_vmc_trace_crq(s, hi, lo, 1);
+        hmc_link_trace_crq(s->link, hi, lo, true);
         return VMC_HV_TX_OK;
     }
     if (rc == 1) {
-        if (s->crq_full_drop) {
+        if (hmc_link_crq_full_drop(s->link)) {
             s->crq_full_dropped++;
             return VMC_HV_TX_OK;
         }
@@ -616,65 +515,7 @@ static void spapr_vmc_log(void *opaque, int level, const char *text)
 
 static void spapr_vmc_event(void *opaque, const struct vmc_hv_event *ev)
 {
-    SpaprVmcState *s = opaque;
-    uint8_t p[8 + HMC_FRAME_MAX_TEXT];
-    uint8_t b;
-
-    switch (ev->kind) {
-    case VMC_HV_EV_LINK_UP:
-    case VMC_HV_EV_LINK_DOWN:
-        b = ev->kind == VMC_HV_EV_LINK_UP;
-        spapr_vmc_emit(s, HMC_EV_LINK, 0, 0, &b, 1);
-        break;
-    case VMC_HV_EV_OPEN:
-        if (ev->data && ev->len >= HMC_FRAME_HMC_ID_LEN) {
-            spapr_vmc_emit(s, HMC_EV_OPEN, ev->index, ev->session, ev->data,
-                           HMC_FRAME_HMC_ID_LEN);
-        } else {
-            uint8_t zero[HMC_FRAME_HMC_ID_LEN] = { 0 };
-            if (ev->data) {
-                memcpy(zero, ev->data, MIN(ev->len, sizeof(zero)));
-            }
-            spapr_vmc_emit(s, HMC_EV_OPEN, ev->index, ev->session, zero, sizeof(zero));
-        }
-        break;
-    case VMC_HV_EV_CLOSE:
-        b = (uint8_t)ev->code;
-        spapr_vmc_emit(s, HMC_EV_CLOSE, ev->index, ev->session, &b, 1);
-        break;
-    case VMC_HV_EV_MESSAGE:
-        if (ev->len <= HMC_FRAME_MAX_PAYLOAD && (ev->data || !ev->len)) {
-            spapr_vmc_emit(s, HMC_EV_MSG, ev->index, ev->session, ev->data, ev->len);
-        }
-        break;
-    case VMC_HV_EV_SENT:
-        stl_be_p(p, ev->len);
-        spapr_vmc_emit(s, HMC_EV_DELIVERED, ev->index, ev->session, p, 4);
-        break;
-    case VMC_HV_EV_DROPPED:
-        spapr_vmc_emit_error(s, HMC_CMD_MSG, ev->index, ev->session, HMC_ERR_NO_SESSION,
-                             ev->len, "host message dropped before delivery");
-        break;
-    case VMC_HV_EV_REM_BUF:
-        p[0] = (uint8_t)ev->code;
-        p[1] = 0;
-        stw_be_p(p + 2, ev->buffer_id);
-        spapr_vmc_emit(s, HMC_EV_REM_BUF, ev->index, ev->session, p, 4);
-        break;
-    case VMC_HV_EV_VIOLATION: {
-        const char *name = vmc_hv_violation_name(ev->code);
-        size_t n = strnlen(name, HMC_FRAME_MAX_TEXT);
-
-        p[0] = (uint8_t)ev->code;
-        p[1] = 0;
-        stw_be_p(p + 2, ev->buffer_id);
-        memcpy(p + 4, name, n);
-        spapr_vmc_emit(s, HMC_EV_VIOLATION, ev->index, ev->session, p, 4 + n);
-        break;
-    }
-    default:
-        break;
-    }
+    hmc_link_engine_event(((SpaprVmcState *)opaque)->link, ev);
 }
 
 /* ------------------------------------------------------------------ */
@@ -722,7 +563,7 @@ static int spapr_vmc_do_crq(SpaprVioDevice *dev, uint8_t *crq)
     long rc;
 
     spapr_vmc_sync_registration(s);
-    spapr_vmc_trace_crq(s, hi, lo, 0);
+    hmc_link_trace_crq(s->link, hi, lo, false);
     rc = vmc_hv_receive(s->hv, hi, lo);
     if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
         spapr_vmc_wake(s);
@@ -751,7 +592,7 @@ static target_ulong h_request_vmc(PowerPCCPU *cpu, SpaprMachineState *spapr,
     {
         uint64_t a = (uint64_t)rc;
 
-        spapr_vmc_trace_call(s, HMC_TRACE_REQUEST_VMC, &a, 1, NULL, 0);
+        hmc_link_trace_call(s->link, HMC_TRACE_REQUEST_VMC, &a, 1, NULL, 0);
     }
     spapr_vmc_wake(s);
     return rc;
@@ -767,330 +608,45 @@ static target_ulong h_copy_rdma(PowerPCCPU *cpu, SpaprMachineState *spapr,
         return H_FUNCTION;
     }
     rc = vmc_hv_copy_rdma(s->hv, args[0], args[1], args[2], args[3], args[4]);
-    if (s->trace_crq) {
+    if (hmc_link_tracing(s->link)) {
         uint64_t a[6] = { args[0], args[1], args[2], args[3], args[4], (uint64_t)rc };
 
-        spapr_vmc_trace_call(s, HMC_TRACE_COPY_RDMA, a, 6, NULL, 0);
+        hmc_link_trace_call(s->link, HMC_TRACE_COPY_RDMA, a, 6, NULL, 0);
     }
     spapr_vmc_wake(s);
     return rc;
 }
 
 /* ------------------------------------------------------------------ */
-/* Host commands                                                      */
+/* Host link                                                          */
 /* ------------------------------------------------------------------ */
 
-static uint8_t spapr_vmc_map_result(int r, bool msg, SpaprVmcState *s)
-{
-    switch (r) {
-    case VMC_HV_ERR_PARAM:
-        return HMC_ERR_BAD_VALUE;
-    case VMC_HV_ERR_STATE:
-        if (vmc_hv_phase(s->hv) != VMC_HV_PHASE_READY) {
-            return HMC_ERR_NOT_READY;
-        }
-        return msg ? HMC_ERR_NO_SESSION : HMC_ERR_NOT_READY;
-    case VMC_HV_ERR_FULL:
-        return HMC_ERR_QUEUE_FULL;
-    case VMC_HV_ERR_NOBUF:
-        return HMC_ERR_NO_RESOURCE;
-    default:
-        return HMC_ERR_INTERNAL;
-    }
-}
-
-static void spapr_vmc_status(SpaprVmcState *s, uint8_t index, uint8_t session)
-{
-    const struct vmc_hv_stats *st = vmc_hv_get_stats(s->hv);
-    uint8_t p[512];
-    size_t n = 0;
-    uint32_t mtu = 0, pool = 0, nhmc = 0, i;
-    uint64_t c[32];
-    unsigned k, nc = 0;
-
-    vmc_hv_negotiated(s->hv, &mtu, &pool, &nhmc);
-    p[n++] = 1;                                  /* status layout version */
-    p[n++] = (uint8_t)vmc_hv_phase(s->hv);
-    p[n++] = (uint8_t)nhmc;
-    p[n++] = (uint8_t)s->max_hmcs;
-    stl_be_p(p + n, mtu); n += 4;
-    stl_be_p(p + n, pool); n += 4;
-    stl_be_p(p + n, vmc_hv_outq_len(s->hv)); n += 4;
-    stl_be_p(p + n, s->sdev.reg); n += 4;
-    stl_be_p(p + n, s->remote_liobn); n += 4;
-    stl_be_p(p + n, (s->sdev.crq.qsize ? 1u : 0u) | (s->mp_registered ? 2u : 0u) |
-                    (s->sdev.signal_state & 1 ? 4u : 0u)); n += 4;
-    stl_be_p(p + n, s->sdev.crq.qsize); n += 4;
-    for (i = 0; i < s->max_hmcs; i++) {
-        unsigned id, present = 0, hv_owned = 0;
-
-        for (id = 0; id < s->pool_size; id++) {
-            int owner = -1;
-            int st_b = vmc_hv_buffer_info(s->hv, i, id, &owner);
-
-            if (st_b == VMC_HV_BUF_PRESENT) {
-                present++;
-                if (owner == VMC_HV_OWNER_HV) {
-                    hv_owned++;
-                }
-            }
-        }
-        p[n++] = vmc_hv_session(s->hv, i);
-        p[n++] = (uint8_t)present;
-        p[n++] = (uint8_t)hv_owned;
-        p[n++] = 0;
-    }
-    c[nc++] = st->rx_entries;
-    c[nc++] = st->tx_entries;
-    c[nc++] = st->tx_full;
-    c[nc++] = st->outq_overflow;
-    c[nc++] = st->violations_total;
-    c[nc++] = st->rdma_calls;
-    c[nc++] = st->rdma_ok;
-    c[nc++] = st->rdma_errors;
-    c[nc++] = st->request_vmc_calls;
-    c[nc++] = st->mp_registers;
-    c[nc++] = st->mp_frees;
-    c[nc++] = st->resets;
-    c[nc++] = st->sessions_opened;
-    c[nc++] = st->sessions_closed;
-    c[nc++] = st->msgs_to_hmc;
-    c[nc++] = st->msgs_to_mp;
-    c[nc++] = st->host_msgs_dropped;
-    c[nc++] = st->faults_fired;
-    c[nc++] = s->host_frames;
-    c[nc++] = s->host_errors;
-    c[nc++] = s->out_dropped;
-    c[nc++] = s->parser->resyncs;
-    /* appended after the first layout (docs/hmc-protocol.md §5) */
-    c[nc++] = st->tx_throttled;
-    c[nc++] = s->kicks;
-    c[nc++] = s->crq_reads;
-    c[nc++] = s->out_write_errors;
-    c[nc++] = s->out_error_bytes;
-    p[n++] = (uint8_t)nc;
-    p[n++] = 0; p[n++] = 0; p[n++] = 0;
-    for (k = 0; k < nc; k++) {
-        stq_be_p(p + n, c[k]);
-        n += 8;
-    }
-    spapr_vmc_emit(s, HMC_EV_STATUS, index, session, p, n);
-}
-
-static void spapr_vmc_fault(SpaprVmcState *s, const struct hmc_frame *f)
-{
-    uint8_t kind = f->payload[0];
-    uint32_t arg = ldl_be_p(f->payload + 1);
-    int r = VMC_HV_OK;
-
-    switch (kind) {
-    case HMC_FAULT_CLEAR:
-        vmc_hv_faults_clear(s->hv);
-        s->crq_full_drop = false;
-        break;
-    case HMC_FAULT_DROP_GUEST_CRQ:
-        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_HV,
-                                 arg ? VMC_HV_FAULT_DROP : VMC_HV_FAULT_NONE, 0, 1, arg, 0);
-        break;
-    case HMC_FAULT_DELAY_HV_CRQ:
-        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_MP,
-                                 arg ? VMC_HV_FAULT_DELAY : VMC_HV_FAULT_NONE, 0, 1,
-                                 UINT32_MAX, (uint64_t)arg * 1000);
-        break;
-    case HMC_FAULT_FAIL_COPY_RDMA:
-        r = vmc_hv_fault_rdma(s->hv, 1, arg, HV_H_PERMISSION);
-        break;
-    case HMC_FAULT_REQUEST_VMC_RC:
-        r = vmc_hv_set_knob(s->hv, VMC_HV_KNOB_REQUEST_VMC_RC,
-                            arg ? (int64_t)(int32_t)arg : VMC_HV_KNOB_OFF);
-        break;
-    case HMC_FAULT_DROP_HV_CRQ:
-        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_MP,
-                                 arg ? VMC_HV_FAULT_DROP : VMC_HV_FAULT_NONE, 0, 1, arg, 0);
-        break;
-    case HMC_FAULT_CRQ_FULL_DROP:
-        s->crq_full_drop = arg != 0;
-        break;
-    default:
-        r = VMC_HV_ERR_PARAM;
-        break;
-    }
-    if (r != VMC_HV_OK) {
-        spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                             spapr_vmc_map_result(r, false, s), kind, "fault refused");
-    } else {
-        spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, kind);
-    }
-}
-
-static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
-{
-    SpaprVmcState *s = opaque;
-    unsigned idx = f->hmc_index;
-    uint32_t mtu = 0;
-    int r;
-
-    s->host_frames++;
-    if (s->trace_crq) {
-        uint64_t a[4] = { f->type, f->hmc_index, f->session, f->len };
-
-        spapr_vmc_trace_call(s, HMC_TRACE_HOST_FRAME, a, 4, f->payload, f->len);
-    }
-    switch (f->type) {
-    case HMC_CMD_MSG:
-        if (idx >= s->max_hmcs) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_INDEX,
-                                 idx, "HMC index out of range");
-            return;
-        }
-        if (vmc_hv_phase(s->hv) != VMC_HV_PHASE_READY) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_NOT_READY,
-                                 f->len, "link not ready");
-            return;
-        }
-        if (!vmc_hv_session(s->hv, idx) ||
-            (f->session && f->session != vmc_hv_session(s->hv, idx))) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_NO_SESSION,
-                                 vmc_hv_session(s->hv, idx), "no such open session");
-            return;
-        }
-        vmc_hv_negotiated(s->hv, &mtu, NULL, NULL);
-        if (f->len > mtu) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_TOO_LONG,
-                                 mtu, "message longer than the negotiated MTU");
-            return;
-        }
-        r = vmc_hv_hmc_send(s->hv, idx, f->payload, f->len);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, true, s), f->len,
-                                 vmc_hv_result_name(r));
-        }
-        /* accepted MSGs are not ACKed: DELIVERED reports them */
-        break;
-    case HMC_CMD_RAW_CRQ:
-        r = vmc_hv_inject_raw(s->hv, ldq_be_p(f->payload), ldq_be_p(f->payload + 8));
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 r == VMC_HV_ERR_STATE ? HMC_ERR_NOT_READY
-                                                       : spapr_vmc_map_result(r, false, s),
-                                 0, "raw CRQ entry refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, 0);
-        }
-        break;
-    case HMC_CMD_RESET: {
-        uint8_t fmt = f->len >= 1 ? f->payload[0] : 0x01;
-        uint64_t delay = f->len == 5 ? (uint64_t)ldl_be_p(f->payload + 1) * 1000 : UINT64_MAX;
-
-        r = vmc_hv_reset(s->hv, fmt, delay);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, false, s), fmt, "reset refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, fmt);
-        }
-        break;
-    }
-    case HMC_CMD_FAULT:
-        spapr_vmc_fault(s, f);
-        break;
-    case HMC_CMD_FAULT_MSG: {
-        uint8_t dir = f->payload[0], action = f->payload[1];
-        uint16_t match = lduw_be_p(f->payload + 2);
-        uint32_t nth = ldl_be_p(f->payload + 4), count = ldl_be_p(f->payload + 8);
-        uint32_t delay_ms = ldl_be_p(f->payload + 12);
-
-        r = vmc_hv_fault_message(s->hv, dir, action, match, nth, count,
-                                 (uint64_t)delay_ms * 1000);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, false, s), action, "fault refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, action);
-        }
-        break;
-    }
-    case HMC_CMD_KNOB: {
-        uint8_t knob = f->payload[0];
-        int32_t value = (int32_t)ldl_be_p(f->payload + 1);
-
-        r = knob < VMC_HV_KNOB_COUNT
-            ? vmc_hv_set_knob(s->hv, knob, value == INT32_MIN ? VMC_HV_KNOB_OFF : value)
-            : VMC_HV_ERR_PARAM;
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_VALUE,
-                                 knob, "unknown knob");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, knob);
-        }
-        break;
-    }
-    case HMC_CMD_FAULT_RDMA: {
-        uint32_t nth = ldl_be_p(f->payload), count = ldl_be_p(f->payload + 4);
-        int32_t rc = (int32_t)ldl_be_p(f->payload + 8);
-
-        r = vmc_hv_fault_rdma(s->hv, nth, count, rc);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, false, s), count, "fault refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, count);
-        }
-        break;
-    }
-    case HMC_CMD_ADD_BUF:
-    case HMC_CMD_REM_BUF:
-        if (idx >= s->max_hmcs) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_INDEX,
-                                 idx, "HMC index out of range");
-            return;
-        }
-        r = f->type == HMC_CMD_ADD_BUF ? vmc_hv_hmc_add_buffer(s->hv, idx, f->payload[0])
-                                       : vmc_hv_hmc_remove_buffer(s->hv, idx);
-        if (r != VMC_HV_OK) {
-            uint8_t code = spapr_vmc_map_result(r, false, s);
-
-            if (r == VMC_HV_ERR_STATE && vmc_hv_phase(s->hv) == VMC_HV_PHASE_READY) {
-                code = HMC_ERR_NO_RESOURCE;  /* e.g. REM_BUF would take the last buffer */
-            }
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, code, idx,
-                                 vmc_hv_result_name(r));
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, idx);
-        }
-        break;
-    case HMC_CMD_STATUS:
-        spapr_vmc_status(s, f->hmc_index, f->session);
-        break;
-    case HMC_CMD_PING:
-        spapr_vmc_emit(s, HMC_EV_PONG, f->hmc_index, f->session, f->payload, f->len);
-        break;
-    default:
-        spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_UNKNOWN_TYPE,
-                             f->type, "unknown command type");
-        break;
-    }
-    if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
-        /* main loop, chardev handler, engine call returned: safe to run it here */
-        s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
-        spapr_vmc_kick_now(s);
-    }
-}
-
-static void spapr_vmc_host_error(void *opaque, const struct hmc_frame *f, uint8_t code,
-                                 uint32_t detail, const char *reason)
+/* ops->glue_status of the link: what only the device knows, for STATUS. */
+static void spapr_vmc_glue_status(void *opaque, struct hmc_link_glue_status *st)
 {
     SpaprVmcState *s = opaque;
 
-    spapr_vmc_emit_error(s, f ? f->type : 0, f ? f->hmc_index : 0, f ? f->session : 0,
-                         code, detail, reason);
+    st->unit_address = s->sdev.reg;
+    st->flags = (s->sdev.crq.qsize ? HMC_LINK_FLAG_CRQ_REGISTERED : 0) |
+                (s->mp_registered ? HMC_LINK_FLAG_ENGINE_REGISTERED : 0) |
+                (s->sdev.signal_state & 1 ? HMC_LINK_FLAG_CRQ_IRQ : 0);
+    st->crq_bytes = s->sdev.crq.qsize;
+    st->kicks = s->kicks;
+    st->crq_reads = s->crq_reads;
+    st->out_dropped = s->out_dropped;
+    st->out_write_errors = s->out_write_errors;
+    st->out_error_bytes = s->out_error_bytes;
 }
 
-static const struct hmc_frame_ops spapr_vmc_frame_ops = {
-    .on_frame = spapr_vmc_host_frame,
-    .on_error = spapr_vmc_host_error,
-};
+/* ops->kick of the link: a peer command left the engine with work. */
+static void spapr_vmc_link_kick(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    /* main loop, chardev handler, engine call returned: safe to run it here */
+    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    spapr_vmc_kick_now(s);
+}
 
 static int spapr_vmc_can_receive(void *opaque)
 {
@@ -1102,7 +658,7 @@ static void spapr_vmc_receive(void *opaque, const uint8_t *buf, int size)
     SpaprVmcState *s = opaque;
 
     if (size > 0) {
-        hmc_frame_feed(s->parser, buf, (size_t)size, &spapr_vmc_frame_ops, s);
+        hmc_link_feed(s->link, buf, (size_t)size);
     }
 }
 
@@ -1112,17 +668,13 @@ static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
 
     switch (event) {
     case CHR_EVENT_OPENED:
-        hmc_frame_parser_init(s->parser);
         g_byte_array_set_size(s->out, 0);
-        s->peer_open = true;
         s->link_dead = false;
-        spapr_vmc_emit_link(s);
-        spapr_vmc_emit_open_sessions(s);
+        hmc_link_peer_opened(s->link);
         break;
     case CHR_EVENT_CLOSED:
-        s->peer_open = false;
         s->link_dead = false;
-        hmc_frame_parser_init(s->parser);
+        hmc_link_peer_closed(s->link);
         g_byte_array_set_size(s->out, 0);
         if (s->out_watch) {
             g_source_remove(s->out_watch);
@@ -1156,10 +708,8 @@ static void spapr_vmc_cleanup(SpaprVmcState *s)
     s->hv = NULL;
     g_free(s->hvmem);
     s->hvmem = NULL;
-    g_free(s->parser);
-    s->parser = NULL;
-    g_free(s->scratch);
-    s->scratch = NULL;
+    g_free(s->link);
+    s->link = NULL;
     if (s->out) {
         g_byte_array_free(s->out, TRUE);
         s->out = NULL;
@@ -1170,6 +720,7 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
 {
     SpaprVmcState *s = SPAPR_VMC(sdev);
     struct vmc_hv_config cfg;
+    struct hmc_link_config link_cfg;
     int r;
 
     if (spapr_vmc_singleton) {
@@ -1247,15 +798,29 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     };
     s->hv = g_new0(struct vmc_hv, 1);
     s->hvmem = g_malloc0(s->hvmem_len);
-    s->parser = g_new0(struct hmc_frame_parser, 1);
-    s->scratch = g_malloc(HMC_FRAME_MAX_LEN);
+    s->link = g_new0(struct hmc_link, 1);
     s->out = g_byte_array_new();
     s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_timer_cb, s);
     s->disconnect_bh = qemu_bh_new(spapr_vmc_disconnect_bh, s);
     s->kick_bh = qemu_bh_new(spapr_vmc_kick_bh, s);
     s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
-    hmc_frame_parser_init(s->parser);
+    s->link_ops = (struct hmc_link_ops) {
+        .write = spapr_vmc_write_frame,
+        .now_us = spapr_vmc_now_us,
+        .kick = spapr_vmc_link_kick,
+        .glue_status = spapr_vmc_glue_status,
+    };
+    link_cfg = (struct hmc_link_config) {
+        .max_hmcs = s->max_hmcs,
+        .pool_size = s->pool_size,
+        .remote_liobn = s->remote_liobn,
+        .trace = s->trace_crq,
+        .crq_full_drop = s->crq_full_drop,
+    };
     r = vmc_hv_init(s->hv, &cfg, &s->ops, s, s->hvmem, s->hvmem_len);
+    if (r == VMC_HV_OK) {
+        r = hmc_link_init(s->link, &link_cfg, &s->link_ops, s, s->hv);
+    }
     if (r != VMC_HV_OK) {
         error_setg(errp, "spapr-vmc: engine init failed (%s)", vmc_hv_result_name(r));
         spapr_vmc_cleanup(s);
