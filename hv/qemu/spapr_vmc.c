@@ -35,8 +35,9 @@
 
 #include "hv/vmc_hv.h"
 #include "hv/hmc_link.h"
+#include "hv/hv_crq_flow.h"
+#include "hv/hv_props.h"
 #include "hv/hv_tce.h"
-#include "lib/crq_format.h"
 
 #ifndef H_REQUEST_VMC
 #define H_REQUEST_VMC 0x360
@@ -67,22 +68,9 @@ extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
 struct SpaprVmcState {
     SpaprVioDevice sdev;
 
-    /* properties */
+    /* properties (checked by hv/hv_props.c) */
     CharBackend chr;
-    uint32_t max_mtu;
-    uint32_t pool_size;
-    uint32_t max_hmcs;
-    uint32_t mp_bufs;
-    uint32_t hv_bufs;
-    uint32_t remote_liobn;
-    uint32_t drc_index;
-    uint32_t max_copy;
-    uint32_t crq_entries;
-    bool strict;
-    bool trace_crq;
-    bool debug;
-    bool init_on_register;
-    bool crq_full_drop;
+    struct hv_props props;
     char *loc_code;
 
     /* engine */
@@ -96,15 +84,7 @@ struct SpaprVmcState {
     uint64_t backoff_us;       /* next retry delay while the guest's CRQ is blocked */
     uint64_t kicks;            /* deferred-work runs (bottom half or timer) */
 
-    /*
-     * Flow-control bookkeeping for the guest's CRQ: entries this device wrote
-     * that it has not yet seen consumed. They end just before crq.qnext; the
-     * oldest is the only one whose header must be read to learn progress.
-     */
-    uint32_t crq_pending;
-    uint64_t crq_seen_qladdr;
-    uint32_t crq_seen_qsize;
-    uint64_t crq_reads;        /* guest-memory reads of the CRQ ring by this device */
+    struct hv_crq_flow flow;   /* the guest's CRQ: our entries it has not consumed */
 
     /* host link: the protocol in hv/hmc_link.c, the connection here */
     struct hmc_link *link;
@@ -338,27 +318,9 @@ static void spapr_vmc_wake(void *opaque)
     qemu_bh_schedule(s->kick_bh);
 }
 
-/*
- * Forget the flow-control bookkeeping when the guest's queue changes
- * (registered, freed, reset) behind our back or through the hook.
- */
-static void spapr_vmc_crq_track_sync(SpaprVmcState *s)
-{
-    SpaprVioDevice *dev = &s->sdev;
-
-    if (dev->crq.qladdr != s->crq_seen_qladdr || dev->crq.qsize != s->crq_seen_qsize ||
-        (uint64_t)s->crq_pending * 16 > dev->crq.qsize) {
-        s->crq_seen_qladdr = dev->crq.qladdr;
-        s->crq_seen_qsize = dev->crq.qsize;
-        s->crq_pending = 0;
-    }
-}
-
 static void spapr_vmc_crq_track_reset(SpaprVmcState *s)
 {
-    s->crq_seen_qladdr = s->sdev.crq.qladdr;
-    s->crq_seen_qsize = s->sdev.crq.qsize;
-    s->crq_pending = 0;
+    hv_crq_flow_reset(&s->flow, s->sdev.crq.qladdr, s->sdev.crq.qsize);
 }
 
 static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
@@ -372,13 +334,13 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
         s->mp_registered = false;   /* the engine treats CLOSED as freed */
         return VMC_HV_TX_CLOSED;
     }
-    spapr_vmc_crq_track_sync(s);
+    hv_crq_flow_sync(&s->flow, dev->crq.qladdr, dev->crq.qsize);
     stq_be_p(crq, hi);
     stq_be_p(crq + 8, lo);
-    s->crq_reads++;                 /* spapr_vio_send_crq reads the slot's header */
+    s->flow.reads++;                /* spapr_vio_send_crq reads the slot's header */
     rc = spapr_vio_send_crq(dev, crq);
     if (rc == 0) {
-        s->crq_pending++;
+        hv_crq_flow_sent(&s->flow);
         hmc_link_trace_crq(s->link, hi, lo, true);
         return VMC_HV_TX_OK;
     }
@@ -398,43 +360,19 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
     return VMC_HV_TX_FULL;
 }
 
-/*
- * How many entries of the guest's CRQ are not consumed yet, for the engine's
- * "at most crq_size/2 outstanding" rule. Counted incrementally: every entry
- * this device writes is pending until its header reads free; the guest
- * consumes in ring order, so only the oldest pending entry (crq_pending
- * slots before qnext) needs looking at. Each check reads that one header and
- * retires the entry if it is free, so a check costs one 1-byte DMA read
- * however large the queue, and entries the guest marks busy without the
- * device having written them cost nothing. Retiring one per check is enough:
- * the engine checks before every entry it sends, so a consuming guest lets
- * one entry through per check. A guest that consumes out of order only
- * delays its own traffic. Unreadable queue memory is "unknown" (-1): the
- * engine then relies on the full-slot check.
- */
+static int spapr_vmc_read_hdr(void *opaque, uint64_t addr, uint8_t *hdr)
+{
+    return spapr_vio_dma_read(&((SpaprVmcState *)opaque)->sdev, addr, hdr, 1) ? -1 : 0;
+}
+
+/* ops->mp_outstanding: the PAPR half-queue rule's input (hv/hv_crq_flow.h). */
 static long spapr_vmc_mp_outstanding(void *opaque)
 {
     SpaprVmcState *s = opaque;
     SpaprVioDevice *dev = &s->sdev;
-    uint32_t qsize = dev->crq.qsize, oldest;
-    uint8_t hdr;
 
-    if (qsize < 16 || dev->crq.qnext >= qsize) {
-        return 0;
-    }
-    spapr_vmc_crq_track_sync(s);
-    if (!s->crq_pending) {
-        return 0;
-    }
-    oldest = (uint32_t)((dev->crq.qnext + qsize - (uint64_t)16 * s->crq_pending) % qsize);
-    s->crq_reads++;
-    if (spapr_vio_dma_read(dev, dev->crq.qladdr + oldest, &hdr, 1)) {
-        return -1;
-    }
-    if (!(hdr & CRQ_HDR_VALID_BIT)) {
-        s->crq_pending--;
-    }
-    return s->crq_pending;
+    return hv_crq_flow_outstanding(&s->flow, dev->crq.qladdr, dev->crq.qsize, dev->crq.qnext,
+                                   spapr_vmc_read_hdr, s);
 }
 
 /*
@@ -508,7 +446,7 @@ static void spapr_vmc_log(void *opaque, int level, const char *text)
     if (level <= 1) {
         qemu_log_mask(LOG_GUEST_ERROR, "spapr-vmc: %s\n", text);
     }
-    if (s->debug) {
+    if (s->props.debug) {
         fprintf(stderr, "spapr-vmc[%d]: %s\n", level, text);
     }
 }
@@ -632,7 +570,7 @@ static void spapr_vmc_glue_status(void *opaque, struct hmc_link_glue_status *st)
                 (s->sdev.signal_state & 1 ? HMC_LINK_FLAG_CRQ_IRQ : 0);
     st->crq_bytes = s->sdev.crq.qsize;
     st->kicks = s->kicks;
-    st->crq_reads = s->crq_reads;
+    st->crq_reads = s->flow.reads;
     st->out_dropped = s->out_dropped;
     st->out_write_errors = s->out_write_errors;
     st->out_error_bytes = s->out_error_bytes;
@@ -721,6 +659,7 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     SpaprVmcState *s = SPAPR_VMC(sdev);
     struct vmc_hv_config cfg;
     struct hmc_link_config link_cfg;
+    const char *why;
     int r;
 
     if (spapr_vmc_singleton) {
@@ -731,55 +670,17 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
         error_setg(errp, "spapr-vmc: no TCE table");
         return;
     }
-    if (s->max_mtu < VMC_HV_MIN_MTU || s->max_mtu > VMC_HV_MAX_MTU || s->max_mtu % 4096) {
-        error_setg(errp, "spapr-vmc: max-mtu must be 4096..16384, a multiple of 4096");
+    why = hv_props_configure(&s->props, sdev->reg, sdev->tcet->liobn, &cfg, &link_cfg);
+    if (why) {
+        error_setg(errp, "spapr-vmc: %s", why);
         return;
     }
-    if (s->pool_size < 1 || s->pool_size > VMC_HV_MAX_POOL) {
-        error_setg(errp, "spapr-vmc: pool-size must be 1..%d", VMC_HV_MAX_POOL);
+    if (s->props.remote_liobn == sdev->tcet->liobn ||
+        spapr_tce_find_by_liobn(s->props.remote_liobn)) {
+        error_setg(errp, "spapr-vmc: remote-liobn 0x%x is already in use",
+                   s->props.remote_liobn);
         return;
     }
-    if (s->max_hmcs < 1 || s->max_hmcs > VMC_HV_MAX_HMCS) {
-        error_setg(errp, "spapr-vmc: max-hmcs must be 1..%d", VMC_HV_MAX_HMCS);
-        return;
-    }
-    if (s->mp_bufs + s->hv_bufs > s->pool_size) {
-        error_setg(errp, "spapr-vmc: session-mp-bufs + session-hv-bufs exceed pool-size");
-        return;
-    }
-    if (s->max_copy < s->max_mtu) {
-        error_setg(errp, "spapr-vmc: max-copy must be at least max-mtu");
-        return;
-    }
-    if (!s->remote_liobn) {
-        s->remote_liobn = 0x7f000000u | (sdev->reg & 0xffffffu);
-    }
-    if (s->remote_liobn == sdev->tcet->liobn || spapr_tce_find_by_liobn(s->remote_liobn)) {
-        error_setg(errp, "spapr-vmc: remote-liobn 0x%x is already in use", s->remote_liobn);
-        return;
-    }
-    if (!s->drc_index) {
-        s->drc_index = sdev->reg;
-    }
-
-    vmc_hv_config_default(&cfg);
-    cfg.max_hmcs = s->max_hmcs;
-    cfg.pool_size = s->pool_size;
-    cfg.max_mtu = s->max_mtu;
-    if (s->crq_entries) {
-        cfg.crq_entries = s->crq_entries;
-    }
-    cfg.local_liobn = sdev->tcet->liobn;
-    cfg.remote_liobn = s->remote_liobn;
-    cfg.remote_base = 0;
-    cfg.max_copy_len = s->max_copy;
-    cfg.drc_index = s->drc_index;
-    cfg.session_mp_bufs = s->mp_bufs;
-    cfg.session_hv_bufs = s->hv_bufs;
-    cfg.deferred_send = true;
-    cfg.strict = s->strict;
-    cfg.init_on_register = s->init_on_register;
-
     s->hvmem_len = vmc_hv_backing_size(&cfg);
     if (!s->hvmem_len) {
         error_setg(errp, "spapr-vmc: configuration refused by the engine");
@@ -809,13 +710,6 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
         .now_us = spapr_vmc_now_us,
         .kick = spapr_vmc_link_kick,
         .glue_status = spapr_vmc_glue_status,
-    };
-    link_cfg = (struct hmc_link_config) {
-        .max_hmcs = s->max_hmcs,
-        .pool_size = s->pool_size,
-        .remote_liobn = s->remote_liobn,
-        .trace = s->trace_crq,
-        .crq_full_drop = s->crq_full_drop,
     };
     r = vmc_hv_init(s->hv, &cfg, &s->ops, s, s->hvmem, s->hvmem_len);
     if (r == VMC_HV_OK) {
@@ -870,7 +764,7 @@ static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
     win[2] = cpu_to_be32((uint32_t)sdev->tcet->bus_offset);
     win[3] = cpu_to_be32((uint32_t)(size0 >> 32));
     win[4] = cpu_to_be32((uint32_t)size0);
-    win[5] = cpu_to_be32(s->remote_liobn);
+    win[5] = cpu_to_be32(s->props.remote_liobn);
     win[6] = 0;
     win[7] = 0;
     win[8] = 0;
@@ -884,7 +778,7 @@ static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
         ret = fdt_setprop_cell(fdt, node_off, "ibm,#dma-size-cells", 2);
     }
     if (ret >= 0) {
-        ret = fdt_setprop_cell(fdt, node_off, "ibm,my-drc-index", s->drc_index);
+        ret = fdt_setprop_cell(fdt, node_off, "ibm,my-drc-index", s->props.drc_index);
     }
     if (ret >= 0) {
         ret = fdt_setprop_string(fdt, node_off, "ibm,loc-code",
@@ -901,20 +795,20 @@ static const VMStateDescription vmstate_spapr_vmc = {
 static Property spapr_vmc_properties[] = {
     DEFINE_SPAPR_PROPERTIES(SpaprVmcState, sdev),
     DEFINE_PROP_CHR("chardev", SpaprVmcState, chr),
-    DEFINE_PROP_UINT32("max-mtu", SpaprVmcState, max_mtu, 4096),
-    DEFINE_PROP_UINT32("pool-size", SpaprVmcState, pool_size, 16),
-    DEFINE_PROP_UINT32("max-hmcs", SpaprVmcState, max_hmcs, 1),
-    DEFINE_PROP_UINT32("session-mp-bufs", SpaprVmcState, mp_bufs, 4),
-    DEFINE_PROP_UINT32("session-hv-bufs", SpaprVmcState, hv_bufs, 4),
-    DEFINE_PROP_UINT32("remote-liobn", SpaprVmcState, remote_liobn, 0),
-    DEFINE_PROP_UINT32("drc-index", SpaprVmcState, drc_index, 0),
-    DEFINE_PROP_UINT32("max-copy", SpaprVmcState, max_copy, VMC_HV_DEFAULT_MAX_COPY),
-    DEFINE_PROP_UINT32("crq-entries", SpaprVmcState, crq_entries, 0),
-    DEFINE_PROP_BOOL("strict", SpaprVmcState, strict, false),
-    DEFINE_PROP_BOOL("trace-crq", SpaprVmcState, trace_crq, false),
-    DEFINE_PROP_BOOL("debug", SpaprVmcState, debug, false),
-    DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, init_on_register, false),
-    DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, crq_full_drop, false),
+    DEFINE_PROP_UINT32("max-mtu", SpaprVmcState, props.max_mtu, 4096),
+    DEFINE_PROP_UINT32("pool-size", SpaprVmcState, props.pool_size, 16),
+    DEFINE_PROP_UINT32("max-hmcs", SpaprVmcState, props.max_hmcs, 1),
+    DEFINE_PROP_UINT32("session-mp-bufs", SpaprVmcState, props.mp_bufs, 4),
+    DEFINE_PROP_UINT32("session-hv-bufs", SpaprVmcState, props.hv_bufs, 4),
+    DEFINE_PROP_UINT32("remote-liobn", SpaprVmcState, props.remote_liobn, 0),
+    DEFINE_PROP_UINT32("drc-index", SpaprVmcState, props.drc_index, 0),
+    DEFINE_PROP_UINT32("max-copy", SpaprVmcState, props.max_copy, VMC_HV_DEFAULT_MAX_COPY),
+    DEFINE_PROP_UINT32("crq-entries", SpaprVmcState, props.crq_entries, 0),
+    DEFINE_PROP_BOOL("strict", SpaprVmcState, props.strict, false),
+    DEFINE_PROP_BOOL("trace-crq", SpaprVmcState, props.trace_crq, false),
+    DEFINE_PROP_BOOL("debug", SpaprVmcState, props.debug, false),
+    DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, props.init_on_register, false),
+    DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, props.crq_full_drop, false),
     DEFINE_PROP_STRING("loc-code", SpaprVmcState, loc_code),
     DEFINE_PROP_END_OF_LIST(),
 };
