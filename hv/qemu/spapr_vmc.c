@@ -35,6 +35,7 @@
 
 #include "hv/vmc_hv.h"
 #include "hv/hmc_link.h"
+#include "hv/hmc_outq.h"
 #include "hv/hv_crq_flow.h"
 #include "hv/hv_props.h"
 #include "hv/hv_tce.h"
@@ -89,14 +90,11 @@ struct SpaprVmcState {
     /* host link: the protocol in hv/hmc_link.c, the connection here */
     struct hmc_link *link;
     struct hmc_link_ops link_ops;
-    GByteArray *out;
+    struct hmc_outq outq;      /* bounded backlog (hv/hmc_outq.c) on outbuf */
+    uint8_t *outbuf;
     guint out_watch;
-    bool link_dead;            /* hard write error: nothing more is written on this connection */
     bool link_error_logged;
     QEMUBH *disconnect_bh;
-    uint64_t out_write_errors; /* hard write errors (each ended a connection) */
-    uint64_t out_error_bytes;  /* backlog bytes dropped by them */
-    uint64_t out_dropped;      /* frames lost: peer not reading */
     uint64_t crq_full_dropped;
     uint64_t crq_dma_errors;
 };
@@ -108,65 +106,12 @@ static SpaprVmcState *spapr_vmc_singleton;
 /* Host link output                                                   */
 /* ------------------------------------------------------------------ */
 
-static void spapr_vmc_flush(SpaprVmcState *s);
+static void spapr_vmc_out_state(SpaprVmcState *s, int state);
 
-static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *opaque)
+/* The connection's write for hv/hmc_outq.c: bytes taken, 0 when full, -1 hard error. */
+static long spapr_vmc_chr_write(void *opaque, const uint8_t *buf, size_t len)
 {
     SpaprVmcState *s = opaque;
-
-    s->out_watch = 0;
-    spapr_vmc_flush(s);
-    return G_SOURCE_REMOVE;
-}
-
-/*
- * A write failed for a reason other than a full socket (the peer shut its
- * read side, the connection broke, the backend refuses). Retrying cannot
- * help and, since the socket still polls writable, would spin the main
- * loop: drop the backlog, stop writing on this connection and close it so
- * the peer can connect again. The close runs from a bottom half because we
- * may be inside the chardev's own read callback (parsing the peer's frames).
- */
-static void spapr_vmc_link_failed(SpaprVmcState *s, size_t unqueued)
-{
-    uint64_t lost = s->out->len + unqueued;
-
-    s->out_write_errors++;
-    s->out_error_bytes += lost;
-    g_byte_array_set_size(s->out, 0);
-    if (s->out_watch) {
-        g_source_remove(s->out_watch);
-        s->out_watch = 0;
-    }
-    s->link_dead = true;
-    if (!s->link_error_logged) {
-        /* QEMU's socket chardev reports every hard error as EINVAL: no errno here */
-        s->link_error_logged = true;
-        warn_report("spapr-vmc: the HMC peer no longer accepts data (write error, not a "
-                    "full socket): %" PRIu64 " bytes dropped, closing the connection; "
-                    "later failures are only counted (out_write_errors in STATUS)", lost);
-    }
-    qemu_bh_schedule(s->disconnect_bh);
-}
-
-static void spapr_vmc_disconnect_bh(void *opaque)
-{
-    SpaprVmcState *s = opaque;
-
-    /* A new connection since the failure clears link_dead: leave it alone. */
-    if (s->link_dead) {
-        qemu_chr_fe_disconnect(&s->chr);
-    }
-}
-
-/*
- * Write as much of @buf as the chardev takes now. @queued: @buf is the
- * backlog (else a frame not queued yet, lost too on a hard error). Return:
- * bytes written (0 when the socket is full), or -1 after a hard error (link
- * now dead).
- */
-static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len, bool queued)
-{
     int n;
 
     errno = 0;
@@ -174,31 +119,58 @@ static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len, boo
     if (n > 0) {
         return n;
     }
-    if (n < 0 && errno == EAGAIN) {
-        return 0;
-    }
-    spapr_vmc_link_failed(s, queued ? 0 : len);
-    return -1;
+    return n < 0 && errno == EAGAIN ? 0 : -1;
 }
 
-static void spapr_vmc_flush(SpaprVmcState *s)
+static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *opaque)
 {
-    while (s->out->len && !s->link_dead) {
-        int n = spapr_vmc_write(s, s->out->data, s->out->len, true);
+    SpaprVmcState *s = opaque;
 
-        if (n <= 0) {
-            break;
-        }
-        g_byte_array_remove_range(s->out, 0, MIN((guint)n, s->out->len));
-    }
-    if (s->out->len && !s->out_watch && !s->link_dead) {
+    s->out_watch = 0;
+    spapr_vmc_out_state(s, hmc_outq_flush(&s->outq, spapr_vmc_chr_write, s));
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Act on the output queue's state: a backlog waits for the socket to drain;
+ * a connection that refused a write (the peer shut its read side, the
+ * connection broke) is closed so the peer can connect again. The close runs
+ * from a bottom half because we may be inside the chardev's own read
+ * callback (parsing the peer's frames).
+ */
+static void spapr_vmc_out_state(SpaprVmcState *s, int state)
+{
+    if (state == HMC_OUTQ_WAITING && !s->out_watch) {
         s->out_watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
                                              spapr_vmc_out_ready, s);
         if (!s->out_watch) {
             /* backend cannot tell us when it drains: give up on the backlog */
-            s->out_dropped++;
-            g_byte_array_set_size(s->out, 0);
+            hmc_outq_drop_backlog(&s->outq);
         }
+    } else if (state == HMC_OUTQ_FAILED) {
+        if (s->out_watch) {
+            g_source_remove(s->out_watch);
+            s->out_watch = 0;
+        }
+        if (!s->link_error_logged) {
+            /* QEMU's socket chardev reports every hard error as EINVAL: no errno here */
+            s->link_error_logged = true;
+            warn_report("spapr-vmc: the HMC peer no longer accepts data (write error, not a "
+                        "full socket): %" PRIu64 " bytes dropped, closing the connection; "
+                        "later failures are only counted (out_write_errors in STATUS)",
+                        s->outq.error_bytes);
+        }
+        qemu_bh_schedule(s->disconnect_bh);
+    }
+}
+
+static void spapr_vmc_disconnect_bh(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    /* A new connection since the failure revived the queue: leave it alone. */
+    if (s->outq.dead) {
+        qemu_chr_fe_disconnect(&s->chr);
     }
 }
 
@@ -207,26 +179,9 @@ static void spapr_vmc_write_frame(void *opaque, const uint8_t *frame, size_t n)
 {
     SpaprVmcState *s = opaque;
 
-    if (!qemu_chr_fe_backend_connected(&s->chr) || s->link_dead) {
-        return;
+    if (qemu_chr_fe_backend_connected(&s->chr)) {
+        spapr_vmc_out_state(s, hmc_outq_put(&s->outq, frame, n, spapr_vmc_chr_write, s));
     }
-    if (!s->out->len) {
-        /* nothing queued before it: straight to the socket, queue only the rest */
-        int w = spapr_vmc_write(s, frame, n, false);
-
-        if (w < 0 || (size_t)w == n) {
-            return;
-        }
-        g_byte_array_append(s->out, frame + w, n - w);
-        spapr_vmc_flush(s);
-        return;
-    }
-    if (s->out->len + n > SPAPR_VMC_OUT_MAX) {
-        s->out_dropped++;
-        return;
-    }
-    g_byte_array_append(s->out, frame, n);
-    spapr_vmc_flush(s);
 }
 
 static void spapr_vmc_mp_registered(SpaprVmcState *s, uint32_t entries)
@@ -571,9 +526,9 @@ static void spapr_vmc_glue_status(void *opaque, struct hmc_link_glue_status *st)
     st->crq_bytes = s->sdev.crq.qsize;
     st->kicks = s->kicks;
     st->crq_reads = s->flow.reads;
-    st->out_dropped = s->out_dropped;
-    st->out_write_errors = s->out_write_errors;
-    st->out_error_bytes = s->out_error_bytes;
+    st->out_dropped = s->outq.dropped;
+    st->out_write_errors = s->outq.write_errors;
+    st->out_error_bytes = s->outq.error_bytes;
 }
 
 /* ops->kick of the link: a peer command left the engine with work. */
@@ -606,14 +561,12 @@ static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
 
     switch (event) {
     case CHR_EVENT_OPENED:
-        g_byte_array_set_size(s->out, 0);
-        s->link_dead = false;
+        hmc_outq_reset(&s->outq);
         hmc_link_peer_opened(s->link);
         break;
     case CHR_EVENT_CLOSED:
-        s->link_dead = false;
+        hmc_outq_reset(&s->outq);
         hmc_link_peer_closed(s->link);
-        g_byte_array_set_size(s->out, 0);
         if (s->out_watch) {
             g_source_remove(s->out_watch);
             s->out_watch = 0;
@@ -648,10 +601,8 @@ static void spapr_vmc_cleanup(SpaprVmcState *s)
     s->hvmem = NULL;
     g_free(s->link);
     s->link = NULL;
-    if (s->out) {
-        g_byte_array_free(s->out, TRUE);
-        s->out = NULL;
-    }
+    g_free(s->outbuf);
+    s->outbuf = NULL;
 }
 
 static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
@@ -700,7 +651,8 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     s->hv = g_new0(struct vmc_hv, 1);
     s->hvmem = g_malloc0(s->hvmem_len);
     s->link = g_new0(struct hmc_link, 1);
-    s->out = g_byte_array_new();
+    s->outbuf = g_malloc(SPAPR_VMC_OUT_MAX);
+    hmc_outq_init(&s->outq, s->outbuf, SPAPR_VMC_OUT_MAX);
     s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_timer_cb, s);
     s->disconnect_bh = qemu_bh_new(spapr_vmc_disconnect_bh, s);
     s->kick_bh = qemu_bh_new(spapr_vmc_kick_bh, s);
