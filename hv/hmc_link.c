@@ -229,6 +229,44 @@ void hmc_link_trace_call(struct hmc_link *link, uint8_t what, const uint64_t *ar
 	emit(link, HMC_EV_CALL, 0, 0, p, n);
 }
 
+void hmc_link_mp_registered(struct hmc_link *link, uint32_t crq_entries)
+{
+	uint64_t a = crq_entries;
+
+	hmc_link_trace_call(link, HMC_TRACE_REGISTER, &a, 1, NULL, 0);
+	vmc_hv_mp_registered(link->hv, crq_entries);
+}
+
+void hmc_link_mp_freed(struct hmc_link *link)
+{
+	hmc_link_trace_call(link, HMC_TRACE_FREE, NULL, 0, NULL, 0);
+	vmc_hv_mp_freed(link->hv);
+}
+
+long hmc_link_guest_entry(struct hmc_link *link, uint64_t hi, uint64_t lo)
+{
+	hmc_link_trace_crq(link, hi, lo, false);
+	return vmc_hv_receive(link->hv, hi, lo);
+}
+
+long hmc_link_request_vmc(struct hmc_link *link, uint64_t *drc_index)
+{
+	long rc = vmc_hv_request_vmc(link->hv, drc_index);
+	uint64_t a = (uint64_t)rc;
+
+	hmc_link_trace_call(link, HMC_TRACE_REQUEST_VMC, &a, 1, NULL, 0);
+	return rc;
+}
+
+long hmc_link_copy_rdma(struct hmc_link *link, const uint64_t args[5])
+{
+	long rc = vmc_hv_copy_rdma(link->hv, args[0], args[1], args[2], args[3], args[4]);
+	uint64_t a[6] = { args[0], args[1], args[2], args[3], args[4], (uint64_t)rc };
+
+	hmc_link_trace_call(link, HMC_TRACE_COPY_RDMA, a, 6, NULL, 0);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* STATUS (§5)                                                        */
 /* ------------------------------------------------------------------ */

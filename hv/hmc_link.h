@@ -187,6 +187,53 @@ void hmc_link_trace_crq(struct hmc_link *link, uint64_t hi, uint64_t lo, bool to
 void hmc_link_trace_call(struct hmc_link *link, uint8_t what, const uint64_t *args,
 			 unsigned int nargs, const uint8_t *data, uint32_t len);
 
+/*
+ * The engine's inputs from the guest, recorded for the peer (CRQ and CALL
+ * frames, trace-crq=on only) in the order the engine takes them, so a trace
+ * replays exactly (tools/trace2corpus.py). Each calls the engine.
+ */
+
+/**
+ * hmc_link_mp_registered - the guest registered its CRQ: record, then
+ * vmc_hv_mp_registered().
+ * @link: the link
+ * @crq_entries: size of the guest's queue in 16-byte entries
+ */
+void hmc_link_mp_registered(struct hmc_link *link, uint32_t crq_entries);
+
+/**
+ * hmc_link_mp_freed - the guest's CRQ is gone: record, then vmc_hv_mp_freed().
+ * @link: the link
+ */
+void hmc_link_mp_freed(struct hmc_link *link);
+
+/**
+ * hmc_link_guest_entry - the guest's H_SEND_CRQ: record, then vmc_hv_receive().
+ * @link: the link
+ * @hi: bytes 0-7 of the entry
+ * @lo: bytes 8-15
+ * Return: the hcall's return code (vmc_hv_receive()).
+ */
+long hmc_link_guest_entry(struct hmc_link *link, uint64_t hi, uint64_t lo);
+
+/**
+ * hmc_link_request_vmc - the guest's H_REQUEST_VMC: vmc_hv_request_vmc(),
+ * then record it with its return code.
+ * @link: the link
+ * @drc_index: receives the DRC index on HV_H_SUCCESS
+ * Return: the hcall's return code.
+ */
+long hmc_link_request_vmc(struct hmc_link *link, uint64_t *drc_index);
+
+/**
+ * hmc_link_copy_rdma - the guest's H_COPY_RDMA: vmc_hv_copy_rdma(), then
+ * record it with its arguments and return code.
+ * @link: the link
+ * @args: len, source LIOBN, source IOBA, destination LIOBN, destination IOBA
+ * Return: the hcall's return code.
+ */
+long hmc_link_copy_rdma(struct hmc_link *link, const uint64_t args[5]);
+
 /**
  * hmc_link_tracing - whether trace-crq is on.
  * @link: the link

@@ -38,6 +38,7 @@
 #include "hv/hmc_outq.h"
 #include "hv/hv_crq_flow.h"
 #include "hv/hv_props.h"
+#include "hv/hv_retry.h"
 #include "hv/hv_tce.h"
 
 #ifndef H_REQUEST_VMC
@@ -53,15 +54,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 #define SPAPR_VMC_OUT_MAX       (1024 * 1024)
 /* Bytes accepted from the chardev per read callback. */
 #define SPAPR_VMC_IN_CHUNK      4096
-/*
- * Retry delays while the guest's CRQ takes nothing (ring full, half of it
- * outstanding, page not writable): start at 1 ms, double per fruitless
- * retry, never wait longer than 64 ms. Any hcall of the guest to the device
- * and any new output retries at once, so only a guest that consumes without
- * ever calling us waits up to the maximum.
- */
-#define SPAPR_VMC_RETRY_MIN_US  1000
-#define SPAPR_VMC_RETRY_MAX_US  64000
 
 /* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
 extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
@@ -82,8 +74,7 @@ struct SpaprVmcState {
     QEMUTimer *timer;          /* deadlines (delays, re-init) and retries with backoff */
     QEMUBH *kick_bh;           /* new work: run the engine right after the current call */
     bool mp_registered;        /* what we told the engine */
-    uint64_t backoff_us;       /* next retry delay while the guest's CRQ is blocked */
-    uint64_t kicks;            /* deferred-work runs (bottom half or timer) */
+    struct hv_retry retry;     /* deadlines and the backoff of blocked retries */
 
     struct hv_crq_flow flow;   /* the guest's CRQ: our entries it has not consumed */
 
@@ -184,20 +175,6 @@ static void spapr_vmc_write_frame(void *opaque, const uint8_t *frame, size_t n)
     }
 }
 
-static void spapr_vmc_mp_registered(SpaprVmcState *s, uint32_t entries)
-{
-    uint64_t a = entries;
-
-    hmc_link_trace_call(s->link, HMC_TRACE_REGISTER, &a, 1, NULL, 0);
-    vmc_hv_mp_registered(s->hv, entries);
-}
-
-static void spapr_vmc_mp_freed(SpaprVmcState *s)
-{
-    hmc_link_trace_call(s->link, HMC_TRACE_FREE, NULL, 0, NULL, 0);
-    vmc_hv_mp_freed(s->hv);
-}
-
 /* ------------------------------------------------------------------ */
 /* Engine environment                                                 */
 /* ------------------------------------------------------------------ */
@@ -207,24 +184,16 @@ static uint64_t spapr_vmc_now_us(void *opaque)
     return qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
 }
 
+/* The timer follows the engine's next deadline or retry (hv/hv_retry.c). */
 static void spapr_vmc_rearm(SpaprVmcState *s)
 {
-    uint64_t due = vmc_hv_next_deadline_us(s->hv);
-    uint64_t now = qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
+    uint64_t due = hv_retry_next(&s->retry, s->hv, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
 
     if (due == UINT64_MAX) {
         timer_del(s->timer);
-        return;
+    } else {
+        timer_mod(s->timer, (int64_t)due);
     }
-    if (due <= now) {
-        /* blocked (guest CRQ full or half outstanding): retry with backoff */
-        due = now + s->backoff_us;
-        s->backoff_us = MIN(s->backoff_us * 2, SPAPR_VMC_RETRY_MAX_US);
-    }
-    if (due > (uint64_t)INT64_MAX) {
-        due = INT64_MAX;
-    }
-    timer_mod(s->timer, (int64_t)due);
 }
 
 /*
@@ -234,42 +203,29 @@ static void spapr_vmc_rearm(SpaprVmcState *s)
  */
 static void spapr_vmc_kick_now(SpaprVmcState *s)
 {
-    uint64_t sent;
-
     if (!runstate_is_running()) {
         timer_mod_anticipate(s->timer, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
         return;
     }
-    sent = vmc_hv_get_stats(s->hv)->tx_entries;
-    s->kicks++;
-    vmc_hv_kick(s->hv);
-    if (vmc_hv_get_stats(s->hv)->tx_entries != sent) {
-        s->backoff_us = SPAPR_VMC_RETRY_MIN_US;   /* the guest is consuming again */
-    }
+    hv_retry_kick(&s->retry, s->hv);
     spapr_vmc_rearm(s);
 }
 
-static void spapr_vmc_timer_cb(void *opaque)
+static void spapr_vmc_kick_cb(void *opaque)
 {
     spapr_vmc_kick_now(opaque);
 }
 
-static void spapr_vmc_kick_bh(void *opaque)
-{
-    spapr_vmc_kick_now(opaque);
-}
-
+/*
+ * ops->wake: never send from here, we may be inside the guest's hcall or an
+ * engine call. A bottom half runs the engine as soon as that returns. New
+ * work (or guest activity that may have freed CRQ slots) ends any backoff.
+ */
 static void spapr_vmc_wake(void *opaque)
 {
     SpaprVmcState *s = opaque;
 
-    /*
-     * Never send from here: we may be inside the guest's hcall or inside an
-     * engine call. A bottom half runs the engine as soon as that returns,
-     * without a trip through the virtual-clock timer list. New work (or
-     * guest activity that may have freed CRQ slots) ends any backoff.
-     */
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    hv_retry_restart(&s->retry);
     qemu_bh_schedule(s->kick_bh);
 }
 
@@ -422,11 +378,11 @@ static void spapr_vmc_sync_registration(SpaprVmcState *s)
     if (dev->crq.qsize && !s->mp_registered) {
         s->mp_registered = true;
         spapr_vmc_crq_track_reset(s);
-        spapr_vmc_mp_registered(s, dev->crq.qsize / 16);
+        hmc_link_mp_registered(s->link, dev->crq.qsize / 16);
     } else if (!dev->crq.qsize && s->mp_registered) {
         s->mp_registered = false;
         spapr_vmc_crq_track_reset(s);
-        spapr_vmc_mp_freed(s);
+        hmc_link_mp_freed(s->link);
     }
 }
 
@@ -440,7 +396,7 @@ static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
     spapr_vmc_crq_track_reset(s);
     if (s->mp_registered) {
         s->mp_registered = false;
-        spapr_vmc_mp_freed(s);
+        hmc_link_mp_freed(s->link);
     }
     if (registered) {
         spapr_vmc_sync_registration(s);
@@ -456,8 +412,7 @@ static int spapr_vmc_do_crq(SpaprVioDevice *dev, uint8_t *crq)
     long rc;
 
     spapr_vmc_sync_registration(s);
-    hmc_link_trace_crq(s->link, hi, lo, false);
-    rc = vmc_hv_receive(s->hv, hi, lo);
+    rc = hmc_link_guest_entry(s->link, hi, lo);
     if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
         spapr_vmc_wake(s);
     }
@@ -478,14 +433,9 @@ static target_ulong h_request_vmc(PowerPCCPU *cpu, SpaprMachineState *spapr,
     if (!s) {
         return H_FUNCTION;
     }
-    rc = vmc_hv_request_vmc(s->hv, &drc);
+    rc = hmc_link_request_vmc(s->link, &drc);
     if (rc == HV_H_SUCCESS) {
         args[0] = drc;
-    }
-    {
-        uint64_t a = (uint64_t)rc;
-
-        hmc_link_trace_call(s->link, HMC_TRACE_REQUEST_VMC, &a, 1, NULL, 0);
     }
     spapr_vmc_wake(s);
     return rc;
@@ -500,12 +450,7 @@ static target_ulong h_copy_rdma(PowerPCCPU *cpu, SpaprMachineState *spapr,
     if (!s) {
         return H_FUNCTION;
     }
-    rc = vmc_hv_copy_rdma(s->hv, args[0], args[1], args[2], args[3], args[4]);
-    if (hmc_link_tracing(s->link)) {
-        uint64_t a[6] = { args[0], args[1], args[2], args[3], args[4], (uint64_t)rc };
-
-        hmc_link_trace_call(s->link, HMC_TRACE_COPY_RDMA, a, 6, NULL, 0);
-    }
+    rc = hmc_link_copy_rdma(s->link, args);
     spapr_vmc_wake(s);
     return rc;
 }
@@ -524,7 +469,7 @@ static void spapr_vmc_glue_status(void *opaque, struct hmc_link_glue_status *st)
                 (s->mp_registered ? HMC_LINK_FLAG_ENGINE_REGISTERED : 0) |
                 (s->sdev.signal_state & 1 ? HMC_LINK_FLAG_CRQ_IRQ : 0);
     st->crq_bytes = s->sdev.crq.qsize;
-    st->kicks = s->kicks;
+    st->kicks = s->retry.kicks;
     st->crq_reads = s->flow.reads;
     st->out_dropped = s->outq.dropped;
     st->out_write_errors = s->outq.write_errors;
@@ -537,7 +482,7 @@ static void spapr_vmc_link_kick(void *opaque)
     SpaprVmcState *s = opaque;
 
     /* main loop, chardev handler, engine call returned: safe to run it here */
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    hv_retry_restart(&s->retry);
     spapr_vmc_kick_now(s);
 }
 
@@ -653,10 +598,10 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     s->link = g_new0(struct hmc_link, 1);
     s->outbuf = g_malloc(SPAPR_VMC_OUT_MAX);
     hmc_outq_init(&s->outq, s->outbuf, SPAPR_VMC_OUT_MAX);
-    s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_timer_cb, s);
+    s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_kick_cb, s);
     s->disconnect_bh = qemu_bh_new(spapr_vmc_disconnect_bh, s);
-    s->kick_bh = qemu_bh_new(spapr_vmc_kick_bh, s);
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    s->kick_bh = qemu_bh_new(spapr_vmc_kick_cb, s);
+    hv_retry_init(&s->retry);
     s->link_ops = (struct hmc_link_ops) {
         .write = spapr_vmc_write_frame,
         .now_us = spapr_vmc_now_us,
@@ -693,9 +638,9 @@ static void spapr_vmc_reset(SpaprVioDevice *sdev)
     /* The generic reset has freed the CRQ and cleared the TCE table. */
     timer_del(s->timer);
     spapr_vmc_crq_track_reset(s);
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    hv_retry_restart(&s->retry);
     s->mp_registered = false;
-    spapr_vmc_mp_freed(s);
+    hmc_link_mp_freed(s->link);
     spapr_vmc_rearm(s);
 }
 

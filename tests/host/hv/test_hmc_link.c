@@ -799,6 +799,50 @@ static void test_trace_frames(void **state)
 	assert_int_equal(w->out[1].type, HMC_EV_PONG);
 }
 
+/* The guest's inputs reach the engine and, traced, are recorded in order. */
+static void test_recorded_engine_inputs(void **state)
+{
+	struct world *w = world_new(1, true);
+	uint64_t drc = 0, rdma[5] = { 16, 0x1234, 0, FAKE_LOCAL_LIOBN, 0 };
+	const struct out_frame *o;
+
+	*state = w;
+	w->nout = 0;
+	hmc_link_mp_registered(&w->link, 256);
+	assert_int_equal(vmc_hv_phase(&w->f->hv), VMC_HV_PHASE_WAIT_INIT);
+	assert_int_equal(w->out[0].type, HMC_EV_CALL);
+	assert_int_equal(w->out[0].payload[0], HMC_TRACE_REGISTER);
+	assert_true(load_be64(w->out[0].payload + 16) == 256);
+
+	assert_int_equal(hmc_link_guest_entry(&w->link, 0xC001000000000000ULL, 0), HV_H_SUCCESS);
+	o = &w->out[1];
+	assert_int_equal(o->type, HMC_EV_CRQ);
+	assert_true(load_be64(o->payload) == 0xC001000000000000ULL);
+	assert_int_equal(o->payload[16], 0);		/* guest -> HV */
+	assert_int_equal(vmc_hv_get_stats(&w->f->hv)->rx_inits, 1);
+
+	assert_int_equal(hmc_link_request_vmc(&w->link, &drc), HV_H_SUCCESS);
+	assert_true(drc == 0x21000001);
+	o = last(w);
+	assert_int_equal(o->payload[0], HMC_TRACE_REQUEST_VMC);
+	assert_true(load_be64(o->payload + 16) == 0);
+
+	/* an unknown source LIOBN: the engine's answer is what is recorded */
+	assert_int_equal(hmc_link_copy_rdma(&w->link, rdma), HV_H_SOURCE_PARM);
+	o = last(w);
+	assert_int_equal(o->payload[0], HMC_TRACE_COPY_RDMA);
+	assert_int_equal(o->len, 16 + 6 * 8);
+	assert_true(load_be64(o->payload + 16) == 16);
+	assert_true(load_be64(o->payload + 24) == 0x1234);
+	assert_true((int64_t)load_be64(o->payload + 56) == HV_H_SOURCE_PARM);
+
+	hmc_link_mp_freed(&w->link);
+	assert_int_equal(vmc_hv_phase(&w->f->hv), VMC_HV_PHASE_DOWN);
+	assert_int_equal(last(w)->type, HMC_EV_CALL);
+	assert_int_equal(last(w)->payload[0], HMC_TRACE_FREE);
+	assert_int_equal(last(w)->len, 16);
+}
+
 static void test_no_trace_when_off(void **state)
 {
 	struct world *w = *state;
@@ -842,6 +886,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_frames, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_engine_events_end_to_end, setup_open, teardown),
 		cmocka_unit_test_teardown(test_trace_frames, teardown),
+		cmocka_unit_test_teardown(test_recorded_engine_inputs, teardown),
 		cmocka_unit_test_setup_teardown(test_no_trace_when_off, setup_open, teardown),
 	};
 
