@@ -4,24 +4,18 @@
  * sPAPR VIO device for QEMU 7.2 (built as hw/ppc/spapr_vmc.c by the vmcfw
  * project's hv/qemu/build-qemu.sh).
  *
- * This file is glue only. The protocol lives in the portable engine
- * hv/vmc_hv.[ch] (plus vmc/vmc_wire.[ch]); the host ("HMC") link framing
- * lives in hv/hmc_frame.[ch]. Here:
- *   - the VIO device (properties, device-tree node with both DMA panes),
- *   - the CRQ plumbing (guest H_SEND_CRQ -> engine; engine -> guest CRQ
- *     from a bottom half, after a host frame, or from a QEMU_CLOCK_VIRTUAL
- *     timer for deadlines and retries; never inside the guest's hcall),
- *   - H_REQUEST_VMC (0x360) and H_COPY_RDMA (0x110),
- *   - pane-0 access for the engine through the device's TCE table, with the
- *     TCE permission bits checked before any byte moves,
- *   - the chardev link to the HMC peer (docs/hmc-protocol.md), with a
- *     bounded non-blocking output buffer: a peer that stops reading loses
- *     events, it never stalls the guest; a peer whose socket refuses writes
- *     is disconnected, never retried in a loop (docs/qemu-device.md §2.4).
- *
- * Every value the guest or the host peer supplies is treated as hostile.
- * State is protected by the BQL (hcalls, timers and chardev handlers all
- * run under it).
+ * QEMU glue only; no protocol rule lives here. The VMC protocol is the
+ * portable engine hv/vmc_hv.[ch]; the HMC peer protocol (commands, ERROR
+ * codes, events, STATUS) is the link layer hv/hmc_link.[ch]; both are
+ * host-tested and fuzzed. Here: the VIO device and its properties, the CRQ
+ * and the hcalls (H_SEND_CRQ, H_REQUEST_VMC, H_COPY_RDMA), pane-0 DMA
+ * through the device's TCE table, the chardev to the peer with a bounded
+ * non-blocking output buffer (a peer that stops reading loses events, a
+ * peer whose socket refuses writes is disconnected: docs/qemu-device.md
+ * §2.4), and scheduling: the engine sends from a bottom half, after a peer
+ * command, or from a QEMU_CLOCK_VIRTUAL timer, never inside the guest's
+ * hcall. Every value from the guest or the peer is hostile. State is
+ * protected by the BQL (hcalls, timers and chardev handlers all hold it).
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -40,9 +34,12 @@
 #include <libfdt.h>
 
 #include "hv/vmc_hv.h"
-#include "hv/hmc_frame.h"
+#include "hv/hmc_link.h"
+#include "hv/hmc_outq.h"
+#include "hv/hv_crq_flow.h"
+#include "hv/hv_props.h"
+#include "hv/hv_retry.h"
 #include "hv/hv_tce.h"
-#include "lib/crq_format.h"
 
 #ifndef H_REQUEST_VMC
 #define H_REQUEST_VMC 0x360
@@ -57,15 +54,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 #define SPAPR_VMC_OUT_MAX       (1024 * 1024)
 /* Bytes accepted from the chardev per read callback. */
 #define SPAPR_VMC_IN_CHUNK      4096
-/*
- * Retry delays while the guest's CRQ takes nothing (ring full, half of it
- * outstanding, page not writable): start at 1 ms, double per fruitless
- * retry, never wait longer than 64 ms. Any hcall of the guest to the device
- * and any new output retries at once, so only a guest that consumes without
- * ever calling us waits up to the maximum.
- */
-#define SPAPR_VMC_RETRY_MIN_US  1000
-#define SPAPR_VMC_RETRY_MAX_US  64000
 
 /* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
 extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
@@ -73,22 +61,9 @@ extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
 struct SpaprVmcState {
     SpaprVioDevice sdev;
 
-    /* properties */
+    /* properties (checked by hv/hv_props.c) */
     CharBackend chr;
-    uint32_t max_mtu;
-    uint32_t pool_size;
-    uint32_t max_hmcs;
-    uint32_t mp_bufs;
-    uint32_t hv_bufs;
-    uint32_t remote_liobn;
-    uint32_t drc_index;
-    uint32_t max_copy;
-    uint32_t crq_entries;
-    bool strict;
-    bool trace_crq;
-    bool debug;
-    bool init_on_register;
-    bool crq_full_drop;
+    struct hv_props props;
     char *loc_code;
 
     /* engine */
@@ -99,33 +74,18 @@ struct SpaprVmcState {
     QEMUTimer *timer;          /* deadlines (delays, re-init) and retries with backoff */
     QEMUBH *kick_bh;           /* new work: run the engine right after the current call */
     bool mp_registered;        /* what we told the engine */
-    uint64_t backoff_us;       /* next retry delay while the guest's CRQ is blocked */
-    uint64_t kicks;            /* deferred-work runs (bottom half or timer) */
+    struct hv_retry retry;     /* deadlines and the backoff of blocked retries */
 
-    /*
-     * Flow-control bookkeeping for the guest's CRQ: entries this device wrote
-     * that it has not yet seen consumed. They end just before crq.qnext; the
-     * oldest is the only one whose header must be read to learn progress.
-     */
-    uint32_t crq_pending;
-    uint64_t crq_seen_qladdr;
-    uint32_t crq_seen_qsize;
-    uint64_t crq_reads;        /* guest-memory reads of the CRQ ring by this device */
+    struct hv_crq_flow flow;   /* the guest's CRQ: our entries it has not consumed */
 
-    /* host link */
-    struct hmc_frame_parser *parser;
-    uint8_t *scratch;          /* one encoded frame */
-    GByteArray *out;
+    /* host link: the protocol in hv/hmc_link.c, the connection here */
+    struct hmc_link *link;
+    struct hmc_link_ops link_ops;
+    struct hmc_outq outq;      /* bounded backlog (hv/hmc_outq.c) on outbuf */
+    uint8_t *outbuf;
     guint out_watch;
-    bool peer_open;
-    bool link_dead;            /* hard write error: nothing more is written on this connection */
     bool link_error_logged;
     QEMUBH *disconnect_bh;
-    uint64_t out_write_errors; /* hard write errors (each ended a connection) */
-    uint64_t out_error_bytes;  /* backlog bytes dropped by them */
-    uint64_t out_dropped;      /* frames lost: peer not reading */
-    uint64_t host_frames;
-    uint64_t host_errors;
     uint64_t crq_full_dropped;
     uint64_t crq_dma_errors;
 };
@@ -137,65 +97,12 @@ static SpaprVmcState *spapr_vmc_singleton;
 /* Host link output                                                   */
 /* ------------------------------------------------------------------ */
 
-static void spapr_vmc_flush(SpaprVmcState *s);
+static void spapr_vmc_out_state(SpaprVmcState *s, int state);
 
-static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *opaque)
+/* The connection's write for hv/hmc_outq.c: bytes taken, 0 when full, -1 hard error. */
+static long spapr_vmc_chr_write(void *opaque, const uint8_t *buf, size_t len)
 {
     SpaprVmcState *s = opaque;
-
-    s->out_watch = 0;
-    spapr_vmc_flush(s);
-    return G_SOURCE_REMOVE;
-}
-
-/*
- * A write failed for a reason other than a full socket (the peer shut its
- * read side, the connection broke, the backend refuses). Retrying cannot
- * help and, since the socket still polls writable, would spin the main
- * loop: drop the backlog, stop writing on this connection and close it so
- * the peer can connect again. The close runs from a bottom half because we
- * may be inside the chardev's own read callback (parsing the peer's frames).
- */
-static void spapr_vmc_link_failed(SpaprVmcState *s, size_t unqueued)
-{
-    uint64_t lost = s->out->len + unqueued;
-
-    s->out_write_errors++;
-    s->out_error_bytes += lost;
-    g_byte_array_set_size(s->out, 0);
-    if (s->out_watch) {
-        g_source_remove(s->out_watch);
-        s->out_watch = 0;
-    }
-    s->link_dead = true;
-    if (!s->link_error_logged) {
-        /* QEMU's socket chardev reports every hard error as EINVAL: no errno here */
-        s->link_error_logged = true;
-        warn_report("spapr-vmc: the HMC peer no longer accepts data (write error, not a "
-                    "full socket): %" PRIu64 " bytes dropped, closing the connection; "
-                    "later failures are only counted (out_write_errors in STATUS)", lost);
-    }
-    qemu_bh_schedule(s->disconnect_bh);
-}
-
-static void spapr_vmc_disconnect_bh(void *opaque)
-{
-    SpaprVmcState *s = opaque;
-
-    /* A new connection since the failure clears link_dead: leave it alone. */
-    if (s->link_dead) {
-        qemu_chr_fe_disconnect(&s->chr);
-    }
-}
-
-/*
- * Write as much of @buf as the chardev takes now. @queued: @buf is the
- * backlog (else a frame not queued yet, lost too on a hard error). Return:
- * bytes written (0 when the socket is full), or -1 after a hard error (link
- * now dead).
- */
-static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len, bool queued)
-{
     int n;
 
     errno = 0;
@@ -203,165 +110,69 @@ static int spapr_vmc_write(SpaprVmcState *s, const uint8_t *buf, size_t len, boo
     if (n > 0) {
         return n;
     }
-    if (n < 0 && errno == EAGAIN) {
-        return 0;
-    }
-    spapr_vmc_link_failed(s, queued ? 0 : len);
-    return -1;
+    return n < 0 && errno == EAGAIN ? 0 : -1;
 }
 
-static void spapr_vmc_flush(SpaprVmcState *s)
+static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *opaque)
 {
-    while (s->out->len && !s->link_dead) {
-        int n = spapr_vmc_write(s, s->out->data, s->out->len, true);
+    SpaprVmcState *s = opaque;
 
-        if (n <= 0) {
-            break;
-        }
-        g_byte_array_remove_range(s->out, 0, MIN((guint)n, s->out->len));
-    }
-    if (s->out->len && !s->out_watch && !s->link_dead) {
+    s->out_watch = 0;
+    spapr_vmc_out_state(s, hmc_outq_flush(&s->outq, spapr_vmc_chr_write, s));
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Act on the output queue's state: a backlog waits for the socket to drain;
+ * a connection that refused a write (the peer shut its read side, the
+ * connection broke) is closed so the peer can connect again. The close runs
+ * from a bottom half because we may be inside the chardev's own read
+ * callback (parsing the peer's frames).
+ */
+static void spapr_vmc_out_state(SpaprVmcState *s, int state)
+{
+    if (state == HMC_OUTQ_WAITING && !s->out_watch) {
         s->out_watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
                                              spapr_vmc_out_ready, s);
         if (!s->out_watch) {
             /* backend cannot tell us when it drains: give up on the backlog */
-            s->out_dropped++;
-            g_byte_array_set_size(s->out, 0);
+            hmc_outq_drop_backlog(&s->outq);
         }
-    }
-}
-
-static void spapr_vmc_emit(SpaprVmcState *s, uint8_t type, uint8_t index, uint8_t session,
-                           const void *payload, uint32_t len)
-{
-    size_t n;
-
-    if (!qemu_chr_fe_backend_connected(&s->chr) || !s->peer_open || s->link_dead) {
-        return;
-    }
-    n = hmc_frame_encode(s->scratch, HMC_FRAME_MAX_LEN, type, index, session, payload, len);
-    if (!n) {
-        s->out_dropped++;
-        return;
-    }
-    if (!s->out->len) {
-        /* nothing queued before it: straight to the socket, queue only the rest */
-        int w = spapr_vmc_write(s, s->scratch, n, false);
-
-        if (w < 0 || (size_t)w == n) {
-            return;
+    } else if (state == HMC_OUTQ_FAILED) {
+        if (s->out_watch) {
+            g_source_remove(s->out_watch);
+            s->out_watch = 0;
         }
-        g_byte_array_append(s->out, s->scratch + w, n - w);
-        spapr_vmc_flush(s);
-        return;
-    }
-    if (s->out->len + n > SPAPR_VMC_OUT_MAX) {
-        s->out_dropped++;
-        return;
-    }
-    g_byte_array_append(s->out, s->scratch, n);
-    spapr_vmc_flush(s);
-}
-
-static void spapr_vmc_emit_error(SpaprVmcState *s, uint8_t cmd, uint8_t index, uint8_t session,
-                                 uint8_t code, uint32_t detail, const char *reason)
-{
-    uint8_t p[8 + HMC_FRAME_MAX_TEXT];
-    size_t n = hmc_frame_error_payload(p, cmd, code, detail, reason);
-
-    s->host_errors++;
-    spapr_vmc_emit(s, HMC_EV_ERROR, index, session, p, n);
-}
-
-static void spapr_vmc_emit_ack(SpaprVmcState *s, uint8_t cmd, uint8_t index, uint8_t session,
-                               uint32_t value)
-{
-    uint8_t p[8];
-
-    hmc_frame_ack_payload(p, cmd, value);
-    spapr_vmc_emit(s, HMC_EV_ACK, index, session, p, sizeof(p));
-}
-
-static void spapr_vmc_emit_link(SpaprVmcState *s)
-{
-    uint8_t up = vmc_hv_phase(s->hv) == VMC_HV_PHASE_READY;
-
-    spapr_vmc_emit(s, HMC_EV_LINK, 0, 0, &up, 1);
-}
-
-/*
- * A peer that connects after the guest opened its sessions would otherwise
- * never learn them: tell it each open session as an OPEN, after the LINK.
- */
-static void spapr_vmc_emit_open_sessions(SpaprVmcState *s)
-{
-    uint32_t i;
-
-    G_STATIC_ASSERT(HMC_FRAME_HMC_ID_LEN == VMC_HV_HMC_ID_LEN);
-    for (i = 0; i < s->max_hmcs; i++) {
-        const uint8_t *id = vmc_hv_session_hmc_id(s->hv, i);
-
-        if (id) {
-            spapr_vmc_emit(s, HMC_EV_OPEN, i, vmc_hv_session(s->hv, i), id,
-                           HMC_FRAME_HMC_ID_LEN);
+        if (!s->link_error_logged) {
+            /* QEMU's socket chardev reports every hard error as EINVAL: no errno here */
+            s->link_error_logged = true;
+            warn_report("spapr-vmc: the HMC peer no longer accepts data (write error, not a "
+                        "full socket): %" PRIu64 " bytes dropped, closing the connection; "
+                        "later failures are only counted (out_write_errors in STATUS)",
+                        s->outq.error_bytes);
         }
+        qemu_bh_schedule(s->disconnect_bh);
     }
 }
 
-static void spapr_vmc_trace_crq(SpaprVmcState *s, uint64_t hi, uint64_t lo, uint8_t dir)
+static void spapr_vmc_disconnect_bh(void *opaque)
 {
-    uint8_t p[17];
+    SpaprVmcState *s = opaque;
 
-    if (!s->trace_crq) {
-        return;
+    /* A new connection since the failure revived the queue: leave it alone. */
+    if (s->outq.dead) {
+        qemu_chr_fe_disconnect(&s->chr);
     }
-    stq_be_p(p, hi);
-    stq_be_p(p + 8, lo);
-    p[16] = dir;
-    spapr_vmc_emit(s, HMC_EV_CRQ, 0, 0, p, sizeof(p));
 }
 
-/*
- * trace-crq=on also records every other input the engine takes from
- * outside (CALL frames, docs/hmc-protocol.md): u8 what, 7 bytes 0, u64
- * virtual time in us, the u64 arguments, then (host frames) up to 64
- * payload bytes. tools/trace2corpus.py turns such a trace into fuzz seeds.
- */
-static void spapr_vmc_trace_call(SpaprVmcState *s, uint8_t what, const uint64_t *args,
-                                 unsigned nargs, const uint8_t *data, uint32_t len)
+/* ops->write of the link: one whole frame for the peer. */
+static void spapr_vmc_write_frame(void *opaque, const uint8_t *frame, size_t n)
 {
-    uint8_t p[16 + 8 * 6 + HMC_TRACE_MAX_DATA];
-    unsigned i, n = 16;
+    SpaprVmcState *s = opaque;
 
-    if (!s->trace_crq) {
-        return;
+    if (qemu_chr_fe_backend_connected(&s->chr)) {
+        spapr_vmc_out_state(s, hmc_outq_put(&s->outq, frame, n, spapr_vmc_chr_write, s));
     }
-    memset(p, 0, 16);
-    p[0] = what;
-    stq_be_p(p + 8, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
-    for (i = 0; i < nargs && i < 6; i++, n += 8) {
-        stq_be_p(p + n, args[i]);
-    }
-    if (data && len) {
-        len = MIN(len, HMC_TRACE_MAX_DATA);
-        memcpy(p + n, data, len);
-        n += len;
-    }
-    spapr_vmc_emit(s, HMC_EV_CALL, 0, 0, p, n);
-}
-
-static void spapr_vmc_mp_registered(SpaprVmcState *s, uint32_t entries)
-{
-    uint64_t a = entries;
-
-    spapr_vmc_trace_call(s, HMC_TRACE_REGISTER, &a, 1, NULL, 0);
-    vmc_hv_mp_registered(s->hv, entries);
-}
-
-static void spapr_vmc_mp_freed(SpaprVmcState *s)
-{
-    spapr_vmc_trace_call(s, HMC_TRACE_FREE, NULL, 0, NULL, 0);
-    vmc_hv_mp_freed(s->hv);
 }
 
 /* ------------------------------------------------------------------ */
@@ -373,24 +184,16 @@ static uint64_t spapr_vmc_now_us(void *opaque)
     return qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
 }
 
+/* The timer follows the engine's next deadline or retry (hv/hv_retry.c). */
 static void spapr_vmc_rearm(SpaprVmcState *s)
 {
-    uint64_t due = vmc_hv_next_deadline_us(s->hv);
-    uint64_t now = qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
+    uint64_t due = hv_retry_next(&s->retry, s->hv, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
 
     if (due == UINT64_MAX) {
         timer_del(s->timer);
-        return;
+    } else {
+        timer_mod(s->timer, (int64_t)due);
     }
-    if (due <= now) {
-        /* blocked (guest CRQ full or half outstanding): retry with backoff */
-        due = now + s->backoff_us;
-        s->backoff_us = MIN(s->backoff_us * 2, SPAPR_VMC_RETRY_MAX_US);
-    }
-    if (due > (uint64_t)INT64_MAX) {
-        due = INT64_MAX;
-    }
-    timer_mod(s->timer, (int64_t)due);
 }
 
 /*
@@ -400,66 +203,35 @@ static void spapr_vmc_rearm(SpaprVmcState *s)
  */
 static void spapr_vmc_kick_now(SpaprVmcState *s)
 {
-    uint64_t sent;
-
     if (!runstate_is_running()) {
         timer_mod_anticipate(s->timer, qemu_clock_get_us(QEMU_CLOCK_VIRTUAL));
         return;
     }
-    sent = vmc_hv_get_stats(s->hv)->tx_entries;
-    s->kicks++;
-    vmc_hv_kick(s->hv);
-    if (vmc_hv_get_stats(s->hv)->tx_entries != sent) {
-        s->backoff_us = SPAPR_VMC_RETRY_MIN_US;   /* the guest is consuming again */
-    }
+    hv_retry_kick(&s->retry, s->hv);
     spapr_vmc_rearm(s);
 }
 
-static void spapr_vmc_timer_cb(void *opaque)
+static void spapr_vmc_kick_cb(void *opaque)
 {
     spapr_vmc_kick_now(opaque);
 }
 
-static void spapr_vmc_kick_bh(void *opaque)
-{
-    spapr_vmc_kick_now(opaque);
-}
-
+/*
+ * ops->wake: never send from here, we may be inside the guest's hcall or an
+ * engine call. A bottom half runs the engine as soon as that returns. New
+ * work (or guest activity that may have freed CRQ slots) ends any backoff.
+ */
 static void spapr_vmc_wake(void *opaque)
 {
     SpaprVmcState *s = opaque;
 
-    /*
-     * Never send from here: we may be inside the guest's hcall or inside an
-     * engine call. A bottom half runs the engine as soon as that returns,
-     * without a trip through the virtual-clock timer list. New work (or
-     * guest activity that may have freed CRQ slots) ends any backoff.
-     */
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    hv_retry_restart(&s->retry);
     qemu_bh_schedule(s->kick_bh);
-}
-
-/*
- * Forget the flow-control bookkeeping when the guest's queue changes
- * (registered, freed, reset) behind our back or through the hook.
- */
-static void spapr_vmc_crq_track_sync(SpaprVmcState *s)
-{
-    SpaprVioDevice *dev = &s->sdev;
-
-    if (dev->crq.qladdr != s->crq_seen_qladdr || dev->crq.qsize != s->crq_seen_qsize ||
-        (uint64_t)s->crq_pending * 16 > dev->crq.qsize) {
-        s->crq_seen_qladdr = dev->crq.qladdr;
-        s->crq_seen_qsize = dev->crq.qsize;
-        s->crq_pending = 0;
-    }
 }
 
 static void spapr_vmc_crq_track_reset(SpaprVmcState *s)
 {
-    s->crq_seen_qladdr = s->sdev.crq.qladdr;
-    s->crq_seen_qsize = s->sdev.crq.qsize;
-    s->crq_pending = 0;
+    hv_crq_flow_reset(&s->flow, s->sdev.crq.qladdr, s->sdev.crq.qsize);
 }
 
 static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
@@ -473,18 +245,18 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
         s->mp_registered = false;   /* the engine treats CLOSED as freed */
         return VMC_HV_TX_CLOSED;
     }
-    spapr_vmc_crq_track_sync(s);
+    hv_crq_flow_sync(&s->flow, dev->crq.qladdr, dev->crq.qsize);
     stq_be_p(crq, hi);
     stq_be_p(crq + 8, lo);
-    s->crq_reads++;                 /* spapr_vio_send_crq reads the slot's header */
+    s->flow.reads++;                /* spapr_vio_send_crq reads the slot's header */
     rc = spapr_vio_send_crq(dev, crq);
     if (rc == 0) {
-        s->crq_pending++;
-        spapr_vmc_trace_crq(s, hi, lo, 1);
+        hv_crq_flow_sent(&s->flow);
+        hmc_link_trace_crq(s->link, hi, lo, true);
         return VMC_HV_TX_OK;
     }
     if (rc == 1) {
-        if (s->crq_full_drop) {
+        if (hmc_link_crq_full_drop(s->link)) {
             s->crq_full_dropped++;
             return VMC_HV_TX_OK;
         }
@@ -499,43 +271,19 @@ static int spapr_vmc_send_to_mp(void *opaque, uint64_t hi, uint64_t lo)
     return VMC_HV_TX_FULL;
 }
 
-/*
- * How many entries of the guest's CRQ are not consumed yet, for the engine's
- * "at most crq_size/2 outstanding" rule. Counted incrementally: every entry
- * this device writes is pending until its header reads free; the guest
- * consumes in ring order, so only the oldest pending entry (crq_pending
- * slots before qnext) needs looking at. Each check reads that one header and
- * retires the entry if it is free, so a check costs one 1-byte DMA read
- * however large the queue, and entries the guest marks busy without the
- * device having written them cost nothing. Retiring one per check is enough:
- * the engine checks before every entry it sends, so a consuming guest lets
- * one entry through per check. A guest that consumes out of order only
- * delays its own traffic. Unreadable queue memory is "unknown" (-1): the
- * engine then relies on the full-slot check.
- */
+static int spapr_vmc_read_hdr(void *opaque, uint64_t addr, uint8_t *hdr)
+{
+    return spapr_vio_dma_read(&((SpaprVmcState *)opaque)->sdev, addr, hdr, 1) ? -1 : 0;
+}
+
+/* ops->mp_outstanding: the PAPR half-queue rule's input (hv/hv_crq_flow.h). */
 static long spapr_vmc_mp_outstanding(void *opaque)
 {
     SpaprVmcState *s = opaque;
     SpaprVioDevice *dev = &s->sdev;
-    uint32_t qsize = dev->crq.qsize, oldest;
-    uint8_t hdr;
 
-    if (qsize < 16 || dev->crq.qnext >= qsize) {
-        return 0;
-    }
-    spapr_vmc_crq_track_sync(s);
-    if (!s->crq_pending) {
-        return 0;
-    }
-    oldest = (uint32_t)((dev->crq.qnext + qsize - (uint64_t)16 * s->crq_pending) % qsize);
-    s->crq_reads++;
-    if (spapr_vio_dma_read(dev, dev->crq.qladdr + oldest, &hdr, 1)) {
-        return -1;
-    }
-    if (!(hdr & CRQ_HDR_VALID_BIT)) {
-        s->crq_pending--;
-    }
-    return s->crq_pending;
+    return hv_crq_flow_outstanding(&s->flow, dev->crq.qladdr, dev->crq.qsize, dev->crq.qnext,
+                                   spapr_vmc_read_hdr, s);
 }
 
 /*
@@ -609,72 +357,14 @@ static void spapr_vmc_log(void *opaque, int level, const char *text)
     if (level <= 1) {
         qemu_log_mask(LOG_GUEST_ERROR, "spapr-vmc: %s\n", text);
     }
-    if (s->debug) {
+    if (s->props.debug) {
         fprintf(stderr, "spapr-vmc[%d]: %s\n", level, text);
     }
 }
 
 static void spapr_vmc_event(void *opaque, const struct vmc_hv_event *ev)
 {
-    SpaprVmcState *s = opaque;
-    uint8_t p[8 + HMC_FRAME_MAX_TEXT];
-    uint8_t b;
-
-    switch (ev->kind) {
-    case VMC_HV_EV_LINK_UP:
-    case VMC_HV_EV_LINK_DOWN:
-        b = ev->kind == VMC_HV_EV_LINK_UP;
-        spapr_vmc_emit(s, HMC_EV_LINK, 0, 0, &b, 1);
-        break;
-    case VMC_HV_EV_OPEN:
-        if (ev->data && ev->len >= HMC_FRAME_HMC_ID_LEN) {
-            spapr_vmc_emit(s, HMC_EV_OPEN, ev->index, ev->session, ev->data,
-                           HMC_FRAME_HMC_ID_LEN);
-        } else {
-            uint8_t zero[HMC_FRAME_HMC_ID_LEN] = { 0 };
-            if (ev->data) {
-                memcpy(zero, ev->data, MIN(ev->len, sizeof(zero)));
-            }
-            spapr_vmc_emit(s, HMC_EV_OPEN, ev->index, ev->session, zero, sizeof(zero));
-        }
-        break;
-    case VMC_HV_EV_CLOSE:
-        b = (uint8_t)ev->code;
-        spapr_vmc_emit(s, HMC_EV_CLOSE, ev->index, ev->session, &b, 1);
-        break;
-    case VMC_HV_EV_MESSAGE:
-        if (ev->len <= HMC_FRAME_MAX_PAYLOAD && (ev->data || !ev->len)) {
-            spapr_vmc_emit(s, HMC_EV_MSG, ev->index, ev->session, ev->data, ev->len);
-        }
-        break;
-    case VMC_HV_EV_SENT:
-        stl_be_p(p, ev->len);
-        spapr_vmc_emit(s, HMC_EV_DELIVERED, ev->index, ev->session, p, 4);
-        break;
-    case VMC_HV_EV_DROPPED:
-        spapr_vmc_emit_error(s, HMC_CMD_MSG, ev->index, ev->session, HMC_ERR_NO_SESSION,
-                             ev->len, "host message dropped before delivery");
-        break;
-    case VMC_HV_EV_REM_BUF:
-        p[0] = (uint8_t)ev->code;
-        p[1] = 0;
-        stw_be_p(p + 2, ev->buffer_id);
-        spapr_vmc_emit(s, HMC_EV_REM_BUF, ev->index, ev->session, p, 4);
-        break;
-    case VMC_HV_EV_VIOLATION: {
-        const char *name = vmc_hv_violation_name(ev->code);
-        size_t n = strnlen(name, HMC_FRAME_MAX_TEXT);
-
-        p[0] = (uint8_t)ev->code;
-        p[1] = 0;
-        stw_be_p(p + 2, ev->buffer_id);
-        memcpy(p + 4, name, n);
-        spapr_vmc_emit(s, HMC_EV_VIOLATION, ev->index, ev->session, p, 4 + n);
-        break;
-    }
-    default:
-        break;
-    }
+    hmc_link_engine_event(((SpaprVmcState *)opaque)->link, ev);
 }
 
 /* ------------------------------------------------------------------ */
@@ -688,11 +378,11 @@ static void spapr_vmc_sync_registration(SpaprVmcState *s)
     if (dev->crq.qsize && !s->mp_registered) {
         s->mp_registered = true;
         spapr_vmc_crq_track_reset(s);
-        spapr_vmc_mp_registered(s, dev->crq.qsize / 16);
+        hmc_link_mp_registered(s->link, dev->crq.qsize / 16);
     } else if (!dev->crq.qsize && s->mp_registered) {
         s->mp_registered = false;
         spapr_vmc_crq_track_reset(s);
-        spapr_vmc_mp_freed(s);
+        hmc_link_mp_freed(s->link);
     }
 }
 
@@ -706,7 +396,7 @@ static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
     spapr_vmc_crq_track_reset(s);
     if (s->mp_registered) {
         s->mp_registered = false;
-        spapr_vmc_mp_freed(s);
+        hmc_link_mp_freed(s->link);
     }
     if (registered) {
         spapr_vmc_sync_registration(s);
@@ -722,8 +412,7 @@ static int spapr_vmc_do_crq(SpaprVioDevice *dev, uint8_t *crq)
     long rc;
 
     spapr_vmc_sync_registration(s);
-    spapr_vmc_trace_crq(s, hi, lo, 0);
-    rc = vmc_hv_receive(s->hv, hi, lo);
+    rc = hmc_link_guest_entry(s->link, hi, lo);
     if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
         spapr_vmc_wake(s);
     }
@@ -744,14 +433,9 @@ static target_ulong h_request_vmc(PowerPCCPU *cpu, SpaprMachineState *spapr,
     if (!s) {
         return H_FUNCTION;
     }
-    rc = vmc_hv_request_vmc(s->hv, &drc);
+    rc = hmc_link_request_vmc(s->link, &drc);
     if (rc == HV_H_SUCCESS) {
         args[0] = drc;
-    }
-    {
-        uint64_t a = (uint64_t)rc;
-
-        spapr_vmc_trace_call(s, HMC_TRACE_REQUEST_VMC, &a, 1, NULL, 0);
     }
     spapr_vmc_wake(s);
     return rc;
@@ -766,331 +450,41 @@ static target_ulong h_copy_rdma(PowerPCCPU *cpu, SpaprMachineState *spapr,
     if (!s) {
         return H_FUNCTION;
     }
-    rc = vmc_hv_copy_rdma(s->hv, args[0], args[1], args[2], args[3], args[4]);
-    if (s->trace_crq) {
-        uint64_t a[6] = { args[0], args[1], args[2], args[3], args[4], (uint64_t)rc };
-
-        spapr_vmc_trace_call(s, HMC_TRACE_COPY_RDMA, a, 6, NULL, 0);
-    }
+    rc = hmc_link_copy_rdma(s->link, args);
     spapr_vmc_wake(s);
     return rc;
 }
 
 /* ------------------------------------------------------------------ */
-/* Host commands                                                      */
+/* Host link                                                          */
 /* ------------------------------------------------------------------ */
 
-static uint8_t spapr_vmc_map_result(int r, bool msg, SpaprVmcState *s)
-{
-    switch (r) {
-    case VMC_HV_ERR_PARAM:
-        return HMC_ERR_BAD_VALUE;
-    case VMC_HV_ERR_STATE:
-        if (vmc_hv_phase(s->hv) != VMC_HV_PHASE_READY) {
-            return HMC_ERR_NOT_READY;
-        }
-        return msg ? HMC_ERR_NO_SESSION : HMC_ERR_NOT_READY;
-    case VMC_HV_ERR_FULL:
-        return HMC_ERR_QUEUE_FULL;
-    case VMC_HV_ERR_NOBUF:
-        return HMC_ERR_NO_RESOURCE;
-    default:
-        return HMC_ERR_INTERNAL;
-    }
-}
-
-static void spapr_vmc_status(SpaprVmcState *s, uint8_t index, uint8_t session)
-{
-    const struct vmc_hv_stats *st = vmc_hv_get_stats(s->hv);
-    uint8_t p[512];
-    size_t n = 0;
-    uint32_t mtu = 0, pool = 0, nhmc = 0, i;
-    uint64_t c[32];
-    unsigned k, nc = 0;
-
-    vmc_hv_negotiated(s->hv, &mtu, &pool, &nhmc);
-    p[n++] = 1;                                  /* status layout version */
-    p[n++] = (uint8_t)vmc_hv_phase(s->hv);
-    p[n++] = (uint8_t)nhmc;
-    p[n++] = (uint8_t)s->max_hmcs;
-    stl_be_p(p + n, mtu); n += 4;
-    stl_be_p(p + n, pool); n += 4;
-    stl_be_p(p + n, vmc_hv_outq_len(s->hv)); n += 4;
-    stl_be_p(p + n, s->sdev.reg); n += 4;
-    stl_be_p(p + n, s->remote_liobn); n += 4;
-    stl_be_p(p + n, (s->sdev.crq.qsize ? 1u : 0u) | (s->mp_registered ? 2u : 0u) |
-                    (s->sdev.signal_state & 1 ? 4u : 0u)); n += 4;
-    stl_be_p(p + n, s->sdev.crq.qsize); n += 4;
-    for (i = 0; i < s->max_hmcs; i++) {
-        unsigned id, present = 0, hv_owned = 0;
-
-        for (id = 0; id < s->pool_size; id++) {
-            int owner = -1;
-            int st_b = vmc_hv_buffer_info(s->hv, i, id, &owner);
-
-            if (st_b == VMC_HV_BUF_PRESENT) {
-                present++;
-                if (owner == VMC_HV_OWNER_HV) {
-                    hv_owned++;
-                }
-            }
-        }
-        p[n++] = vmc_hv_session(s->hv, i);
-        p[n++] = (uint8_t)present;
-        p[n++] = (uint8_t)hv_owned;
-        p[n++] = 0;
-    }
-    c[nc++] = st->rx_entries;
-    c[nc++] = st->tx_entries;
-    c[nc++] = st->tx_full;
-    c[nc++] = st->outq_overflow;
-    c[nc++] = st->violations_total;
-    c[nc++] = st->rdma_calls;
-    c[nc++] = st->rdma_ok;
-    c[nc++] = st->rdma_errors;
-    c[nc++] = st->request_vmc_calls;
-    c[nc++] = st->mp_registers;
-    c[nc++] = st->mp_frees;
-    c[nc++] = st->resets;
-    c[nc++] = st->sessions_opened;
-    c[nc++] = st->sessions_closed;
-    c[nc++] = st->msgs_to_hmc;
-    c[nc++] = st->msgs_to_mp;
-    c[nc++] = st->host_msgs_dropped;
-    c[nc++] = st->faults_fired;
-    c[nc++] = s->host_frames;
-    c[nc++] = s->host_errors;
-    c[nc++] = s->out_dropped;
-    c[nc++] = s->parser->resyncs;
-    /* appended after the first layout (docs/hmc-protocol.md §5) */
-    c[nc++] = st->tx_throttled;
-    c[nc++] = s->kicks;
-    c[nc++] = s->crq_reads;
-    c[nc++] = s->out_write_errors;
-    c[nc++] = s->out_error_bytes;
-    p[n++] = (uint8_t)nc;
-    p[n++] = 0; p[n++] = 0; p[n++] = 0;
-    for (k = 0; k < nc; k++) {
-        stq_be_p(p + n, c[k]);
-        n += 8;
-    }
-    spapr_vmc_emit(s, HMC_EV_STATUS, index, session, p, n);
-}
-
-static void spapr_vmc_fault(SpaprVmcState *s, const struct hmc_frame *f)
-{
-    uint8_t kind = f->payload[0];
-    uint32_t arg = ldl_be_p(f->payload + 1);
-    int r = VMC_HV_OK;
-
-    switch (kind) {
-    case HMC_FAULT_CLEAR:
-        vmc_hv_faults_clear(s->hv);
-        s->crq_full_drop = false;
-        break;
-    case HMC_FAULT_DROP_GUEST_CRQ:
-        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_HV,
-                                 arg ? VMC_HV_FAULT_DROP : VMC_HV_FAULT_NONE, 0, 1, arg, 0);
-        break;
-    case HMC_FAULT_DELAY_HV_CRQ:
-        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_MP,
-                                 arg ? VMC_HV_FAULT_DELAY : VMC_HV_FAULT_NONE, 0, 1,
-                                 UINT32_MAX, (uint64_t)arg * 1000);
-        break;
-    case HMC_FAULT_FAIL_COPY_RDMA:
-        r = vmc_hv_fault_rdma(s->hv, 1, arg, HV_H_PERMISSION);
-        break;
-    case HMC_FAULT_REQUEST_VMC_RC:
-        r = vmc_hv_set_knob(s->hv, VMC_HV_KNOB_REQUEST_VMC_RC,
-                            arg ? (int64_t)(int32_t)arg : VMC_HV_KNOB_OFF);
-        break;
-    case HMC_FAULT_DROP_HV_CRQ:
-        r = vmc_hv_fault_message(s->hv, VMC_HV_DIR_TO_MP,
-                                 arg ? VMC_HV_FAULT_DROP : VMC_HV_FAULT_NONE, 0, 1, arg, 0);
-        break;
-    case HMC_FAULT_CRQ_FULL_DROP:
-        s->crq_full_drop = arg != 0;
-        break;
-    default:
-        r = VMC_HV_ERR_PARAM;
-        break;
-    }
-    if (r != VMC_HV_OK) {
-        spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                             spapr_vmc_map_result(r, false, s), kind, "fault refused");
-    } else {
-        spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, kind);
-    }
-}
-
-static void spapr_vmc_host_frame(void *opaque, const struct hmc_frame *f)
-{
-    SpaprVmcState *s = opaque;
-    unsigned idx = f->hmc_index;
-    uint32_t mtu = 0;
-    int r;
-
-    s->host_frames++;
-    if (s->trace_crq) {
-        uint64_t a[4] = { f->type, f->hmc_index, f->session, f->len };
-
-        spapr_vmc_trace_call(s, HMC_TRACE_HOST_FRAME, a, 4, f->payload, f->len);
-    }
-    switch (f->type) {
-    case HMC_CMD_MSG:
-        if (idx >= s->max_hmcs) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_INDEX,
-                                 idx, "HMC index out of range");
-            return;
-        }
-        if (vmc_hv_phase(s->hv) != VMC_HV_PHASE_READY) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_NOT_READY,
-                                 f->len, "link not ready");
-            return;
-        }
-        if (!vmc_hv_session(s->hv, idx) ||
-            (f->session && f->session != vmc_hv_session(s->hv, idx))) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_NO_SESSION,
-                                 vmc_hv_session(s->hv, idx), "no such open session");
-            return;
-        }
-        vmc_hv_negotiated(s->hv, &mtu, NULL, NULL);
-        if (f->len > mtu) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_TOO_LONG,
-                                 mtu, "message longer than the negotiated MTU");
-            return;
-        }
-        r = vmc_hv_hmc_send(s->hv, idx, f->payload, f->len);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, true, s), f->len,
-                                 vmc_hv_result_name(r));
-        }
-        /* accepted MSGs are not ACKed: DELIVERED reports them */
-        break;
-    case HMC_CMD_RAW_CRQ:
-        r = vmc_hv_inject_raw(s->hv, ldq_be_p(f->payload), ldq_be_p(f->payload + 8));
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 r == VMC_HV_ERR_STATE ? HMC_ERR_NOT_READY
-                                                       : spapr_vmc_map_result(r, false, s),
-                                 0, "raw CRQ entry refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, 0);
-        }
-        break;
-    case HMC_CMD_RESET: {
-        uint8_t fmt = f->len >= 1 ? f->payload[0] : 0x01;
-        uint64_t delay = f->len == 5 ? (uint64_t)ldl_be_p(f->payload + 1) * 1000 : UINT64_MAX;
-
-        r = vmc_hv_reset(s->hv, fmt, delay);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, false, s), fmt, "reset refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, fmt);
-        }
-        break;
-    }
-    case HMC_CMD_FAULT:
-        spapr_vmc_fault(s, f);
-        break;
-    case HMC_CMD_FAULT_MSG: {
-        uint8_t dir = f->payload[0], action = f->payload[1];
-        uint16_t match = lduw_be_p(f->payload + 2);
-        uint32_t nth = ldl_be_p(f->payload + 4), count = ldl_be_p(f->payload + 8);
-        uint32_t delay_ms = ldl_be_p(f->payload + 12);
-
-        r = vmc_hv_fault_message(s->hv, dir, action, match, nth, count,
-                                 (uint64_t)delay_ms * 1000);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, false, s), action, "fault refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, action);
-        }
-        break;
-    }
-    case HMC_CMD_KNOB: {
-        uint8_t knob = f->payload[0];
-        int32_t value = (int32_t)ldl_be_p(f->payload + 1);
-
-        r = knob < VMC_HV_KNOB_COUNT
-            ? vmc_hv_set_knob(s->hv, knob, value == INT32_MIN ? VMC_HV_KNOB_OFF : value)
-            : VMC_HV_ERR_PARAM;
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_VALUE,
-                                 knob, "unknown knob");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, knob);
-        }
-        break;
-    }
-    case HMC_CMD_FAULT_RDMA: {
-        uint32_t nth = ldl_be_p(f->payload), count = ldl_be_p(f->payload + 4);
-        int32_t rc = (int32_t)ldl_be_p(f->payload + 8);
-
-        r = vmc_hv_fault_rdma(s->hv, nth, count, rc);
-        if (r != VMC_HV_OK) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session,
-                                 spapr_vmc_map_result(r, false, s), count, "fault refused");
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, count);
-        }
-        break;
-    }
-    case HMC_CMD_ADD_BUF:
-    case HMC_CMD_REM_BUF:
-        if (idx >= s->max_hmcs) {
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_BAD_INDEX,
-                                 idx, "HMC index out of range");
-            return;
-        }
-        r = f->type == HMC_CMD_ADD_BUF ? vmc_hv_hmc_add_buffer(s->hv, idx, f->payload[0])
-                                       : vmc_hv_hmc_remove_buffer(s->hv, idx);
-        if (r != VMC_HV_OK) {
-            uint8_t code = spapr_vmc_map_result(r, false, s);
-
-            if (r == VMC_HV_ERR_STATE && vmc_hv_phase(s->hv) == VMC_HV_PHASE_READY) {
-                code = HMC_ERR_NO_RESOURCE;  /* e.g. REM_BUF would take the last buffer */
-            }
-            spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, code, idx,
-                                 vmc_hv_result_name(r));
-        } else {
-            spapr_vmc_emit_ack(s, f->type, f->hmc_index, f->session, idx);
-        }
-        break;
-    case HMC_CMD_STATUS:
-        spapr_vmc_status(s, f->hmc_index, f->session);
-        break;
-    case HMC_CMD_PING:
-        spapr_vmc_emit(s, HMC_EV_PONG, f->hmc_index, f->session, f->payload, f->len);
-        break;
-    default:
-        spapr_vmc_emit_error(s, f->type, f->hmc_index, f->session, HMC_ERR_UNKNOWN_TYPE,
-                             f->type, "unknown command type");
-        break;
-    }
-    if (vmc_hv_outq_len(s->hv) || vmc_hv_next_deadline_us(s->hv) != UINT64_MAX) {
-        /* main loop, chardev handler, engine call returned: safe to run it here */
-        s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
-        spapr_vmc_kick_now(s);
-    }
-}
-
-static void spapr_vmc_host_error(void *opaque, const struct hmc_frame *f, uint8_t code,
-                                 uint32_t detail, const char *reason)
+/* ops->glue_status of the link: what only the device knows, for STATUS. */
+static void spapr_vmc_glue_status(void *opaque, struct hmc_link_glue_status *st)
 {
     SpaprVmcState *s = opaque;
 
-    spapr_vmc_emit_error(s, f ? f->type : 0, f ? f->hmc_index : 0, f ? f->session : 0,
-                         code, detail, reason);
+    st->unit_address = s->sdev.reg;
+    st->flags = (s->sdev.crq.qsize ? HMC_LINK_FLAG_CRQ_REGISTERED : 0) |
+                (s->mp_registered ? HMC_LINK_FLAG_ENGINE_REGISTERED : 0) |
+                (s->sdev.signal_state & 1 ? HMC_LINK_FLAG_CRQ_IRQ : 0);
+    st->crq_bytes = s->sdev.crq.qsize;
+    st->kicks = s->retry.kicks;
+    st->crq_reads = s->flow.reads;
+    st->out_dropped = s->outq.dropped;
+    st->out_write_errors = s->outq.write_errors;
+    st->out_error_bytes = s->outq.error_bytes;
 }
 
-static const struct hmc_frame_ops spapr_vmc_frame_ops = {
-    .on_frame = spapr_vmc_host_frame,
-    .on_error = spapr_vmc_host_error,
-};
+/* ops->kick of the link: a peer command left the engine with work. */
+static void spapr_vmc_link_kick(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+
+    /* main loop, chardev handler, engine call returned: safe to run it here */
+    hv_retry_restart(&s->retry);
+    spapr_vmc_kick_now(s);
+}
 
 static int spapr_vmc_can_receive(void *opaque)
 {
@@ -1102,7 +496,7 @@ static void spapr_vmc_receive(void *opaque, const uint8_t *buf, int size)
     SpaprVmcState *s = opaque;
 
     if (size > 0) {
-        hmc_frame_feed(s->parser, buf, (size_t)size, &spapr_vmc_frame_ops, s);
+        hmc_link_feed(s->link, buf, (size_t)size);
     }
 }
 
@@ -1112,18 +506,12 @@ static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
 
     switch (event) {
     case CHR_EVENT_OPENED:
-        hmc_frame_parser_init(s->parser);
-        g_byte_array_set_size(s->out, 0);
-        s->peer_open = true;
-        s->link_dead = false;
-        spapr_vmc_emit_link(s);
-        spapr_vmc_emit_open_sessions(s);
+        hmc_outq_reset(&s->outq);
+        hmc_link_peer_opened(s->link);
         break;
     case CHR_EVENT_CLOSED:
-        s->peer_open = false;
-        s->link_dead = false;
-        hmc_frame_parser_init(s->parser);
-        g_byte_array_set_size(s->out, 0);
+        hmc_outq_reset(&s->outq);
+        hmc_link_peer_closed(s->link);
         if (s->out_watch) {
             g_source_remove(s->out_watch);
             s->out_watch = 0;
@@ -1156,20 +544,18 @@ static void spapr_vmc_cleanup(SpaprVmcState *s)
     s->hv = NULL;
     g_free(s->hvmem);
     s->hvmem = NULL;
-    g_free(s->parser);
-    s->parser = NULL;
-    g_free(s->scratch);
-    s->scratch = NULL;
-    if (s->out) {
-        g_byte_array_free(s->out, TRUE);
-        s->out = NULL;
-    }
+    g_free(s->link);
+    s->link = NULL;
+    g_free(s->outbuf);
+    s->outbuf = NULL;
 }
 
 static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
 {
     SpaprVmcState *s = SPAPR_VMC(sdev);
     struct vmc_hv_config cfg;
+    struct hmc_link_config link_cfg;
+    const char *why;
     int r;
 
     if (spapr_vmc_singleton) {
@@ -1180,55 +566,17 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
         error_setg(errp, "spapr-vmc: no TCE table");
         return;
     }
-    if (s->max_mtu < VMC_HV_MIN_MTU || s->max_mtu > VMC_HV_MAX_MTU || s->max_mtu % 4096) {
-        error_setg(errp, "spapr-vmc: max-mtu must be 4096..16384, a multiple of 4096");
+    why = hv_props_configure(&s->props, sdev->reg, sdev->tcet->liobn, &cfg, &link_cfg);
+    if (why) {
+        error_setg(errp, "spapr-vmc: %s", why);
         return;
     }
-    if (s->pool_size < 1 || s->pool_size > VMC_HV_MAX_POOL) {
-        error_setg(errp, "spapr-vmc: pool-size must be 1..%d", VMC_HV_MAX_POOL);
+    if (s->props.remote_liobn == sdev->tcet->liobn ||
+        spapr_tce_find_by_liobn(s->props.remote_liobn)) {
+        error_setg(errp, "spapr-vmc: remote-liobn 0x%x is already in use",
+                   s->props.remote_liobn);
         return;
     }
-    if (s->max_hmcs < 1 || s->max_hmcs > VMC_HV_MAX_HMCS) {
-        error_setg(errp, "spapr-vmc: max-hmcs must be 1..%d", VMC_HV_MAX_HMCS);
-        return;
-    }
-    if (s->mp_bufs + s->hv_bufs > s->pool_size) {
-        error_setg(errp, "spapr-vmc: session-mp-bufs + session-hv-bufs exceed pool-size");
-        return;
-    }
-    if (s->max_copy < s->max_mtu) {
-        error_setg(errp, "spapr-vmc: max-copy must be at least max-mtu");
-        return;
-    }
-    if (!s->remote_liobn) {
-        s->remote_liobn = 0x7f000000u | (sdev->reg & 0xffffffu);
-    }
-    if (s->remote_liobn == sdev->tcet->liobn || spapr_tce_find_by_liobn(s->remote_liobn)) {
-        error_setg(errp, "spapr-vmc: remote-liobn 0x%x is already in use", s->remote_liobn);
-        return;
-    }
-    if (!s->drc_index) {
-        s->drc_index = sdev->reg;
-    }
-
-    vmc_hv_config_default(&cfg);
-    cfg.max_hmcs = s->max_hmcs;
-    cfg.pool_size = s->pool_size;
-    cfg.max_mtu = s->max_mtu;
-    if (s->crq_entries) {
-        cfg.crq_entries = s->crq_entries;
-    }
-    cfg.local_liobn = sdev->tcet->liobn;
-    cfg.remote_liobn = s->remote_liobn;
-    cfg.remote_base = 0;
-    cfg.max_copy_len = s->max_copy;
-    cfg.drc_index = s->drc_index;
-    cfg.session_mp_bufs = s->mp_bufs;
-    cfg.session_hv_bufs = s->hv_bufs;
-    cfg.deferred_send = true;
-    cfg.strict = s->strict;
-    cfg.init_on_register = s->init_on_register;
-
     s->hvmem_len = vmc_hv_backing_size(&cfg);
     if (!s->hvmem_len) {
         error_setg(errp, "spapr-vmc: configuration refused by the engine");
@@ -1247,15 +595,23 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     };
     s->hv = g_new0(struct vmc_hv, 1);
     s->hvmem = g_malloc0(s->hvmem_len);
-    s->parser = g_new0(struct hmc_frame_parser, 1);
-    s->scratch = g_malloc(HMC_FRAME_MAX_LEN);
-    s->out = g_byte_array_new();
-    s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_timer_cb, s);
+    s->link = g_new0(struct hmc_link, 1);
+    s->outbuf = g_malloc(SPAPR_VMC_OUT_MAX);
+    hmc_outq_init(&s->outq, s->outbuf, SPAPR_VMC_OUT_MAX);
+    s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_kick_cb, s);
     s->disconnect_bh = qemu_bh_new(spapr_vmc_disconnect_bh, s);
-    s->kick_bh = qemu_bh_new(spapr_vmc_kick_bh, s);
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
-    hmc_frame_parser_init(s->parser);
+    s->kick_bh = qemu_bh_new(spapr_vmc_kick_cb, s);
+    hv_retry_init(&s->retry);
+    s->link_ops = (struct hmc_link_ops) {
+        .write = spapr_vmc_write_frame,
+        .now_us = spapr_vmc_now_us,
+        .kick = spapr_vmc_link_kick,
+        .glue_status = spapr_vmc_glue_status,
+    };
     r = vmc_hv_init(s->hv, &cfg, &s->ops, s, s->hvmem, s->hvmem_len);
+    if (r == VMC_HV_OK) {
+        r = hmc_link_init(s->link, &link_cfg, &s->link_ops, s, s->hv);
+    }
     if (r != VMC_HV_OK) {
         error_setg(errp, "spapr-vmc: engine init failed (%s)", vmc_hv_result_name(r));
         spapr_vmc_cleanup(s);
@@ -1282,9 +638,9 @@ static void spapr_vmc_reset(SpaprVioDevice *sdev)
     /* The generic reset has freed the CRQ and cleared the TCE table. */
     timer_del(s->timer);
     spapr_vmc_crq_track_reset(s);
-    s->backoff_us = SPAPR_VMC_RETRY_MIN_US;
+    hv_retry_restart(&s->retry);
     s->mp_registered = false;
-    spapr_vmc_mp_freed(s);
+    hmc_link_mp_freed(s->link);
     spapr_vmc_rearm(s);
 }
 
@@ -1305,7 +661,7 @@ static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
     win[2] = cpu_to_be32((uint32_t)sdev->tcet->bus_offset);
     win[3] = cpu_to_be32((uint32_t)(size0 >> 32));
     win[4] = cpu_to_be32((uint32_t)size0);
-    win[5] = cpu_to_be32(s->remote_liobn);
+    win[5] = cpu_to_be32(s->props.remote_liobn);
     win[6] = 0;
     win[7] = 0;
     win[8] = 0;
@@ -1319,7 +675,7 @@ static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
         ret = fdt_setprop_cell(fdt, node_off, "ibm,#dma-size-cells", 2);
     }
     if (ret >= 0) {
-        ret = fdt_setprop_cell(fdt, node_off, "ibm,my-drc-index", s->drc_index);
+        ret = fdt_setprop_cell(fdt, node_off, "ibm,my-drc-index", s->props.drc_index);
     }
     if (ret >= 0) {
         ret = fdt_setprop_string(fdt, node_off, "ibm,loc-code",
@@ -1336,20 +692,20 @@ static const VMStateDescription vmstate_spapr_vmc = {
 static Property spapr_vmc_properties[] = {
     DEFINE_SPAPR_PROPERTIES(SpaprVmcState, sdev),
     DEFINE_PROP_CHR("chardev", SpaprVmcState, chr),
-    DEFINE_PROP_UINT32("max-mtu", SpaprVmcState, max_mtu, 4096),
-    DEFINE_PROP_UINT32("pool-size", SpaprVmcState, pool_size, 16),
-    DEFINE_PROP_UINT32("max-hmcs", SpaprVmcState, max_hmcs, 1),
-    DEFINE_PROP_UINT32("session-mp-bufs", SpaprVmcState, mp_bufs, 4),
-    DEFINE_PROP_UINT32("session-hv-bufs", SpaprVmcState, hv_bufs, 4),
-    DEFINE_PROP_UINT32("remote-liobn", SpaprVmcState, remote_liobn, 0),
-    DEFINE_PROP_UINT32("drc-index", SpaprVmcState, drc_index, 0),
-    DEFINE_PROP_UINT32("max-copy", SpaprVmcState, max_copy, VMC_HV_DEFAULT_MAX_COPY),
-    DEFINE_PROP_UINT32("crq-entries", SpaprVmcState, crq_entries, 0),
-    DEFINE_PROP_BOOL("strict", SpaprVmcState, strict, false),
-    DEFINE_PROP_BOOL("trace-crq", SpaprVmcState, trace_crq, false),
-    DEFINE_PROP_BOOL("debug", SpaprVmcState, debug, false),
-    DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, init_on_register, false),
-    DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, crq_full_drop, false),
+    DEFINE_PROP_UINT32("max-mtu", SpaprVmcState, props.max_mtu, 4096),
+    DEFINE_PROP_UINT32("pool-size", SpaprVmcState, props.pool_size, 16),
+    DEFINE_PROP_UINT32("max-hmcs", SpaprVmcState, props.max_hmcs, 1),
+    DEFINE_PROP_UINT32("session-mp-bufs", SpaprVmcState, props.mp_bufs, 4),
+    DEFINE_PROP_UINT32("session-hv-bufs", SpaprVmcState, props.hv_bufs, 4),
+    DEFINE_PROP_UINT32("remote-liobn", SpaprVmcState, props.remote_liobn, 0),
+    DEFINE_PROP_UINT32("drc-index", SpaprVmcState, props.drc_index, 0),
+    DEFINE_PROP_UINT32("max-copy", SpaprVmcState, props.max_copy, VMC_HV_DEFAULT_MAX_COPY),
+    DEFINE_PROP_UINT32("crq-entries", SpaprVmcState, props.crq_entries, 0),
+    DEFINE_PROP_BOOL("strict", SpaprVmcState, props.strict, false),
+    DEFINE_PROP_BOOL("trace-crq", SpaprVmcState, props.trace_crq, false),
+    DEFINE_PROP_BOOL("debug", SpaprVmcState, props.debug, false),
+    DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, props.init_on_register, false),
+    DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, props.crq_full_drop, false),
     DEFINE_PROP_STRING("loc-code", SpaprVmcState, loc_code),
     DEFINE_PROP_END_OF_LIST(),
 };

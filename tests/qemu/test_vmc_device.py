@@ -44,6 +44,8 @@ def test_device_properties():
     ("max-hmcs=0", "max-hmcs"),
     ("max-hmcs=200", "max-hmcs"),
     ("pool-size=4,session-mp-bufs=3,session-hv-bufs=3", "pool-size"),
+    # a 32-bit sum would wrap to 1 and let this through
+    ("session-mp-bufs=4294967295,session-hv-bufs=2", "exceed pool-size"),
     ("remote-liobn=0x71000010", "already in use"),
     ("max-copy=100", "max-copy"),
 ])
