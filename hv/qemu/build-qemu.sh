@@ -304,6 +304,32 @@ prepare_tree() {
 	{ print }' "$f" > "$stage/spapr.c"
 	[ "$(grep -c vmcfw_tcg_smt "$stage/spapr.c")" = 4 ] || die "spapr.c TCG SMT property not applied"
 	sync_file "$stage/spapr.c" "$S/hw/ppc/spapr.c"
+	# target/ppc/machine.c: under TCG, QEMU 7.2 neither migrates the decrementer
+	# nor re-arms its timer on the destination, so a partition ceded until its
+	# next decrementer tick sleeps on after a migration. Save the decrementer
+	# into the migrated SPR array and re-arm it on load (QEMU fixed this after
+	# 7.2 in the same way). tests/qemu/test_migration.py needs it in poll mode.
+	f=$PRISTINE/target/ppc/machine.c
+	for anchor in '    env->hflags_compat_nmsr = 0;' '        pmu_mmcr01_updated(env);'; do
+		[ "$(grep -cF "$anchor" "$f")" = 1 ] || die "machine.c: anchor not unique: $anchor"
+	done
+	awk '
+	$0 == "    env->hflags_compat_nmsr = 0;" {
+		print
+		print "    /* vmcfw: TCG keeps the decrementer in a timer: carry its value */"
+		print "    if (tcg_enabled()) {"
+		print "        env->spr[SPR_DECR] = cpu_ppc_load_decr(env);"
+		print "    }"
+		next
+	}
+	$0 == "        pmu_mmcr01_updated(env);" {
+		print
+		print "        cpu_ppc_store_decr(env, env->spr[SPR_DECR]);	/* vmcfw: re-arm */"
+		next
+	}
+	{ print }' "$f" > "$stage/machine.c"
+	[ "$(grep -c "SPR_DECR" "$stage/machine.c")" = 2 ] || die "machine.c decrementer patch not applied"
+	sync_file "$stage/machine.c" "$S/target/ppc/machine.c"
 	# device glue and engine (the whole hv/*.[ch] set; only listed .c are compiled)
 	[ -f "$HERE/spapr_vmc.c" ] || die "missing $HERE/spapr_vmc.c"
 	sync_file "$HERE/spapr_vmc.c" "$S/hw/ppc/spapr_vmc.c"

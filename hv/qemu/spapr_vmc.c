@@ -88,7 +88,13 @@ struct SpaprVmcState {
     QEMUBH *disconnect_bh;
     uint64_t crq_full_dropped;
     uint64_t crq_dma_errors;
+
+    /* migration: the engine's state as one stream (hv/hv_snapshot.c) */
+    uint8_t *snap;
+    uint32_t snap_len;
 };
+
+static void spapr_vmc_snap_free(SpaprVmcState *s);
 
 /* The one VMC device of the machine (the hcalls carry no unit address). */
 static SpaprVmcState *spapr_vmc_singleton;
@@ -548,6 +554,7 @@ static void spapr_vmc_cleanup(SpaprVmcState *s)
     s->link = NULL;
     g_free(s->outbuf);
     s->outbuf = NULL;
+    spapr_vmc_snap_free(s);
 }
 
 static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
@@ -684,9 +691,110 @@ static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
     return ret;
 }
 
+/*
+ * Migration. The engine's whole state travels as one stream written by
+ * hv/hv_snapshot.c (versioned, checked in full on load); the guest's CRQ
+ * registration travels in the VIO part, the TCE tables with sPAPR's own
+ * IOMMU state, and the HMC connection does not travel at all: the peer
+ * connects to the destination's socket and is told the link state and
+ * every open session (hmc_link_peer_opened()).
+ */
+static void spapr_vmc_snap_free(SpaprVmcState *s)
+{
+    g_free(s->snap);
+    s->snap = NULL;
+    s->snap_len = 0;
+}
+
+static int spapr_vmc_pre_save(void *opaque)
+{
+    SpaprVmcState *s = opaque;
+    size_t n = vmc_hv_snapshot_size(s->hv);
+
+    spapr_vmc_snap_free(s);
+    if (n > UINT32_MAX) {
+        error_report("spapr-vmc: engine state of %zu bytes cannot be saved", n);
+        return -EINVAL;
+    }
+    s->snap = g_malloc(n);
+    if (vmc_hv_snapshot_save(s->hv, s->snap, n, NULL) != VMC_HV_OK) {
+        error_report("spapr-vmc: the engine refused to save its state");
+        spapr_vmc_snap_free(s);
+        return -EINVAL;
+    }
+    s->snap_len = (uint32_t)n;
+    return 0;
+}
+
+static int spapr_vmc_post_save(void *opaque)
+{
+    spapr_vmc_snap_free(opaque);
+    return 0;
+}
+
+static int spapr_vmc_pre_load(void *opaque)
+{
+    spapr_vmc_snap_free(opaque);
+    return 0;
+}
+
+/*
+ * The stream's length is checked before QEMU allocates it: the engine's
+ * state is its backing store plus well under 1 MiB of bookkeeping.
+ */
+static bool spapr_vmc_snap_len_ok(void *opaque, int version_id)
+{
+    SpaprVmcState *s = opaque;
+
+    return s->snap_len > 0 && s->snap_len <= s->hvmem_len + 1024 * 1024;
+}
+
+static int spapr_vmc_post_load(void *opaque, int version_id)
+{
+    SpaprVmcState *s = opaque;
+    char why[160];
+    int r;
+
+    if (!s->snap) {
+        error_report("spapr-vmc: incoming engine state refused: %u bytes announced, "
+                     "at most %zu expected", s->snap_len, s->hvmem_len + 1024 * 1024);
+        return -EINVAL;
+    }
+    r = vmc_hv_snapshot_restore(s->hv, s->snap, s->snap_len, why, sizeof(why));
+    spapr_vmc_snap_free(s);
+    if (r != VMC_HV_OK) {
+        error_report("spapr-vmc: incoming engine state refused: %s", why);
+        return -EINVAL;
+    }
+    hv_retry_restart(&s->retry);
+    spapr_vmc_rearm(s);
+    if (s->link->peer_open) {
+        /* connected before the state arrived: it was told "down"; retell */
+        hmc_link_peer_opened(s->link);
+    }
+    return 0;
+}
+
 static const VMStateDescription vmstate_spapr_vmc = {
     .name = "spapr_vmc",
-    .unmigratable = 1,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = spapr_vmc_pre_save,
+    .post_save = spapr_vmc_post_save,
+    .pre_load = spapr_vmc_pre_load,
+    .post_load = spapr_vmc_post_load,
+    .fields = (VMStateField[]) {
+        VMSTATE_SPAPR_VIO(sdev, SpaprVmcState),
+        VMSTATE_BOOL(mp_registered, SpaprVmcState),
+        VMSTATE_UINT64(flow.qladdr, SpaprVmcState),
+        VMSTATE_UINT32(flow.qsize, SpaprVmcState),
+        VMSTATE_UINT32(flow.pending, SpaprVmcState),
+        VMSTATE_UINT64(crq_full_dropped, SpaprVmcState),
+        VMSTATE_UINT64(crq_dma_errors, SpaprVmcState),
+        VMSTATE_UINT32(snap_len, SpaprVmcState),
+        VMSTATE_VBUFFER_ALLOC_UINT32(snap, SpaprVmcState, 0, spapr_vmc_snap_len_ok, snap_len),
+        VMSTATE_END_OF_LIST()
+    },
 };
 
 static Property spapr_vmc_properties[] = {

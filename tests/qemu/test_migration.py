@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""spapr-vmc across a migration: the real image in echo mode, the patched
+QEMU, a real HMC peer. The source migrates to a file; a second QEMU started
+with -incoming loads it; the peer connects to the destination's socket, is
+told the link and the open session, and a checksummed soak continues on
+the same session. docs/qemu-device.md §Migration says what travels."""
+import os
+import re
+import time
+
+import pexpect
+import pytest
+
+import qemu_cmd  # tools/, put on the path by conftest.py
+from test_vmc_device_common import Vm, proto
+from tools.hmc import scenarios
+
+T = 90
+
+
+class MigVm(Vm):
+    """The image (echo) on a file console with the device; @incoming: a
+    migration source URI for -incoming."""
+
+    def __init__(self, endian, fw, mode, incoming=None):
+        extra = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
+        if incoming:
+            extra += ["-incoming", incoming]
+        super().__init__("", extra=extra, console="file",
+                         firmware_args=["-kernel", qemu_cmd.image_path(endian), "-append", "echo " + mode,
+                                        "-no-reboot", "-action", "panic=exit-failure"],
+                         timeout=T)
+
+
+def wait_migrated(vm, timeout=60):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        out = vm.monitor("info migrate")
+        if re.search(r"Migration status: completed", out):
+            return
+        assert not re.search(r"Migration status: failed", out), out
+        time.sleep(0.2)
+    raise AssertionError("migration did not complete in %d s" % timeout)
+
+
+def wait_running(vm, timeout=60):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if "running" in vm.monitor("info status"):
+            return
+        assert vm.alive(), "the destination QEMU ended"
+        time.sleep(0.2)
+    raise AssertionError("destination not running after %d s" % timeout)
+
+
+@pytest.mark.parametrize("mode", ["poll", "irq"])
+@pytest.mark.parametrize("fw", ["slof", "vof"])
+@pytest.mark.parametrize("endian", ["big", "little"])
+def test_session_survives_migration(tmp_path, endian, fw, mode):
+    state = str(tmp_path / "state")
+    with MigVm(endian, fw, mode) as src:
+        c = src.connect(T)
+        op = scenarios.wait_session(c, T)
+        assert scenarios.soak_host_driven(c, op.index, op.session, count=100, out=print) == 100
+        src.monitor("migrate exec:cat>" + state)
+        wait_migrated(src)
+        assert os.path.getsize(state) > 0
+        c.close()
+        src.hmc = None
+    with MigVm(endian, fw, mode, incoming="exec:cat " + state) as dst:
+        c = dst.connect(T)
+        wait_running(dst)
+        # a new connection is told the link state and the open session (a
+        # peer that connects before the state has arrived is told "down"
+        # first, then "ready" and the session once it is loaded)
+        op2 = scenarios.wait_session(c, T)
+        assert (op2.index, op2.session) == (op.index, op.session)
+        assert op2.payload.rstrip(b"\0") == op.payload.rstrip(b"\0")
+        assert scenarios.soak_host_driven(c, op.index, op.session, count=100, out=print) == 100
+        st = c.status()
+        assert st["violations"] == 0, st
+        log = dst.serial()
+        assert "ev=link_down" not in log, "the firmware saw no break"
+        assert len(re.findall(r"ev=rx idx=0", log)) == 100, "the destination's console continues"
+
+
+@pytest.mark.parametrize("damage,reason", [
+    ("format", r"snapshot format 255; this engine reads format 1"),
+    ("phase", r"phase is 9, more than 3"),
+])
+def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
+    """A damaged engine stream in the migration data: the destination says
+    why and refuses the whole load (QEMU ends), never runs half-loaded."""
+    state = str(tmp_path / "state")
+    with MigVm("big", "vof", "poll") as src:
+        c = src.connect(T)
+        scenarios.wait_session(c, T)
+        src.monitor("migrate exec:cat>" + state)
+        wait_migrated(src)
+    data = bytearray(open(state, "rb").read())
+    at = data.find(b"VMCHVSNP")
+    assert at > 0 and data.find(b"VMCHVSNP", at + 1) < 0, "one engine stream in the file"
+    if damage == "format":
+        data[at + 11] = 0xFF
+    else:
+        data[at + 16 + 59] = 9      # the phase byte (hv/hv_snapshot.c format 1)
+    open(state, "wb").write(bytes(data))
+    with MigVm("big", "vof", "poll", incoming="exec:cat " + state) as dst:
+        dst.p.expect(pexpect.EOF, timeout=T)
+        out = open(os.path.join(dst.dir, "console.log"), errors="replace").read()
+        assert re.search(r"spapr-vmc: incoming engine state refused: " + reason, out), out[-2000:]
+        dst.p.close()
+        assert dst.p.exitstatus not in (0, None), "QEMU must not run the partition"
