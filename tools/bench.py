@@ -366,7 +366,10 @@ def unix_floor(size, count):
 
 
 def like_for_like(rounds=5, count=1000):
-    """make bench's echo comparison (see the block comment above)."""
+    """make bench's echo comparison (see the block comment above). All the
+    guests are up at once and the rounds are interleaved (target after
+    target, size after size), so that a change of load on a shared host
+    falls on every target alike; idle guests cost little (see idle_qemu)."""
     try:
         qemu_cmd.linux_guest()
         have_linux = True
@@ -376,59 +379,67 @@ def like_for_like(rounds=5, count=1000):
         put("l4l.error", "no-patched-qemu", "run make qemu")
         return
     print("like-for-like echo: one Python peer sends, the guest echoes, window %d, VOF, "
-          "best of %d rounds of %d (spread min..max)" % (L4L_WINDOW, rounds, count))
-    best = {}
-    for name, kind, append in L4L_TARGETS:
-        if kind == "linux" and not have_linux:
-            put("l4l.linux.error", "not-built", "run make linux")
-            continue
-        t = Target(kind, append)
-        try:
+          "%d interleaved rounds of %d; best (median, spread min..max)" % (L4L_WINDOW, rounds, count))
+    targets = {}
+    try:
+        for name, kind, append in L4L_TARGETS:
+            if kind == "linux" and not have_linux:
+                put("l4l.linux.error", "not-built", "run make linux")
+                continue
+            targets[name] = Target(kind, append)
+        runs = {}
+        for t in targets.values():
             for size in L4L_SIZES:
                 t.echo(size, count // 10)       # warm: buffers mapped, code paths hot
-                rates = [t.echo(size, count) for _ in range(rounds)]
-                best[(name, size)] = max(rates)
-                put("l4l.%s.echo_%dB_round_trips_per_s" % (name, size), "%.0f" % max(rates),
-                    "median %.0f, spread %s" % (statistics.median(rates), spread(rates)))
-            if name == "vmcfw_poll":    # the device floor: PING answered by spapr-vmc itself
-                rates = [t.ping(PING_MAX, count) for _ in range(rounds)]
-                best[("device_ping", 64)] = max(rates)
-                put("l4l.device_ping.64B_round_trips_per_s", "%.0f" % max(rates),
-                    "median %.0f, spread %s (PING carries at most 64 B)" % (
-                        statistics.median(rates), spread(rates)))
-            share = min(t.idle_cpu_share(IDLE_SECONDS) for _ in range(2))
-            put("l4l.%s.idle_qemu_cpu_percent" % name, "%.1f" % (100 * share),
-                "QEMU utime+stime over %.0f s idle, session open, share of one core (best of 2)"
-                % IDLE_SECONDS)
-        finally:
+        for _ in range(rounds):
+            for name, t in targets.items():
+                for size in L4L_SIZES:
+                    runs.setdefault((name, size), []).append(t.echo(size, count))
+            if "vmcfw_poll" in targets:         # the device floor: PING answered by spapr-vmc
+                runs.setdefault(("device_ping", 64), []).append(
+                    targets["vmcfw_poll"].ping(PING_MAX, count))
+            for size in L4L_SIZES:
+                runs.setdefault(("unix_floor", size), []).append(unix_floor(size, count))
+        for (name, size), rates in sorted(runs.items()):
+            note = "median %.0f, spread %s" % (statistics.median(rates), spread(rates))
+            if name == "device_ping":
+                note += "; PING carries at most 64 B"
+            elif name == "unix_floor":
+                note += "; same peer, a plain unix-socket echo process"
+            key = "l4l.%s.%dB_round_trips_per_s" % (name, size) if name in ("device_ping", "unix_floor") \
+                else "l4l.%s.echo_%dB_round_trips_per_s" % (name, size)
+            put(key, "%.0f" % max(rates), note)
+        for name, t in targets.items():
+            shares = [t.idle_cpu_share(IDLE_SECONDS) for _ in range(2)]
+            put("l4l.%s.idle_qemu_cpu_percent" % name, "%.1f" % (100 * min(shares)),
+                "QEMU utime+stime, %.0f s idle with a session open, share of one core "
+                "(best of 2; other: %.1f)" % (IDLE_SECONDS, 100 * max(shares)))
+    finally:
+        for t in targets.values():
             t.close()
-    for size in L4L_SIZES:
-        rates = [unix_floor(size, count) for _ in range(rounds)]
-        best[("unix_floor", size)] = max(rates)
-        put("l4l.unix_floor.%dB_round_trips_per_s" % size, "%.0f" % max(rates),
-            "same peer, a plain unix-socket echo process; median %.0f, spread %s" % (
-                statistics.median(rates), spread(rates)))
-    print("ratios (best against best):")
+    best = {k: max(v) for k, v in runs.items()}
+    med = {k: statistics.median(v) for k, v in runs.items()}
+
+    def ratio(key, a, b, note=""):
+        put(key, "%.2f" % (best[a] / best[b]), "medians %.2f%s" % (med[a] / med[b], note))
+
+    print("ratios (best over best; medians over medians):")
     for size in L4L_SIZES:
         for name in ("vmcfw_poll", "vmcfw_irq"):
             if (name, size) not in best:
                 continue
-            mine = best[(name, size)]
             if ("linux", size) in best:
-                put("l4l.%s_over_linux.%dB" % (name, size), "%.2f" % (mine / best[("linux", size)]),
-                    "goal >= %d" % (3 if size == 64 else 2))
+                ratio("l4l.%s_over_linux.%dB" % (name, size), (name, size), ("linux", size),
+                      "; goal >= %d" % (3 if size == 64 else 2))
             if ("device_ping", size) in best:
-                put("l4l.%s_over_device_ping.%dB" % (name, size),
-                    "%.2f" % (mine / best[("device_ping", size)]))
-            put("l4l.%s_over_unix_floor.%dB" % (name, size),
-                "%.2f" % (mine / best[("unix_floor", size)]))
+                ratio("l4l.%s_over_device_ping.%dB" % (name, size), (name, size), ("device_ping", size))
+            ratio("l4l.%s_over_unix_floor.%dB" % (name, size), (name, size), ("unix_floor", size))
         if ("vmcfw_poll", size) in best and ("vmcfw_irq", size) in best:
-            put("l4l.poll_over_irq.%dB" % size,
-                "%.2f" % (best[("vmcfw_poll", size)] / best[("vmcfw_irq", size)]), "goal >= 1")
+            ratio("l4l.poll_over_irq.%dB" % size, ("vmcfw_poll", size), ("vmcfw_irq", size),
+                  "; goal >= 1")
         if ("vmcfw_poll", size) in best and ("vmcfw_poll_1ms", size) in best:
-            put("l4l.poll_over_poll_1ms.%dB" % size,
-                "%.2f" % (best[("vmcfw_poll", size)] / best[("vmcfw_poll_1ms", size)]),
-                "budgets against the old 1 ms cede")
+            ratio("l4l.poll_over_poll_1ms.%dB" % size, ("vmcfw_poll", size), ("vmcfw_poll_1ms", size),
+                  "; the budgets against the old 1 ms cede")
 
 
 def main():
