@@ -11,7 +11,8 @@
 struct boot_config boot_config = {
 	.mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1, .hmc_id = "vmcfw",
 	.poll_spin_us = CRQ_POLL_SPIN_US, .poll_cede_us = CRQ_POLL_CEDE_US,
-	.poll_busy_us = CRQ_POLL_BUSY_US, .poll_idle_us = CRQ_POLL_IDLE_US, .console_poll_us = MONITOR_CONSOLE_POLL_US,
+	.poll_busy_us = CRQ_POLL_BUSY_US, .poll_idle_us = CRQ_POLL_IDLE_US,
+	.console_poll_us = MONITOR_CONSOLE_POLL_US,
 };
 
 const char *bootargs_help(void)

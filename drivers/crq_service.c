@@ -10,6 +10,9 @@
 #include "lib/log.h"
 #include "lib/time.h"
 
+static const struct crq_poll_budget crq_poll_defaults = {
+	CRQ_POLL_SPIN_US, CRQ_POLL_CEDE_US, CRQ_POLL_BUSY_US, CRQ_POLL_IDLE_US
+};
 
 /* 0x500 context: keep it short; the main loop does the work. */
 static void crq_irq(void *ctx, uint32_t irq)
@@ -33,8 +36,7 @@ enum drv_result crq_service_start(struct crq_service *s, struct crq *crq, uint32
 	s->attached = false;
 	s->irq_requested = irq_mode;
 	s->fallback[0] = '\0';
-	s->budget = (struct crq_poll_budget){
-		CRQ_POLL_SPIN_US, CRQ_POLL_CEDE_US, CRQ_POLL_BUSY_US, CRQ_POLL_IDLE_US };
+	s->budget = crq_poll_defaults;
 	s->cede_now_us = s->budget.cede_us;
 	s->last_work_tb = tb_now();
 	s->spins = s->spin_hits = s->cedes = 0;
@@ -68,11 +70,7 @@ fallback:
 
 void crq_service_set_budget(struct crq_service *s, const struct crq_poll_budget *b)
 {
-	s->budget = *b;
-	if (!s->budget.cede_us)
-		s->budget.cede_us = CRQ_POLL_CEDE_US;
-	if (!s->budget.idle_us)
-		s->budget.idle_us = CRQ_POLL_IDLE_US;
+	s->budget = b->cede_us ? *b : crq_poll_defaults;
 	if (s->budget.idle_us < s->budget.cede_us)
 		s->budget.idle_us = s->budget.cede_us;
 	s->cede_now_us = s->budget.cede_us;

@@ -76,8 +76,8 @@ enum drv_result crq_service_start(struct crq_service *s, struct crq *crq, uint32
 
 /**
  * crq_service_set_budget - poll mode's spin and cede periods (see struct
- * crq_poll_budget). A zero cede or idle period takes the default; an idle
- * period below the cede period is raised to it.
+ * crq_poll_budget). A zero cede period means "not configured": all four
+ * take their defaults. An idle period below the cede period is raised to it.
  * @s: the service object (after crq_service_start())
  * @b: the budgets
  */
