@@ -380,14 +380,13 @@ def like_for_like(rounds=5, count=1000):
         return
     print("like-for-like echo: one Python peer sends, the guest echoes, window %d, VOF, "
           "%d interleaved rounds of %d; best (median, spread min..max)" % (L4L_WINDOW, rounds, count))
-    targets = {}
+    targets, runs = {}, {}
     try:
         for name, kind, append in L4L_TARGETS:
             if kind == "linux" and not have_linux:
                 put("l4l.linux.error", "not-built", "run make linux")
                 continue
             targets[name] = Target(kind, append)
-        runs = {}
         for t in targets.values():
             for size in L4L_SIZES:
                 t.echo(size, count // 10)       # warm: buffers mapped, code paths hot
