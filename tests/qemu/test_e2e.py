@@ -61,6 +61,9 @@ def test_monitor_vmc_commands(endian):
         p.expect(r"VMC t=\d+ ev=opened idx=0 sess=%d" % op.session)
         p.sendline("status")
         p.expect(r"READY")
+        p.expect(r"app: service irq")
+        p.expect(r"app: poll spin 0 us, cede 5 us for 2000 us after work then up to 10000 us, "
+                 r"console every 10000 us; spins 0 \(found work 0\), cedes \d+")
         p.expect_exact("vmcfw> ")
         p.sendline("send 0 plain text")
         f = c.wait_type(proto.EV_MSG, T)
@@ -207,3 +210,22 @@ def test_idle_session_costs_little_host_cpu(mode):
             mode, used, IDLE_WINDOW)
         # and the session still answers at once after the quiet spell
         assert scenarios.soak_host_driven(c, op.index, op.session, count=10, out=print) == 10
+
+
+def test_poll_budgets_from_boot_arguments():
+    """The poll budgets given as boot arguments are the ones in force
+    (`status`), and spins after traffic are counted. Whether a spin finds
+    work depends on the host's scheduling, so only the bound is checked."""
+    args = "echo quiet poll poll-spin=400 poll-cede=7 poll-busy=300 poll-idle=900 console-poll=2000"
+    with FwVm("big", "vof", args) as vm:
+        c = vm.connect(T)
+        op = scenarios.wait_session(c, T)
+        assert scenarios.soak_host_driven(c, op.index, op.session, count=100, window=1,
+                                          out=print) == 100
+        vm.p.sendline("status")
+        vm.p.expect(r"app: service poll")
+        vm.p.expect(r"app: poll spin 400 us, cede 7 us for 300 us after work then up to 900 us, "
+                    r"console every 2000 us; spins (\d+) \(found work (\d+)\), cedes (\d+)")
+        spins, hits, cedes = (int(x) for x in vm.p.match.groups())
+        print("spins %d, found work %d, cedes %d" % (spins, hits, cedes))
+        assert spins > 0 and hits <= spins and cedes > 0
