@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """make bench: size and speed figures for vmcfw, printed and written to
 build/bench.txt as `key value` lines (stable names). Never asserted: the
-machines are noisy; compare runs, not thresholds."""
+machines are noisy; compare runs, not thresholds.
+
+`tools/bench.py l4l` (make bench-echo) prints only the like-for-like echo
+table (keys l4l.*; see like_for_like()). The vmc.* echo figures come from
+the soak scenario as before, but the peer now drops the device's DELIVERED
+notices (bench_client()), so they are not comparable with older runs."""
 import os
 import re
 import statistics
