@@ -4,16 +4,23 @@
 #include <string.h>
 
 #include "boot/bootargs.h"
+#include "console/monitor.h"
+#include "drivers/crq_service.h"
 #include "lib/log.h"
 
 struct boot_config boot_config = {
 	.mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1, .hmc_id = "vmcfw",
+	.poll_spin_us = CRQ_POLL_SPIN_US, .poll_cede_us = CRQ_POLL_CEDE_US,
+	.poll_busy_us = CRQ_POLL_BUSY_US, .poll_idle_us = CRQ_POLL_IDLE_US,
+	.console_poll_us = MONITOR_CONSOLE_POLL_US,
 };
 
 const char *bootargs_help(void)
 {
 	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
-	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | bench-crq=N | hvfuzz=N | seed=S | "
+	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | poll-spin=0..100000 | "
+	       "poll-cede=1..100000 | poll-busy=0..10000000 | poll-idle=1..1000000 | "
+	       "console-poll=0..100000 | bench-crq=N | hvfuzz=N | seed=S | "
 	       "fail-check=NAME | "
 	       "crash | nocas | intc=xics|xive | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
@@ -82,6 +89,12 @@ static void parse_one(const char *tok, size_t len)
 		 number_arg(tok, len, "pool", 1, 64, &boot_config.pool) ||
 		 number_arg(tok, len, "hmcs", 1, 4, &boot_config.hmcs))
 		;
+	else if (number_arg(tok, len, "poll-spin", 0, 100000, &boot_config.poll_spin_us) ||
+		 number_arg(tok, len, "poll-cede", 1, 100000, &boot_config.poll_cede_us) ||
+		 number_arg(tok, len, "poll-busy", 0, 10000000, &boot_config.poll_busy_us) ||
+		 number_arg(tok, len, "poll-idle", 1, 1000000, &boot_config.poll_idle_us) ||
+		 number_arg(tok, len, "console-poll", 0, 100000, &boot_config.console_poll_us))
+		;
 	else if (value_of(tok, len, "hmc-id", val, sizeof(val))) {
 		if (strlen(val) > 32) {
 			boot_config.bad_values++;
@@ -112,10 +125,8 @@ static void parse_one(const char *tok, size_t len)
 #undef IS
 }
 
-void bootargs_parse(const char *args)
+static void parse_all(const char *p)
 {
-	const char *p = args;
-
 	while (*p) {
 		const char *start;
 
@@ -126,5 +137,16 @@ void bootargs_parse(const char *args)
 			p++;
 		if (p > start)
 			parse_one(start, (size_t)(p - start));
+	}
+}
+
+void bootargs_parse(const char *args)
+{
+	parse_all(args);
+	if (boot_config.poll_idle_us < boot_config.poll_cede_us) {
+		boot_config.bad_values++;
+		pr_err("boot", "poll-idle=%u is below poll-cede=%u: using %u for both",
+		       boot_config.poll_idle_us, boot_config.poll_cede_us, boot_config.poll_cede_us);
+		boot_config.poll_idle_us = boot_config.poll_cede_us;
 	}
 }

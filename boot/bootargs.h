@@ -19,6 +19,8 @@ struct boot_config {
 	unsigned int hvfuzz;		/* hvfuzz=N: N hostile hcalls at the VMC device */
 	unsigned int seed;		/* seed=S for hvfuzz (0: from the timebase) */		/* bench-crq=N: N handshake cycles, then exit */			/* do not open a session automatically */
 	char hmc_id[33];		/* HMC ID for the automatic session */
+	unsigned int poll_spin_us, poll_cede_us, poll_busy_us, poll_idle_us;	/* poll mode's budgets */
+	unsigned int console_poll_us;	/* read the console at most this often when it is quiet */
 	unsigned int mtu, pool, hmcs;	/* capability offers (0: defaults) */			/* take an unexpected exception (tests the dump) */
 	char fail_check[32];		/* smoke check forced to fail ("" none) */
 	unsigned int unknown;		/* arguments not understood */

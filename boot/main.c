@@ -159,6 +159,8 @@ int boot_start_vmc(bool echo)
 		.mtu = boot_config.mtu,
 		.pool = (uint16_t)boot_config.pool,
 		.hmcs = (uint8_t)boot_config.hmcs,
+		.poll = { boot_config.poll_spin_us, boot_config.poll_cede_us, boot_config.poll_busy_us,
+			  boot_config.poll_idle_us },
 	};
 
 	snprintf(c.hmc_id, sizeof(c.hmc_id), "%s", boot_config.hmc_id);
@@ -221,5 +223,5 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 			  boot_config.fail_check[0] ? boot_config.fail_check : NULL);
 	if (vmc_app_device() && boot_start_vmc(boot_config.mode == MODE_ECHO) != 0)
 		pr_err("boot", "the VMC adapter could not be started; the monitor runs without it");
-	monitor_run();
+	monitor_run(boot_config.console_poll_us);
 }

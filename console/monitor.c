@@ -18,6 +18,7 @@
 #include "hcall/rtas.h"
 #include "lib/dt.h"
 #include "lib/log.h"
+#include "lib/time.h"
 
 #define PROMPT "vmcfw> "
 
@@ -83,9 +84,12 @@ static void report(const char *what, enum vmc_result r)
 		con_printf("error: %s: %s\n", what, vmc_result_name(r));
 }
 
+static unsigned int console_period_us;	/* monitor_run()'s, for `status` */
+
 static void cmd_status(int argc, char **argv)
 {
 	struct vmc *v = need_vmc();
+	const struct crq_service *svc;
 
 	if (!v)
 		return;
@@ -102,6 +106,13 @@ static void cmd_status(int argc, char **argv)
 		con_printf("app: service poll (irq mode unavailable: %s)\n", vmc_app_service());
 	else
 		con_printf("app: service %s\n", vmc_app_service());
+	svc = vmc_app_service_state();
+	con_printf("app: poll spin %u us, cede %u us for %u us after work then up to %u us, "
+		   "console every %u us; spins %llu (found work %llu), cedes %llu\n",
+		   svc->budget.spin_us, svc->budget.cede_us, svc->budget.busy_us, svc->budget.idle_us,
+		   console_period_us,
+		   (unsigned long long)svc->spins, (unsigned long long)svc->spin_hits,
+		   (unsigned long long)svc->cedes);
 }
 
 static void cmd_open(int argc, char **argv)
@@ -331,22 +342,33 @@ enum line_status line_feed(struct line_editor *ed, char c)
 	return st;
 }
 
-void monitor_run(void)
+void monitor_run(unsigned int console_poll_us)
 {
 	static struct line_editor ed;
 	char in[16];
+	uint64_t next_read = 0;
+
+	console_period_us = console_poll_us;
 
 	if (!vmc_app_device())
 		con_puts("no VMC device found (no /vdevice node compatible with IBM,vmc)\n");
 	con_puts("type 'help' for commands\n" PROMPT);
 	for (;;) {
-		size_t n = hvterm_read(in, sizeof(in));
+		uint64_t now = time_since_boot_us();
+		size_t n = 0;
 
+		if (now >= next_read) {
+			n = hvterm_read(in, sizeof(in));
+			next_read = n ? now : now + console_poll_us;
+		}
 		if (n == 0) {
+			/* console-poll=0: read after every pass, as before budgets */
+			uint64_t wait = next_read > now ? next_read - now : 10000;
+
 			if (vmc_app_started())
-				vmc_app_step(10000);
+				vmc_app_step(wait);
 			else
-				idle_wait_us(10000);
+				idle_wait_us(wait);
 			continue;
 		}
 		for (size_t i = 0; i < n; i++) {

@@ -15,7 +15,14 @@ enum line_status line_feed(struct line_editor *ed, char c);
 /** monitor_execute - run one command line. */
 void monitor_execute(char *line);
 
-/** monitor_run - the main loop of monitor mode; does not return. */
-void monitor_run(void) __attribute__((noreturn));
+/* A quiet console is read at most this often (an hcall each time, so less
+ * often than the CRQ ring); input keeps it read at once. */
+#define MONITOR_CONSOLE_POLL_US 10000
+
+/**
+ * monitor_run - the main loop of monitor mode; does not return.
+ * @console_poll_us: the longest gap between two reads of a quiet console
+ */
+void monitor_run(unsigned int console_poll_us) __attribute__((noreturn));
 
 #endif

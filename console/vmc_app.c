@@ -64,6 +64,11 @@ bool vmc_app_echo(void)
 	return app.cfg.echo;
 }
 
+const struct crq_service *vmc_app_service_state(void)
+{
+	return &app.svc;
+}
+
 uint64_t vmc_app_irqs(void)
 {
 	return app.svc.irqs;
@@ -212,6 +217,7 @@ int vmc_app_start(const struct dt_vdev *dev, const struct vmc_app_config *cfg)
 	}
 	/* Route the interrupt before the first Init so no answer is missed. */
 	dr = crq_service_start(&app.svc, &app.vmc.crq, dev->irq, cfg->irq_mode);
+	crq_service_set_budget(&app.svc, &cfg->poll);
 	if (dr != DRV_OK && cfg->irq_mode)
 		pr_warn("vmc", "CRQ interrupt routing failed (%s): the 100 ms sweep still polls",
 			drv_result_name(dr));

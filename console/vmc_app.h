@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drivers/crq_service.h"
 #include "lib/dt.h"
 #include "vmc/vmc.h"
 
@@ -22,6 +23,7 @@ struct vmc_app_config {
 	uint32_t mtu;		/* 0: default */
 	uint16_t pool;
 	uint8_t hmcs;
+	struct crq_poll_budget poll;	/* poll mode's spin and cede periods */
 };
 
 struct vmc_app_stats {
@@ -65,6 +67,13 @@ enum vmc_result vmc_app_send(unsigned int index, const void *data, uint32_t len)
 
 void vmc_app_set_echo(bool on);
 bool vmc_app_echo(void);
+
+/**
+ * vmc_app_service_state - the CRQ service object (budgets and counters,
+ * for `status`).
+ * Return: the object, valid once vmc_app_start() succeeded.
+ */
+const struct crq_service *vmc_app_service_state(void);
 
 /** vmc_app_irqs - CRQ interrupts taken (irq mode). */
 uint64_t vmc_app_irqs(void);

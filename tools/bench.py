@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """make bench: size and speed figures for vmcfw, printed and written to
 build/bench.txt as `key value` lines (stable names). Never asserted: the
-machines are noisy; compare runs, not thresholds."""
+machines are noisy; compare runs, not thresholds.
+
+`tools/bench.py l4l` (make bench-echo) prints only the like-for-like echo
+table (keys l4l.*; see like_for_like()). The vmc.* echo figures come from
+the soak scenario as before, but the peer now drops the device's DELIVERED
+notices (bench_client()), so they are not comparable with older runs."""
 import os
 import re
 import statistics
@@ -85,9 +90,26 @@ def crq_bench(cycles=1000):
         put("crq.%s.irqs" % mode, int(m.group(5)))
 
 
+def bench_client(sock):
+    """An HMC client that drops DELIVERED notices: the device sends one per
+    message to the guest, and nothing here waits for them; kept, they pile
+    up in the backlog that every wait scans (a cost growing with the count)."""
+    from tools.hmc import proto
+    from tools.hmc.client import HmcClient
+
+    class BenchClient(HmcClient):
+        delivered = 0
+
+        def _keep(self, frame):
+            if frame.type == proto.EV_DELIVERED:
+                self.delivered += 1
+                return False
+            return True
+    return BenchClient(sock, 60)
+
+
 def vmc_bench(count=500):
     from tools.hmc import proto, scenarios
-    from tools.hmc.client import HmcClient
     qemu = qemu_cmd.patched_qemu()
     if not qemu:
         put("vmc.error", "no-patched-qemu", "run make qemu")
@@ -107,7 +129,7 @@ def vmc_bench(count=500):
             try:
                 while not os.path.exists(sock):
                     time.sleep(0.01)
-                c = HmcClient(sock, 60)
+                c = bench_client(sock)
                 c.wait_link(True, 120)
                 ready = time.monotonic() - t0
                 op = c.wait(lambda f: f.type == proto.EV_OPEN, 120, "session OPEN")
@@ -208,6 +230,222 @@ def linux_bench(runs=3):
                 "ibmvmc via /dev/ibmvmc, sizes 1..4096 B")
 
 
+# ----------------------------------------------------------------------------
+# Like-for-like echo: one peer (echo_rate below), one direction (the HMC sends,
+# the management partition echoes), the same sizes and window for every target,
+# on the same spapr-vmc device in the same run, with two floors measured by the
+# same peer code: the device's own PING/PONG and a plain unix-socket echo.
+
+L4L_SIZES = (64, 4096)
+L4L_WINDOW = 1            # one message in flight: every figure is a round-trip latency
+PING_MAX = 64             # hv/hmc_frame.c: a PING payload is at most 64 bytes
+IDLE_SECONDS = 5.0
+
+# name, what boots, boot arguments. poll-1ms is the poll mode before the spin
+# and cede budgets (a 1 ms cede whenever the ring is empty, the console read
+# every pass): the "before" figure, measured in the same run.
+L4L_TARGETS = (
+    ("vmcfw_poll", "image", "echo quiet poll"),
+    ("vmcfw_irq", "image", "echo quiet irq"),
+    ("vmcfw_poll_1ms", "image", "echo quiet poll poll-spin=0 poll-cede=1000 poll-busy=0 poll-idle=1000 console-poll=0"),
+    ("linux", "linux", "console=hvc0 vmctest=serve"),
+)
+
+
+def payload_of(size):
+    return bytes((i * 7 + size) & 0xFF for i in range(size))
+
+
+def echo_rate(c, send, want, size, count, index=0, session=0):
+    """Round trips per second of `count` messages of `size` bytes, one in
+    flight; each answer must be the bytes sent. `send(payload)` sends one,
+    `want` is the frame type of the answer."""
+    from tools.hmc import proto
+    data = payload_of(size)
+    stop = (want, proto.EV_ERROR, proto.EV_CLOSE, proto.EV_LINK)
+    t0 = time.monotonic()
+    for _ in range(count):
+        send(data)
+        f = c.wait(lambda f: f.type in stop, 60, "echo")
+        if f.type != want or f.payload != data:
+            raise RuntimeError("echo of %d bytes answered by %s" % (size, f.describe()))
+    return count / (time.monotonic() - t0)
+
+
+def qemu_cpu_seconds(pid):
+    """utime + stime of a process, all threads, in seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def spread(rates):
+    return "%.0f..%.0f" % (min(rates), max(rates))
+
+
+class Target:
+    """One guest on spapr-vmc with the bench peer connected and a session open."""
+
+    def __init__(self, kind, append):
+        from tools.hmc import proto
+        self.tmp = tempfile.mkdtemp(prefix="vmcl4l-")
+        sock = os.path.join(self.tmp, "hmc.sock")
+        self.console = os.path.join(self.tmp, "console.log")
+        extra = ["-chardev", "socket,id=hmc0,path=%s,server=on,wait=on" % sock,
+                 "-device", "spapr-vmc,chardev=hmc0,max-mtu=4096"]
+        if kind == "linux":
+            vmlinux, initramfs = qemu_cmd.linux_guest()
+            image, extra = vmlinux, extra + ["-initrd", initramfs]
+        else:
+            image = qemu_cmd.image_path()
+        argv = qemu_cmd.qemu_args(image, "vof", append, serial="file:" + self.console,
+                                  qemu=qemu_cmd.patched_qemu(), extra=extra)
+        self.kind = kind
+        self.q = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(sock):
+            if self.q.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("QEMU did not create the HMC socket")
+            time.sleep(0.01)
+        self.c = bench_client(sock)
+        self.c.wait_link(True, 180)
+        op = self.c.wait(lambda f: f.type == proto.EV_OPEN, 180, "session OPEN")
+        self.index, self.session = op.index, op.session
+        self.c.backlog[:] = [f for f in self.c.backlog if f.type != proto.EV_LINK]
+
+    def echo(self, size, count):
+        from tools.hmc import proto
+        return echo_rate(self.c, lambda d: self.c.msg(d, self.index, self.session),
+                         proto.EV_MSG, size, count)
+
+    def ping(self, size, count):
+        from tools.hmc import proto
+        return echo_rate(self.c, lambda d: self.c.send(proto.CMD_PING, d), proto.EV_PONG, size, count)
+
+    def idle_cpu_share(self, seconds):
+        """QEMU's CPU time over `seconds` with the session open and no traffic,
+        as a share of one core."""
+        time.sleep(0.5)     # let the last echo's spin and back-off end
+        c0, t0 = qemu_cpu_seconds(self.q.pid), time.monotonic()
+        time.sleep(seconds)
+        return (qemu_cpu_seconds(self.q.pid) - c0) / (time.monotonic() - t0)
+
+    def close(self):
+        if self.kind == "linux":
+            try:    # the guest's serve loop ends, closes and powers off
+                self.c.msg(b"vmctest-serve-done", self.index, self.session)
+                self.q.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.c.close()
+        if self.q.poll() is None:
+            self.q.kill()
+        self.q.wait()
+
+
+def unix_floor(size, count):
+    """The same peer code against a process that echoes the bytes it reads
+    on a unix stream socket: what Python, the kernel and a context switch
+    cost per round trip on this machine, with no QEMU."""
+    from tools.hmc import proto
+    from tools.hmc.client import HmcClient
+    tmp = tempfile.mkdtemp(prefix="vmcfloor-")
+    sock = os.path.join(tmp, "echo.sock")
+    server = subprocess.Popen([sys.executable, "-c", (
+        "import socket,sys\n"
+        "s=socket.socket(socket.AF_UNIX,socket.SOCK_STREAM);s.bind(sys.argv[1]);s.listen(1)\n"
+        "c,_=s.accept()\n"
+        "while True:\n"
+        "    d=c.recv(65536)\n"
+        "    if not d: break\n"
+        "    c.sendall(d)\n"), sock])
+    try:
+        c = HmcClient(sock, 30)
+        rate = echo_rate(c, lambda d: c.msg(d), proto.CMD_MSG, size, count)
+        c.close()
+    finally:
+        server.kill()
+        server.wait()
+    return rate
+
+
+def like_for_like(rounds=5, count=1000):
+    """make bench's echo comparison (see the block comment above). All the
+    guests are up at once and the rounds are interleaved (target after
+    target, size after size), so that a change of load on a shared host
+    falls on every target alike; idle guests cost little (see idle_qemu)."""
+    try:
+        qemu_cmd.linux_guest()
+        have_linux = True
+    except RuntimeError:
+        have_linux = False
+    if not qemu_cmd.patched_qemu():
+        put("l4l.error", "no-patched-qemu", "run make qemu")
+        return
+    print("like-for-like echo: one Python peer sends, the guest echoes, window %d, VOF, "
+          "%d interleaved rounds of %d; best (median, spread min..max)" % (L4L_WINDOW, rounds, count))
+    targets, runs = {}, {}
+    try:
+        for name, kind, append in L4L_TARGETS:
+            if kind == "linux" and not have_linux:
+                put("l4l.linux.error", "not-built", "run make linux")
+                continue
+            targets[name] = Target(kind, append)
+        for t in targets.values():
+            for size in L4L_SIZES:
+                t.echo(size, count // 10)       # warm: buffers mapped, code paths hot
+        for _ in range(rounds):
+            for name, t in targets.items():
+                for size in L4L_SIZES:
+                    runs.setdefault((name, size), []).append(t.echo(size, count))
+            if "vmcfw_poll" in targets:         # the device floor: PING answered by spapr-vmc
+                runs.setdefault(("device_ping", 64), []).append(
+                    targets["vmcfw_poll"].ping(PING_MAX, count))
+            for size in L4L_SIZES:
+                runs.setdefault(("unix_floor", size), []).append(unix_floor(size, count))
+        for (name, size), rates in sorted(runs.items()):
+            note = "median %.0f, spread %s" % (statistics.median(rates), spread(rates))
+            if name == "device_ping":
+                note += "; PING carries at most 64 B"
+            elif name == "unix_floor":
+                note += "; same peer, a plain unix-socket echo process"
+            key = "l4l.%s.%dB_round_trips_per_s" % (name, size) if name in ("device_ping", "unix_floor") \
+                else "l4l.%s.echo_%dB_round_trips_per_s" % (name, size)
+            put(key, "%.0f" % max(rates), note)
+        for name, t in targets.items():
+            shares = [t.idle_cpu_share(IDLE_SECONDS) for _ in range(2)]
+            put("l4l.%s.idle_qemu_cpu_percent" % name, "%.1f" % (100 * min(shares)),
+                "QEMU utime+stime, %.0f s idle with a session open, share of one core "
+                "(best of 2; other: %.1f)" % (IDLE_SECONDS, 100 * max(shares)))
+    finally:
+        for t in targets.values():
+            t.close()
+    best = {k: max(v) for k, v in runs.items()}
+    med = {k: statistics.median(v) for k, v in runs.items()}
+
+    def ratio(key, a, b, note=""):
+        put(key, "%.2f" % (best[a] / best[b]), "medians %.2f%s" % (med[a] / med[b], note))
+
+    print("ratios (best over best; medians over medians):")
+    for size in L4L_SIZES:
+        for name in ("vmcfw_poll", "vmcfw_irq"):
+            if (name, size) not in best:
+                continue
+            if ("linux", size) in best:
+                ratio("l4l.%s_over_linux.%dB" % (name, size), (name, size), ("linux", size),
+                      "; goal >= %d" % (3 if size == 64 else 2))
+            if ("device_ping", size) in best:
+                ratio("l4l.%s_over_device_ping.%dB" % (name, size), (name, size), ("device_ping", size))
+            ratio("l4l.%s_over_unix_floor.%dB" % (name, size), (name, size), ("unix_floor", size))
+        if ("vmcfw_poll", size) in best and ("vmcfw_irq", size) in best:
+            ratio("l4l.poll_over_irq.%dB" % size, ("vmcfw_poll", size), ("vmcfw_irq", size),
+                  "; goal >= 1")
+        if ("vmcfw_poll", size) in best and ("vmcfw_poll_1ms", size) in best:
+            ratio("l4l.poll_over_poll_1ms.%dB" % size, ("vmcfw_poll", size), ("vmcfw_poll_1ms", size),
+                  "; the budgets against the old 1 ms cede")
+
+
 def main():
     print("vmcfw benchmarks (printed, never asserted)")
     sizes()
@@ -218,6 +456,7 @@ def main():
     sim_bench()
     vmc_bench()
     linux_bench()
+    like_for_like()
     path = os.path.join(REPO, "build", "bench.txt")
     with open(path, "w") as f:
         for k, v in RESULTS:
@@ -226,4 +465,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["l4l"]:     # make bench-echo: the like-for-like table alone
+        print("vmcfw like-for-like echo (printed, never asserted)")
+        like_for_like()
+    else:
+        main()

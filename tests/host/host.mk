@@ -29,11 +29,12 @@ HOST_E2E_CORPUS := tests/host/hv/corpus-e2e
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -I. -D_DEFAULT_SOURCE
 HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# boot/of.c and console/monitor_parse.c are #included by their tests and
-# fuzzers (static functions under test), so they count as headers here.
+# boot/of.c, boot/bootargs.c, console/monitor_parse.c and
+# drivers/crq_service.c are #included by their tests and fuzzers (static
+# functions under test, or stubs around them), so they count as headers here.
 HOST_HDRS := $(wildcard lib/*.h hcall/*.h drivers/*.h vmc/*.h hv/*.h hv/sim/*.h \
-	tests/host/*.h tests/host/*/*.h) boot/of.c boot/of.h \
-	console/monitor_parse.c console/monitor_parse.h
+	tests/host/*.h tests/host/*/*.h) boot/of.c boot/of.h boot/bootargs.c boot/bootargs.h \
+	console/monitor_parse.c console/monitor_parse.h drivers/crq_service.c
 
 # Code under test, by layer (suites pick what they link).
 HOST_HV_CODE := $(sort $(wildcard hv/*.c)) vmc/vmc_wire.c hv/sim/hvenv.c

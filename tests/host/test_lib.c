@@ -216,6 +216,28 @@ static void test_bootargs_bad_input_is_counted_and_reported(void **state)
 	assert_true(log_ring_contains("bad value in 'mtu=100'"));
 }
 
+static void test_bootargs_poll_budgets(void **state)
+{
+	reset_config();
+	log_ring_reset();
+	bootargs_parse("poll-spin=40 poll-cede=3 poll-busy=0 poll-idle=700 console-poll=0");
+	assert_int_equal(boot_config.poll_spin_us, 40);
+	assert_int_equal(boot_config.poll_cede_us, 3);
+	assert_int_equal(boot_config.poll_busy_us, 0);
+	assert_int_equal(boot_config.poll_idle_us, 700);
+	assert_int_equal(boot_config.console_poll_us, 0);
+	assert_int_equal(boot_config.unknown + boot_config.bad_values, 0);
+
+	/* out of range: refused, the value before stays; idle below cede: raised */
+	bootargs_parse("poll-cede=0 poll-spin=100001 poll-cede=50 poll-idle=20");
+	assert_int_equal(boot_config.bad_values, 3);
+	assert_int_equal(boot_config.poll_spin_us, 40);
+	assert_int_equal(boot_config.poll_cede_us, 50);
+	assert_int_equal(boot_config.poll_idle_us, 50);
+	assert_true(log_ring_contains("bad value in 'poll-cede=0': expected 1..100000"));
+	assert_true(log_ring_contains("poll-idle=20 is below poll-cede=50: using 50 for both"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_bootargs_known),
 		cmocka_unit_test(test_bootargs_bad_input_is_counted_and_reported),
+		cmocka_unit_test(test_bootargs_poll_budgets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

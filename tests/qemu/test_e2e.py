@@ -2,12 +2,14 @@
 """End to end: the real image, the patched QEMU's spapr-vmc device and a real
 HMC peer on the device's socket."""
 import re
+import time
 
 import pexpect
 import pytest
 
 import qemu_cmd  # tools/, put on the path by conftest.py
 from test_vmc_device_common import Vm, proto
+from test_vmc_device_dos import cpu_over
 from tools.hmc import scenarios
 
 T = 90
@@ -59,6 +61,9 @@ def test_monitor_vmc_commands(endian):
         p.expect(r"VMC t=\d+ ev=opened idx=0 sess=%d" % op.session)
         p.sendline("status")
         p.expect(r"READY")
+        p.expect(r"app: service irq")
+        p.expect(r"app: poll spin 0 us, cede 5 us for 2000 us after work then up to 10000 us, "
+                 r"console every 10000 us; spins 0 \(found work 0\), cedes \d+")
         p.expect_exact("vmcfw> ")
         p.sendline("send 0 plain text")
         f = c.wait_type(proto.EV_MSG, T)
@@ -101,12 +106,21 @@ def test_monitor_vmc_commands(endian):
         p.expect(pexpect.EOF)
 
 
-def test_partner_failure_between_soaks_recovers():
+MODES = ["poll", "irq"]
+IDLE_WINDOW = 5.0       # seconds of an idle, open session measured
+# QEMU CPU seconds allowed over that window (5 % of a core). Measured on a
+# shared 2-core host: 1-3 % in both modes with the default budgets; about
+# 6-7 % for the poll mode that ceded 1 ms at a time (make bench-echo).
+IDLE_CPU_BUDGET = 0.25
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_partner_failure_between_soaks_recovers(mode):
     """A partner failure while a session is open (between two 300-message
     echo soaks): the firmware reports the session lost and the link down,
     handshakes again, reopens by itself, and the second soak passes."""
     # The console goes to a file: an unread pty would stall the guest.
-    with FwVm("big", "vof", "echo", console="file") as vm:
+    with FwVm("big", "vof", "echo " + mode, console="file") as vm:
         c = vm.connect(T)
         op = scenarios.wait_session(c, T)
         assert scenarios.soak_host_driven(c, op.index, op.session, count=300, out=print) == 300
@@ -124,13 +138,14 @@ def test_partner_failure_between_soaks_recovers():
         assert re.search(r"ev=session_lost idx=0 sess=%d" % op.session, log)
 
 
-def test_partner_reset_mid_soak_every_loss_reported():
+@pytest.mark.parametrize("mode", MODES)
+def test_partner_reset_mid_soak_every_loss_reported(mode):
     """A partner failure while soak messages are in flight. Every message
     that does not come back must be reported exactly once: by the device
     (ERROR NO_SESSION: dropped before it reached the guest) or by the
     firmware (rx_error: it could not be copied in; tx-refused / send_failed:
     its echo could not go out)."""
-    with FwVm("big", "vof", "echo", console="file") as vm:
+    with FwVm("big", "vof", "echo " + mode, console="file") as vm:
         c = vm.connect(T)
         op = scenarios.wait_session(c, T)
         assert scenarios.soak_host_driven(c, op.index, op.session, count=150, out=print) == 150
@@ -177,3 +192,40 @@ def test_partner_reset_mid_soak_every_loss_reported():
         assert st["violations"] == 0, st
         c.backlog[:] = [f for f in c.backlog if f.type not in (proto.EV_CLOSE, proto.EV_LINK)]
         assert scenarios.soak_host_driven(c, op2.index, op2.session, count=100, out=print) == 100
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_idle_session_costs_little_host_cpu(mode):
+    """An open session with no traffic, after some echoes: the image must
+    not keep a host core busy (poll mode backs off to poll-idle; irq mode
+    sleeps until the 100 ms sweep). CPU seconds from /proc, not wall time."""
+    with FwVm("big", "vof", "echo quiet " + mode, console="file") as vm:
+        c = vm.connect(T)
+        op = scenarios.wait_session(c, T)
+        assert scenarios.soak_host_driven(c, op.index, op.session, count=50, out=print) == 50
+        time.sleep(0.5)     # past the busy window and the back-off
+        used = cpu_over(vm.p.pid, IDLE_WINDOW)
+        print("%s mode: QEMU used %.2f CPU-s over %.1f s idle" % (mode, used, IDLE_WINDOW))
+        assert used < IDLE_CPU_BUDGET, "%s mode idle: QEMU used %.2f CPU-s in %.1f s" % (
+            mode, used, IDLE_WINDOW)
+        # and the session still answers at once after the quiet spell
+        assert scenarios.soak_host_driven(c, op.index, op.session, count=10, out=print) == 10
+
+
+def test_poll_budgets_from_boot_arguments():
+    """The poll budgets given as boot arguments are the ones in force
+    (`status`), and spins after traffic are counted. Whether a spin finds
+    work depends on the host's scheduling, so only the bound is checked."""
+    args = "echo quiet poll poll-spin=400 poll-cede=7 poll-busy=300 poll-idle=900 console-poll=2000"
+    with FwVm("big", "vof", args) as vm:
+        c = vm.connect(T)
+        op = scenarios.wait_session(c, T)
+        assert scenarios.soak_host_driven(c, op.index, op.session, count=100, window=1,
+                                          out=print) == 100
+        vm.p.sendline("status")
+        vm.p.expect(r"app: service poll")
+        vm.p.expect(r"app: poll spin 400 us, cede 7 us for 300 us after work then up to 900 us, "
+                    r"console every 2000 us; spins (\d+) \(found work (\d+)\), cedes (\d+)")
+        spins, hits, cedes = (int(x) for x in vm.p.match.groups())
+        print("spins %d, found work %d, cedes %d" % (spins, hits, cedes))
+        assert spins > 0 and hits <= spins and cedes > 0

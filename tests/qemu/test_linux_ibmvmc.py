@@ -210,3 +210,25 @@ def test_linux_driver_on_sanitizer_qemu(guest, plan, device_opts, cmdline, monke
             qemu_stderr[-3000:]
         assert verdict == "PASS", verdict
         assert_clean_kernel_log(vm.console)
+
+
+def test_linux_driver_serves_echoes(guest):
+    """vmctest=serve, the echo side make bench measures the driver with: the
+    HMC sends, the guest's reader writes every message back unchanged, and
+    "vmctest-serve-done" ends it with a clean close."""
+    sizes = [1, 64, 255, 4096, 64, 2048]
+    with LinuxVm(guest, "serve") as vm:
+        c = vm.connect(T)
+        op = scenarios.wait_session(c, T)
+        for i, n in enumerate(sizes):
+            data = bytes((i * 31 + k) & 0xFF for k in range(n))
+            c.msg(data, op.index, op.session)
+            f = c.wait(lambda f: f.type in (proto.EV_MSG, proto.EV_ERROR, proto.EV_CLOSE), T,
+                       "echo of %d bytes" % n)
+            assert f.type == proto.EV_MSG and f.payload == data, f.describe()
+        c.msg(b"vmctest-serve-done", op.index, op.session)
+        verdict = vm.drive()
+        assert verdict == "PASS", verdict
+        assert_clean_kernel_log(vm.console)
+        assert "vmctest: served %d echoes" % len(sizes) in vm.console
+        assert "vmctest: closed serve session" in vm.console

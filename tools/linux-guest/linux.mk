@@ -4,7 +4,7 @@
 #
 #   make linux        build (cached) the kernel and the initramfs; prints both paths
 #   make linux-run    boot them in the patched QEMU with a greet-echo HMC peer
-#                     [LINUX_PLAN=echo|two] (reset and buffers need the test suite's peer)
+#                     [LINUX_PLAN=echo|two] (reset, buffers and serve need the test suite's or make bench's peer)
 
 LINUX_CACHE ?= $(CACHE)/linux
 LG_OUT := build/linux-guest

@@ -21,6 +21,10 @@
  *          waits for the HMC's "hmc-done": meanwhile the peer adds a buffer
  *          and takes buffers back (ADD_BUF / REM_BUF answered by the driver);
  *          the echoes must still work afterwards.
+ *   serve  the driver as the echo side (make bench): REQUESTVMC, one
+ *          session; every message the HMC sends is written back unchanged
+ *          until it sends "vmctest-serve-done" (then close, PASS). A gap of
+ *          more than SERVE_IDLE_MS without a message fails.
  *
  * The ioctl numbers and the query layout are those of drivers/misc/ibmvmc.h,
  * which has no uapi header (see docs/vmc-protocol.md §11).
@@ -60,6 +64,8 @@ enum { DRIVER_READY = 3 };
 #define HMC_ID_LEN 32
 #define MAX_MTU 4096
 #define STEP_TIMEOUT_MS 20000
+#define SERVE_IDLE_MS 60000
+#define SERVE_DONE "vmctest-serve-done"
 
 static int mtu = MAX_MTU;
 static const char *plan = "echo";
@@ -413,6 +419,32 @@ static void plan_two(void)
 	close_session(b, "session on index 1");
 }
 
+/* The echo side: the same direction as the image's echo mode, so that one
+ * peer measures both (tools/bench.py). */
+static void plan_serve(void)
+{
+	static unsigned char rx[MAX_MTU];
+	int fd = open_vmc();
+	long count = 0;
+	int n;
+
+	wait_ready(fd, "probe");
+	request_vmc(fd);
+	open_session(fd, "vmctest-serve");
+	out("serving echoes");
+	for (;;) {
+		n = recv_msg(fd, rx, SERVE_IDLE_MS);
+		if (n < 0)
+			fail("serve: after %ld echoes: %s", count, strerror(-n));
+		if (n == (int)strlen(SERVE_DONE) && !memcmp(rx, SERVE_DONE, n))
+			break;
+		send_msg(fd, rx, n);
+		count++;
+	}
+	out("served %ld echoes", count);
+	close_session(fd, "serve session");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -427,6 +459,8 @@ int main(void)
 		plan_two();
 	else if (!strcmp(plan, "buffers"))
 		plan_buffers();
+	else if (!strcmp(plan, "serve"))
+		plan_serve();
 	else
 		fail("unknown plan \"%s\"", plan);
 	finish(1, NULL);
