@@ -37,17 +37,15 @@ static void usage_error(const char *cmd, const char *what)
 	con_printf("error: %s\nusage: %s\n", what, c ? c->usage : cmd);
 }
 
+/* The engine's and the CRQ's dumps print through this: whole, never cut. */
 static int con_pf(void *arg, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = con_vprintf(fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		con_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }
 

@@ -59,6 +59,15 @@ def test_monitor_vmc_commands(endian):
         p.expect(r"VMC t=\d+ ev=opened idx=0 sess=%d" % op.session)
         p.sendline("status")
         p.expect(r"READY")
+        # The CRQ block is one formatted piece of output longer than any
+        # fixed console buffer the firmware used to cut at (256): it must
+        # arrive whole, each of its lines ended, then the app lines.
+        p.expect(r"(crq: unit .*?)\r+\napp: rx \d+")
+        crq_block = p.match.group(1).replace("\r", "")
+        lines = crq_block.split("\n")
+        assert [ln.split()[1] for ln in lines] == ["unit", "entries", "sends", "registers"], lines
+        assert re.fullmatch(r"crq: registers \d+ frees \d+ resets \d+ errors \d+", lines[-1])
+        assert len(crq_block) > 256, len(crq_block)
         p.expect_exact("vmcfw> ")
         p.sendline("send 0 plain text")
         f = c.wait_type(proto.EV_MSG, T)
