@@ -4,10 +4,11 @@
 #include <string.h>
 
 #include "boot/bootargs.h"
+#include "drivers/watchdog.h"
 #include "lib/log.h"
 
 struct boot_config boot_config = {
-	.mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1, .hmc_id = "vmcfw",
+	.mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1, .watchdog = -1, .hmc_id = "vmcfw",
 };
 
 const char *bootargs_help(void)
@@ -15,7 +16,7 @@ const char *bootargs_help(void)
 	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
 	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | bench-crq=N | hvfuzz=N | seed=S | "
 	       "fail-check=NAME | "
-	       "crash | nocas | intc=xics|xive | "
+	       "crash | hang | watchdog=0..3600 | nocas | intc=xics|xive | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
 
@@ -54,6 +55,7 @@ static bool number_arg(const char *tok, size_t len, const char *key, unsigned lo
 static void parse_one(const char *tok, size_t len)
 {
 	char val[64];
+	unsigned int wdog_seconds = (unsigned int)boot_config.watchdog;
 
 #define IS(word) (len == strlen(word) && !strncmp(tok, word, len))
 	if (IS("smoke"))
@@ -68,6 +70,8 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.service = SERVICE_IRQ;
 	else if (IS("crash"))
 		boot_config.crash = true;
+	else if (IS("hang"))
+		boot_config.hang = true;
 	else if (IS("noopen"))
 		boot_config.noopen = true;
 	else if (IS("quiet"))
@@ -78,6 +82,8 @@ static void parse_one(const char *tok, size_t len)
 		 number_arg(tok, len, "hvfuzz", 1, 100000000, &boot_config.hvfuzz) ||
 		 number_arg(tok, len, "seed", 1, 0xFFFFFFFFul, &boot_config.seed))
 		;
+	else if (number_arg(tok, len, "watchdog", 0, WATCHDOG_MAX_SECONDS, &wdog_seconds))
+		boot_config.watchdog = (int)wdog_seconds;
 	else if (number_arg(tok, len, "mtu", 4096, 16384, &boot_config.mtu) ||
 		 number_arg(tok, len, "pool", 1, 64, &boot_config.pool) ||
 		 number_arg(tok, len, "hmcs", 1, 4, &boot_config.hmcs))

@@ -13,6 +13,8 @@ struct boot_config {
 	enum service_mode service;
 	int loglevel;			/* -1: unchanged */
 	bool crash;
+	bool hang;			/* loop for ever after arming the watchdog (tests it) */
+	int watchdog;			/* watchdog=SECONDS (0 off); -1: the mode's default */
 	bool noopen;
 	bool quiet;			/* no per-message relay lines (benchmarks) */
 	unsigned int bench_crq;

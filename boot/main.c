@@ -18,6 +18,7 @@
 #include "console/vmc_app.h"
 #include "drivers/hvterm.h"
 #include "drivers/timebase.h"
+#include "drivers/watchdog.h"
 #include "drivers/xics.h"
 #include "hcall/hcall.h"
 #include "lib/dt.h"
@@ -149,6 +150,30 @@ __attribute__((noinline)) void boot_crash(void)
 	__asm__ volatile("trap" ::: "memory");
 }
 
+/* Generous: a smoke run takes seconds, even under the sanitizer QEMU. */
+#define SMOKE_WATCHDOG_S	120
+
+/* watchdog=N, or the mode's default: armed in smoke mode, off otherwise. */
+static void start_watchdog(void)
+{
+	int seconds = boot_config.watchdog;
+
+	if (seconds < 0)
+		seconds = boot_config.mode == MODE_SMOKE ? SMOKE_WATCHDOG_S : 0;
+	if (seconds > 0)
+		watchdog_arm((unsigned int)seconds);	/* a refusal is logged: run on */
+}
+
+/* `hang`: stop making progress, as a hung image would, to test the watchdog. */
+static void __attribute__((noreturn)) boot_hang(void)
+{
+	con_printf("HANG: looping on purpose (boot argument hang); %s\n",
+		   watchdog_armed() ? "the watchdog will end the partition" :
+		   "no watchdog is armed: nothing will end it");
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+}
+
 int boot_start_vmc(bool echo)
 {
 	struct vmc_app_config c = {
@@ -210,6 +235,9 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	pr_info("boot", "platform ready in %llu us",
 		(unsigned long long)tb_to_us(boot_ready_tb - boot_entry_tb));
 
+	start_watchdog();
+	if (boot_config.hang)
+		boot_hang();
 	if (boot_config.crash)
 		boot_crash();
 	if (boot_config.hvfuzz)

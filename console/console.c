@@ -7,6 +7,7 @@
 
 #include "console/console.h"
 #include "drivers/hvterm.h"
+#include "drivers/watchdog.h"
 #include "hcall/rtas.h"
 #include "lib/log.h"
 
@@ -85,6 +86,7 @@ void console_init(void)
 
 void partition_exit(int status)
 {
+	watchdog_disarm();	/* an orderly end: the watchdog must not fire during it */
 	con_printf("EXIT: STATUS=%d\n", status);
 	if (status == 0)
 		rtas_power_off();

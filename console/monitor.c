@@ -14,6 +14,7 @@
 #include "console/vmc_app.h"
 #include "drivers/hvterm.h"
 #include "drivers/idle.h"
+#include "drivers/watchdog.h"
 #include "hcall/hcall.h"
 #include "hcall/rtas.h"
 #include "lib/dt.h"
@@ -340,6 +341,7 @@ void monitor_run(void)
 	for (;;) {
 		size_t n = hvterm_read(in, sizeof(in));
 
+		watchdog_pet();
 		if (n == 0) {
 			if (vmc_app_started())
 				vmc_app_step(10000);

@@ -81,6 +81,16 @@ long h_request_vmc(uint64_t *drc_index)
 	return rc;
 }
 
+long h_watchdog(uint64_t flags, uint64_t number, uint64_t timeout_ms, uint64_t *out)
+{
+	uint64_t r[4] = { 0 };
+	long rc = hcall_ret4(H_WATCHDOG, r, flags, number, timeout_ms);
+
+	ACCOUNT(H_WATCHDOG, rc);
+	*out = r[0];
+	return rc;
+}
+
 long h_cppr(uint64_t cppr)
 {
 	return norets(H_CPPR, cppr, 0, 0, 0, 0);

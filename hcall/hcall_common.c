@@ -44,6 +44,11 @@ const char *hcall_rc_name(long rc)
 	case H_DEST_PARM: return "H_DEST_PARM";
 	case H_REMOTE_PARM: return "H_REMOTE_PARM";
 	case H_RESOURCE: return "H_RESOURCE";
+	case H_P1: return "H_P1";
+	case H_P2: return "H_P2";
+	case H_P3: return "H_P3";
+	case H_P4: return "H_P4";
+	case H_NOOP: return "H_NOOP";
 	default: return "H_UNKNOWN";
 	}
 }
@@ -69,6 +74,7 @@ const char *hcall_op_name(unsigned long op)
 	case H_ENABLE_CRQ: return "H_ENABLE_CRQ";
 	case H_SET_MODE: return "H_SET_MODE";
 	case H_REQUEST_VMC: return "H_REQUEST_VMC";
+	case H_WATCHDOG: return "H_WATCHDOG";
 	case KVMPPC_H_RTAS: return "H_RTAS";
 	default: return "H_?";
 	}
