@@ -16,7 +16,7 @@ const char *bootargs_help(void)
 	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
 	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | bench-crq=N | hvfuzz=N | seed=S | "
 	       "fail-check=NAME | "
-	       "crash | hang | watchdog=0..3600 | nocas | intc=xics|xive | "
+	       "crash | hang | script=CMD;CMD | watchdog=0..3600 | nocas | intc=xics|xive | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
 
@@ -105,6 +105,14 @@ static void parse_one(const char *tok, size_t len)
 			pr_err("boot", "bad value in 'loglevel=%s': expected 0..4", val);
 		} else {
 			boot_config.loglevel = (int)v;
+		}
+	} else if (len > 7 && !strncmp(tok, "script=", 7)) {
+		if (len - 7 >= sizeof(boot_config.script)) {
+			boot_config.bad_values++;
+			pr_err("boot", "script= longer than %zu bytes", sizeof(boot_config.script) - 1);
+		} else {
+			memcpy(boot_config.script, tok + 7, len - 7);
+			boot_config.script[len - 7] = '\0';
 		}
 	} else if (value_of(tok, len, "fail-check", val, sizeof(val))) {
 		strncpy(boot_config.fail_check, val, sizeof(boot_config.fail_check) - 1);

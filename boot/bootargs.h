@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#define BOOT_SCRIPT_MAX	256	/* as long as the bootargs the device tree keeps */
+
 enum run_mode { MODE_MONITOR, MODE_SMOKE, MODE_ECHO };
 enum service_mode { SERVICE_POLL, SERVICE_IRQ };
 
@@ -22,6 +24,7 @@ struct boot_config {
 	unsigned int seed;		/* seed=S for hvfuzz (0: from the timebase) */		/* bench-crq=N: N handshake cycles, then exit */			/* do not open a session automatically */
 	char hmc_id[33];		/* HMC ID for the automatic session */
 	unsigned int mtu, pool, hmcs;	/* capability offers (0: defaults) */			/* take an unexpected exception (tests the dump) */
+	char script[BOOT_SCRIPT_MAX];	/* script=: monitor commands, ';' between, ',' for space */
 	char fail_check[32];		/* smoke check forced to fail ("" none) */
 	unsigned int unknown;		/* arguments not understood */
 	unsigned int bad_values;	/* known arguments with a bad value */

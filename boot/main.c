@@ -249,5 +249,5 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 			  boot_config.fail_check[0] ? boot_config.fail_check : NULL);
 	if (vmc_app_device() && boot_start_vmc(boot_config.mode == MODE_ECHO) != 0)
 		pr_err("boot", "the VMC adapter could not be started; the monitor runs without it");
-	monitor_run();
+	monitor_run(boot_config.script);
 }

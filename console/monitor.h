@@ -15,7 +15,18 @@ enum line_status line_feed(struct line_editor *ed, char c);
 /** monitor_execute - run one command line. */
 void monitor_execute(char *line);
 
-/** monitor_run - the main loop of monitor mode; does not return. */
-void monitor_run(void) __attribute__((noreturn));
+/**
+ * monitor_run_script - run the commands of @script (cut at ';', in place),
+ * each echoed as `script> <command>`, then `script: N command(s) run`.
+ * @comma_is_space: a boot-argument script writes its spaces as commas
+ */
+void monitor_run_script(char *script, bool comma_is_space);
+
+/**
+ * monitor_run - the main loop of monitor mode; does not return.
+ * @script: the boot argument script= (commas for spaces), run once before
+ * the first prompt; NULL or "" for none
+ */
+void monitor_run(char *script) __attribute__((noreturn));
 
 #endif

@@ -91,6 +91,14 @@ long h_watchdog(uint64_t flags, uint64_t number, uint64_t timeout_ms, uint64_t *
 	return rc;
 }
 
+long h_raw(unsigned long opcode, const uint64_t args[6], uint64_t ret[4])
+{
+	long rc = hcall_ret4(opcode, ret, args[0], args[1], args[2], args[3], args[4], args[5]);
+
+	ACCOUNT(opcode, rc);
+	return rc;
+}
+
 long h_cppr(uint64_t cppr)
 {
 	return norets(H_CPPR, cppr, 0, 0, 0, 0);

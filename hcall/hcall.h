@@ -146,6 +146,15 @@ const char *hcall_rc_name(long rc);
 const char *hcall_op_name(unsigned long opcode);
 
 /**
+ * hcall_op_from_name - the opcode of an hcall name hcall_op_name() gives.
+ * @name: "H_GET_TCE", ... (exact case)
+ * @opcode: receives the opcode
+ *
+ * Return: true when the name is known.
+ */
+bool hcall_op_from_name(const char *name, unsigned long *opcode);
+
+/**
  * hcall_long_busy_us - the wait a long-busy code asks for.
  * @rc: an H_LONG_BUSY_ORDER_* value
  *
@@ -261,6 +270,17 @@ long h_send_crq(uint64_t unit, uint64_t hi, uint64_t lo);
  * stop: it was not running; H_P2 / H_P3: bad number / timeout).
  */
 long h_watchdog(uint64_t flags, uint64_t number, uint64_t timeout_ms, uint64_t *out);
+
+/**
+ * h_raw - any hcall, for the validation console: @opcode with six
+ * arguments in r4..r9, the first four result registers back.
+ * @opcode: the hcall number
+ * @args: r4..r9
+ * @ret: receives r4..r7 as the hypervisor left them
+ *
+ * Return: the hypervisor's rc.
+ */
+long h_raw(unsigned long opcode, const uint64_t args[6], uint64_t ret[4]);
 
 /**
  * h_enable_crq - H_ENABLE_CRQ: re-enable the CRQ after a partner suspend.
