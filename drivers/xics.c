@@ -15,11 +15,6 @@
 struct xics_stats xics_stats;
 
 static uint32_t xics_server;
-static struct {
-	uint32_t irq;
-	xics_handler_fn fn;
-	void *ctx;
-} handlers[XICS_MAX_HANDLERS];
 
 enum drv_result xics_init(uint32_t server)
 {
@@ -37,31 +32,24 @@ enum drv_result xics_init(uint32_t server)
 
 enum drv_result xics_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
 {
-	int slot = -1, st;
+	int slot, st;
 
 	if (!fn || irq == XICS_IRQ_SPURIOUS || irq == XICS_IRQ_IPI) {
 		pr_err("xics", "attach: source 0x%x is reserved or has no handler", irq);
 		return DRV_ERR_PARAM;
 	}
-	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
-		if (!handlers[i].fn || handlers[i].irq == irq) {
-			slot = i;
-			break;
-		}
+	slot = irq_handler_set(irq, fn, ctx);
 	if (slot < 0) {
 		pr_err("xics", "attach: source 0x%x: all %d handler slots in use", irq,
 		       XICS_MAX_HANDLERS);
 		return DRV_ERR_NO_SLOT;
 	}
-	handlers[slot].irq = irq;
-	handlers[slot].ctx = ctx;
-	handlers[slot].fn = fn;
 	st = rtas_call("ibm,set-xive", 3, 1, NULL, irq, xics_server, XICS_PRIO_DEFAULT);
 	if (st != 0) {
 		xics_stats.errors++;
 		pr_err("xics", "ibm,set-xive(0x%x, server %u, prio %d) status %d", irq,
 		       xics_server, XICS_PRIO_DEFAULT, st);
-		handlers[slot].fn = NULL;
+		irq_handler_clear_slot(slot);
 		return DRV_ERR_FIRMWARE;
 	}
 	st = rtas_call("ibm,int-on", 1, 1, NULL, irq);
@@ -77,19 +65,7 @@ void xics_detach(uint32_t irq)
 {
 	rtas_call("ibm,int-off", 1, 1, NULL, irq);
 	rtas_call("ibm,set-xive", 3, 1, NULL, irq, xics_server, XICS_PRIO_MASKED);
-	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
-		if (handlers[i].fn && handlers[i].irq == irq)
-			handlers[i].fn = NULL;
-}
-
-static bool dispatch(uint32_t src)
-{
-	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
-		if (handlers[i].fn && handlers[i].irq == src) {
-			handlers[i].fn(handlers[i].ctx, src);
-			return true;
-		}
-	return false;
+	irq_handler_remove(irq);
 }
 
 void xics_external_interrupt(void)
@@ -115,7 +91,7 @@ void xics_external_interrupt(void)
 		if (src == XICS_IRQ_IPI) {
 			xics_stats.ipis++;
 			h_ipi(xics_server, 0xFF);
-		} else if (dispatch(src)) {
+		} else if (irq_handler_dispatch(src)) {
 			xics_stats.dispatched++;
 		} else {
 			xics_stats.unknown++;

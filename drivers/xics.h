@@ -11,14 +11,15 @@
 #include <stdint.h>
 
 #include "drivers/drv_result.h"
+#include "drivers/irq_handlers.h"
 
 #define XICS_IRQ_SPURIOUS	0
 #define XICS_IRQ_IPI		2
 #define XICS_PRIO_DEFAULT	5
 #define XICS_PRIO_MASKED	0xFF
-#define XICS_MAX_HANDLERS	8
+#define XICS_MAX_HANDLERS	IRQ_MAX_HANDLERS
 
-typedef void (*xics_handler_fn)(void *ctx, uint32_t irq);
+typedef irq_source_fn xics_handler_fn;
 
 struct xics_stats {
 	uint64_t interrupts;	/* 0x500 entries */

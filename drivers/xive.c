@@ -37,11 +37,6 @@ static int xive_ready;
 volatile bool xive_probing;
 volatile uint32_t xive_probe_trap;
 
-static struct {
-	uint32_t irq;
-	xics_handler_fn fn;
-	void *ctx;
-} handlers[XICS_MAX_HANDLERS];
 
 void xive_set_tima(uint64_t os_page)
 {
@@ -150,18 +145,11 @@ enum drv_result xive_init(uint32_t server, char *why, unsigned int len)
 enum drv_result xive_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
 {
 	uint64_t info[4] = { 0 }, pq;
-	int slot = -1;
+	int slot;
 	long rc;
 
-	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
-		if (!handlers[i].fn || handlers[i].irq == irq) {
-			slot = i;
-			break;
-		}
 	if (!xive_ready)
 		return DRV_ERR_STATE;
-	if (slot < 0)
-		return DRV_ERR_NO_SLOT;
 	rc = h_int_get_source_info(0, irq, info);
 	if (rc != H_SUCCESS) {
 		xics_stats.errors++;
@@ -169,22 +157,22 @@ enum drv_result xive_attach(uint32_t irq, xics_handler_fn fn, void *ctx)
 		       hcall_rc_name(rc), rc);
 		return DRV_ERR_HCALL;
 	}
-	handlers[slot].irq = irq;
-	handlers[slot].ctx = ctx;
-	handlers[slot].fn = fn;
+	slot = irq_handler_set(irq, fn, ctx);
+	if (slot < 0)
+		return DRV_ERR_NO_SLOT;
 	/* The EISN is what lands in the queue: make it the source number. */
 	rc = h_int_set_source_config(SRC_SET_EISN, irq, xive_server, XIVE_PRIO, irq);
 	if (rc != H_SUCCESS) {
 		xics_stats.errors++;
 		pr_err("xive", "H_INT_SET_SOURCE_CONFIG(0x%x, server %u, prio %d) failed: %s (%ld)",
 		       irq, xive_server, XIVE_PRIO, hcall_rc_name(rc), rc);
-		handlers[slot].fn = NULL;
+		irq_handler_clear_slot(slot);
 		return DRV_ERR_HCALL;
 	}
 	/* Sources start masked (PQ=01); PQ=00 lets the next event through. */
 	rc = esb_load(irq, ESB_SET_PQ_00, &pq);
 	if (rc != H_SUCCESS) {
-		handlers[slot].fn = NULL;
+		irq_handler_clear_slot(slot);
 		return DRV_ERR_HCALL;
 	}
 	pr_debug("xive", "source 0x%x (%s) routed to server %u, old PQ %llu", irq,
@@ -197,19 +185,7 @@ void xive_detach(uint32_t irq)
 	uint64_t pq;
 
 	esb_load(irq, ESB_SET_PQ_01, &pq);
-	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
-		if (handlers[i].fn && handlers[i].irq == irq)
-			handlers[i].fn = NULL;
-}
-
-static bool dispatch(uint32_t src)
-{
-	for (int i = 0; i < XICS_MAX_HANDLERS; i++)
-		if (handlers[i].fn && handlers[i].irq == src) {
-			handlers[i].fn(handlers[i].ctx, src);
-			return true;
-		}
-	return false;
+	irq_handler_remove(irq);
 }
 
 /* Next valid entry of the queue, or 0 when it is empty. */
@@ -243,7 +219,7 @@ void xive_external_interrupt(void)
 	for (uint32_t src; n < sizeof(eq) / 4 && (src = eq_pop()) != 0; n++) {
 		uint64_t pq;
 
-		if (dispatch(src)) {
+		if (irq_handler_dispatch(src)) {
 			xics_stats.dispatched++;
 		} else {
 			xics_stats.unknown++;

@@ -265,6 +265,45 @@ prepare_tree() {
 	{ print }' "$f" > "$stage/spapr_vio.c"
 	[ "$(grep -c spapr_vio_crq_notify "$stage/spapr_vio.c")" = 5 ] || die "spapr_vio.c hook not applied"
 	sync_file "$stage/spapr_vio.c" "$S/hw/ppc/spapr_vio.c"
+	# spapr.c: an opt-in machine property, x-vmcfw-tcg-smt, that lets TCG start
+	# with several threads per core (QEMU 7.2 refuses; the secondary threads
+	# stay stopped, as firmware expects). Only for tests of SMT device trees
+	# (tests/qemu/test_interrupt_server.py); off by default.
+	f=$PRISTINE/hw/ppc/spapr.c
+	for anchor in 'static void spapr_set_vsmt_mode(SpaprMachineState *spapr, Error **errp)' \
+		'    if (!kvm_enabled() && (smp_threads > 1)) {' \
+		'    object_property_add_bool(obj, "x-vof", spapr_get_vof, spapr_set_vof);'; do
+		[ "$(grep -cF "$anchor" "$f")" = 1 ] || die "spapr.c: anchor not unique: $anchor"
+	done
+	awk '
+	$0 == "static void spapr_set_vsmt_mode(SpaprMachineState *spapr, Error **errp)" {
+		print "/* vmcfw: -M pseries,x-vmcfw-tcg-smt=on: SMT device trees under TCG, for tests. */"
+		print "static bool vmcfw_tcg_smt;"
+		print ""
+		print "static bool vmcfw_get_tcg_smt(Object *obj, Error **errp)"
+		print "{"
+		print "    return vmcfw_tcg_smt;"
+		print "}"
+		print ""
+		print "static void vmcfw_set_tcg_smt(Object *obj, bool value, Error **errp)"
+		print "{"
+		print "    vmcfw_tcg_smt = value;"
+		print "}"
+		print ""
+	}
+	$0 == "    if (!kvm_enabled() && (smp_threads > 1)) {" {
+		print "    if (!kvm_enabled() && (smp_threads > 1) && !vmcfw_tcg_smt) {"
+		next
+	}
+	$0 == "    object_property_add_bool(obj, \"x-vof\", spapr_get_vof, spapr_set_vof);" {
+		print
+		print "    object_property_add_bool(obj, \"x-vmcfw-tcg-smt\", vmcfw_get_tcg_smt,"
+		print "                             vmcfw_set_tcg_smt);"
+		next
+	}
+	{ print }' "$f" > "$stage/spapr.c"
+	[ "$(grep -c vmcfw_tcg_smt "$stage/spapr.c")" = 4 ] || die "spapr.c TCG SMT property not applied"
+	sync_file "$stage/spapr.c" "$S/hw/ppc/spapr.c"
 	# device glue and engine (the whole hv/*.[ch] set; only listed .c are compiled)
 	[ -f "$HERE/spapr_vmc.c" ] || die "missing $HERE/spapr_vmc.c"
 	sync_file "$HERE/spapr_vmc.c" "$S/hw/ppc/spapr_vmc.c"

@@ -12,6 +12,7 @@ import os
 import re
 
 import pytest
+import qemu_cmd  # tools/, put on the path by conftest.py
 from conftest import boot
 
 SERVER_RE = re.compile(r"of: boot thread: interrupt server (\d+) from (/chosen/cpu|first cpu node) "
@@ -52,22 +53,22 @@ def test_irq_mode_on_several_cpus(target, smp):
     assert re.search(r"boot: \w+ on .*, 4 cpu\(s\)", r.out), "every cpu node was walked"
 
 
-@pytest.mark.by_hand
 @pytest.mark.parametrize("fw", ["slof", "vof"])
 @pytest.mark.parametrize("endian", ["big", "little"])
 def test_irq_mode_on_smt_cores(endian, fw):
     """-smp 8,threads=4: two SMT4 cores; the server must be thread 0's, not 1.
-    By hand only: stock QEMU 7.2 refuses threads > 1 under TCG, so `make
-    test` cannot run it. VMCFW_SMT_QEMU names a qemu-system-ppc64 that
-    accepts them (KVM on a POWER host, or a QEMU 7.2 built without that
-    check, where the other threads simply never start). Without one this is
-    a skip, never a pass. The same SMT trees are covered on the host by
-    tests/host/test_of.c."""
-    qemu = os.environ.get("VMCFW_SMT_QEMU") or None
+    Stock QEMU 7.2 refuses threads > 1 under TCG, so this runs in the
+    project's patched QEMU with its opt-in machine property x-vmcfw-tcg-smt
+    (hv/qemu/build-qemu.sh): the device tree lists four threads a core and
+    the secondary threads stay stopped, as on a partition where firmware
+    runs on one thread. VMCFW_SMT_QEMU names another qemu-system-ppc64 that
+    accepts SMT by itself (KVM on a POWER host) to run it there instead."""
+    smt_qemu = os.environ.get("VMCFW_SMT_QEMU")
+    qemu = smt_qemu or qemu_cmd.patched_qemu()
+    assert qemu, "the patched QEMU is not built (make qemu)"
     r = boot(endian, fw, "smoke irq", extra=["-smp", "8,threads=4", "-device", "spapr-vscsi"],
-             qemu=qemu)
-    if r.rc != 0 and TCG_NO_SMT in r.err:
-        pytest.skip("this QEMU has no SMT for pseries under TCG: " + TCG_NO_SMT)
+             machine="" if smt_qemu else "x-vmcfw-tcg-smt=on", qemu=qemu)
+    assert TCG_NO_SMT not in r.err, "the x-vmcfw-tcg-smt property took effect"
     check_irq_boot(r, fw, threads=4)
 
 
