@@ -68,7 +68,7 @@ help:
 	@echo '  make run              boot in the patched QEMU (SLOF) with spapr-vmc and the HMC peer; console here'
 	@echo '  make smoke            full VMC smoke (device + echoing peer); exit status is the image verdict'
 	@echo '  make run-stock / smoke-stock   the same in Debian QEMU, without a VMC device'
-	@echo '  make check            the inner loop: citation check, host tests, both images, check-image for both (needs packages + newlib only)'
+	@echo '  make check            the inner loop: citation and layer checks, host tests, both images, check-image for both (needs packages + newlib only)'
 	@echo '  make test             make check first, then the patched and sanitizer QEMUs, the Linux guest and every QEMU suite (pytest)'
 	@echo '  make host-test        host tests only: cmocka unit tests, fuzz seed replay, short fuzz runs (ASan+UBSan)'
 	@echo '  make host-unit        the cmocka programs only; host-unit-<suite> for one folder (host, hv); see tests/README.md'
@@ -147,10 +147,15 @@ check-image: $(IMAGE)
 
 # Every document and section cited in code and docs exists; the checker's
 # self-test runs first, so a checker that cannot fail is caught.
-.PHONY: check-docs
+.PHONY: check-docs check-layers
 check-docs:
 	$(Q)$(PYTHON) scripts/check-citations.py --self-test
 	$(Q)$(PYTHON) scripts/check-citations.py
+
+# Includes only point down the floors of docs/architecture.md.
+check-layers:
+	$(Q)$(PYTHON) scripts/check-layers.py --self-test
+	$(Q)$(PYTHON) scripts/check-layers.py
 
 # --- set-up -------------------------------------------------------------
 .PHONY: setup packages newlib
@@ -197,6 +202,7 @@ images:
 
 check: packages
 	$(Q)$(MAKE) --no-print-directory check-docs
+	$(Q)$(MAKE) --no-print-directory check-layers
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory newlib
 	$(Q)$(MAKE) --no-print-directory images
