@@ -79,6 +79,17 @@ int con_printf(const char *fmt, ...)
 	return n;
 }
 
+int con_pf(void *arg, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = con_vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 void console_init(void)
 {
 	log_set_sink(con_write);

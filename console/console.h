@@ -26,6 +26,13 @@ int con_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)
 int con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
+ * con_pf - con_printf() for the dump sinks (vmc_printf_fn, crq_printf_fn):
+ * @arg is ignored.
+ * Return: as con_vprintf().
+ */
+int con_pf(void *arg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/**
  * fatal - print the reason and the log ring, then end the partition with
  * failure status (ibm,os-term; QEMU exits non-zero with
  * -action panic=exit-failure).

@@ -39,18 +39,6 @@ static void usage_error(const char *cmd, const char *what)
 	con_printf("error: %s\nusage: %s\n", what, c ? c->usage : cmd);
 }
 
-/* The engine's and the CRQ's dumps print through this: whole, never cut. */
-static int con_pf(void *arg, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = con_vprintf(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 /* A VMC command needs the adapter; say so once, clearly, when it is absent. */
 static struct vmc *need_vmc(void)
 {

@@ -4,7 +4,6 @@
  * parsed and checked by console/monitor_parse.c (host-tested and fuzzed);
  * this file only acts on what passed.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -14,17 +13,6 @@
 #include "console/vmc_app.h"
 #include "hcall/hcall.h"
 #include "lib/dt.h"
-
-static int con_pf(void *arg, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = con_vprintf(fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 void validate_hcall(int argc, char **argv, validate_usage_fn usage_error)
 {
