@@ -106,8 +106,11 @@ static void parse_one(const char *tok, size_t len)
 		} else {
 			boot_config.loglevel = (int)v;
 		}
-	} else if (len > 7 && !strncmp(tok, "script=", 7)) {
-		if (len - 7 >= sizeof(boot_config.script)) {
+	} else if (len >= 7 && !strncmp(tok, "script=", 7)) {
+		if (len == 7) {
+			boot_config.bad_values++;
+			pr_err("boot", "script= without commands");
+		} else if (len - 7 >= sizeof(boot_config.script)) {
 			boot_config.bad_values++;
 			pr_err("boot", "script= longer than %zu bytes", sizeof(boot_config.script) - 1);
 		} else {
