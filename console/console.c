@@ -106,13 +106,17 @@ void partition_exit(int status)
 
 void fatal(const char *fmt, ...)
 {
-	static char msg[160];
+	static char msg[256];	/* static: the fatal path may run on a damaged stack */
+	static const char cut[] = " [cut]";
 	static int nested;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(msg))	/* the reason also goes to ibm,os-term: bounded, but marked */
+		memcpy(msg + sizeof(msg) - sizeof(cut), cut, sizeof(cut));
 	if (nested++ == 0) {
 		con_printf("\nFATAL: %s\n--- log ring (oldest first) ---\n", msg);
 		log_ring_dump(con_write);

@@ -3,12 +3,14 @@
  * test_console_output.c - console/console.c's formatted output (#included,
  * the hvterm driver replaced by a capture): short and long pieces arrive
  * whole with LF turned into CR LF, a piece far beyond the stack buffer too,
- * and when the heap cannot hold it the cut is marked with its size.
+ * and when the heap cannot hold it the cut is marked with its size; the
+ * fatal path marks a reason cut to its bound.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,9 +49,13 @@ void rtas_power_off(void)
 	abort();
 }
 
+static jmp_buf ended;
+static char os_term_msg[512];
+
 void rtas_os_term(const char *msg)
 {
-	abort();
+	snprintf(os_term_msg, sizeof(os_term_msg), "%s", msg);
+	longjmp(ended, 1);
 }
 
 enum drv_result watchdog_disarm(void)
@@ -116,6 +122,22 @@ static void test_vprintf_through_a_wrapper(void **state)
 	assert_string_equal(out + 699, "END");
 }
 
+static void test_fatal_reason_cut_is_marked(void **state)
+{
+	char reason[400];
+
+	memset(reason, 'r', sizeof(reason) - 1);
+	reason[sizeof(reason) - 1] = '\0';
+	if (setjmp(ended) == 0)
+		fatal("%s", reason);
+	assert_int_equal(strlen(os_term_msg), 255);
+	assert_int_equal(strspn(os_term_msg, "r"), 249);
+	assert_string_equal(os_term_msg + 249, " [cut]");
+	assert_non_null(strstr(out, "FATAL: rrr"));
+	assert_non_null(strstr(out, " [cut]\r\n--- log ring (oldest first) ---"));
+	assert_non_null(strstr(out, "EXIT: STATUS=1\r\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +145,7 @@ int main(void)
 		cmocka_unit_test_setup(test_long_lines_whole, reset),
 		cmocka_unit_test_setup(test_no_memory_marks_the_cut, reset),
 		cmocka_unit_test_setup(test_vprintf_through_a_wrapper, reset),
+		cmocka_unit_test_setup(test_fatal_reason_cut_is_marked, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
