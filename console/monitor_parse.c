@@ -142,23 +142,23 @@ size_t monitor_join(char *out, size_t size, int argc, char **argv, int first)
 	return n;
 }
 
+/* strtoul/strtol are 64-bit on every target (LP64), and the image has them already. */
+_Static_assert(sizeof(unsigned long) == sizeof(uint64_t), "LP64 expected");
+
 bool monitor_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
-	unsigned long long v;
+	unsigned long v;
 
-	/* strtoull would skip blanks and take a sign anywhere: refuse both. */
+	/* strtoul would skip blanks and take a sign anywhere: refuse both. */
 	if (*s == '\0' || *s == ' ' || *s == '\t' || *s == '+' ||
 	    (*s == '-' && (s[1] < '0' || s[1] > '9')))
 		return false;
 	errno = 0;
-	if (*s == '-') {
-		long long sv = strtoll(s, &end, 10);
-
-		v = (unsigned long long)sv;
-	} else {
-		v = strtoull(s, &end, 0);
-	}
+	if (*s == '-')
+		v = (unsigned long)strtol(s, &end, 10);
+	else
+		v = strtoul(s, &end, 0);
 	if (errno || *end != '\0')
 		return false;
 	*out = (uint64_t)v;
