@@ -111,7 +111,9 @@ def qemu_args(image, fw="slof", append="", machine_opts="", mem="512", extra=(),
     return argv
 
 
-EXIT_LINE = re.compile(r"EXIT: STATUS=(-?\d+)")
+# The image's exit line is a line of its own: text that merely contains it
+# (an HMC message echoed on the console) does not count.
+EXIT_LINE = re.compile(r"EXIT: STATUS=(-?\d+)\s*$")
 
 
 class ConsoleTee:
@@ -129,7 +131,7 @@ class ConsoleTee:
             text = raw.decode("latin-1")
             self._out.write(text)
             self._out.flush()
-            m = EXIT_LINE.search(text)
+            m = EXIT_LINE.match(text)
             if m:
                 self.exit_status = int(m.group(1))
 
