@@ -6,10 +6,12 @@
 #include "boot/bootargs.h"
 #include "console/monitor.h"
 #include "drivers/crq_service.h"
+#include "drivers/watchdog.h"
 #include "lib/log.h"
 
 struct boot_config boot_config = {
-	.mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1, .hmc_id = "vmcfw",
+	.mode = MODE_MONITOR, .service = SERVICE_POLL, .loglevel = -1, .watchdog = -1,
+	.hmc_id = "vmcfw",
 	.poll_spin_us = CRQ_POLL_SPIN_US, .poll_cede_us = CRQ_POLL_CEDE_US,
 	.poll_busy_us = CRQ_POLL_BUSY_US, .poll_idle_us = CRQ_POLL_IDLE_US,
 	.console_poll_us = MONITOR_CONSOLE_POLL_US,
@@ -22,7 +24,7 @@ const char *bootargs_help(void)
 	       "poll-cede=1..100000 | poll-busy=0..10000000 | poll-idle=1..1000000 | "
 	       "console-poll=0..100000 | bench-crq=N | hvfuzz=N | seed=S | "
 	       "fail-check=NAME | "
-	       "crash | nocas | intc=xics|xive | "
+	       "crash | hang | script=CMD;CMD | watchdog=0..3600 | nocas | intc=xics|xive | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
 
@@ -61,6 +63,7 @@ static bool number_arg(const char *tok, size_t len, const char *key, unsigned lo
 static void parse_one(const char *tok, size_t len)
 {
 	char val[64];
+	unsigned int wdog_seconds = (unsigned int)boot_config.watchdog;
 
 #define IS(word) (len == strlen(word) && !strncmp(tok, word, len))
 	if (IS("smoke"))
@@ -75,6 +78,8 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.service = SERVICE_IRQ;
 	else if (IS("crash"))
 		boot_config.crash = true;
+	else if (IS("hang"))
+		boot_config.hang = true;
 	else if (IS("noopen"))
 		boot_config.noopen = true;
 	else if (IS("quiet"))
@@ -85,6 +90,8 @@ static void parse_one(const char *tok, size_t len)
 		 number_arg(tok, len, "hvfuzz", 1, 100000000, &boot_config.hvfuzz) ||
 		 number_arg(tok, len, "seed", 1, 0xFFFFFFFFul, &boot_config.seed))
 		;
+	else if (number_arg(tok, len, "watchdog", 0, WATCHDOG_MAX_SECONDS, &wdog_seconds))
+		boot_config.watchdog = (int)wdog_seconds;
 	else if (number_arg(tok, len, "mtu", 4096, 16384, &boot_config.mtu) ||
 		 number_arg(tok, len, "pool", 1, 64, &boot_config.pool) ||
 		 number_arg(tok, len, "hmcs", 1, 4, &boot_config.hmcs))
@@ -112,6 +119,17 @@ static void parse_one(const char *tok, size_t len)
 			pr_err("boot", "bad value in 'loglevel=%s': expected 0..4", val);
 		} else {
 			boot_config.loglevel = (int)v;
+		}
+	} else if (len >= 7 && !strncmp(tok, "script=", 7)) {
+		if (len == 7) {
+			boot_config.bad_values++;
+			pr_err("boot", "script= without commands");
+		} else if (len - 7 >= sizeof(boot_config.script)) {
+			boot_config.bad_values++;
+			pr_err("boot", "script= longer than %zu bytes", sizeof(boot_config.script) - 1);
+		} else {
+			memcpy(boot_config.script, tok + 7, len - 7);
+			boot_config.script[len - 7] = '\0';
 		}
 	} else if (value_of(tok, len, "fail-check", val, sizeof(val))) {
 		strncpy(boot_config.fail_check, val, sizeof(boot_config.fail_check) - 1);

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#define BOOT_SCRIPT_MAX	256	/* as long as the bootargs the device tree keeps */
+
 enum run_mode { MODE_MONITOR, MODE_SMOKE, MODE_ECHO };
 enum service_mode { SERVICE_POLL, SERVICE_IRQ };
 
@@ -13,6 +15,8 @@ struct boot_config {
 	enum service_mode service;
 	int loglevel;			/* -1: unchanged */
 	bool crash;
+	bool hang;			/* loop for ever after arming the watchdog (tests it) */
+	int watchdog;			/* watchdog=SECONDS (0 off); -1: the mode's default */
 	bool noopen;
 	bool quiet;			/* no per-message relay lines (benchmarks) */
 	unsigned int bench_crq;
@@ -22,6 +26,7 @@ struct boot_config {
 	unsigned int poll_spin_us, poll_cede_us, poll_busy_us, poll_idle_us;	/* poll mode's budgets */
 	unsigned int console_poll_us;	/* read the console at most this often when it is quiet */
 	unsigned int mtu, pool, hmcs;	/* capability offers (0: defaults) */			/* take an unexpected exception (tests the dump) */
+	char script[BOOT_SCRIPT_MAX];	/* script=: monitor commands, ';' between, ',' for space */
 	char fail_check[32];		/* smoke check forced to fail ("" none) */
 	unsigned int unknown;		/* arguments not understood */
 	unsigned int bad_values;	/* known arguments with a bad value */

@@ -18,6 +18,7 @@
 #include "console/vmc_app.h"
 #include "drivers/hvterm.h"
 #include "drivers/timebase.h"
+#include "drivers/watchdog.h"
 #include "drivers/xics.h"
 #include "hcall/hcall.h"
 #include "lib/dt.h"
@@ -149,6 +150,30 @@ __attribute__((noinline)) void boot_crash(void)
 	__asm__ volatile("trap" ::: "memory");
 }
 
+/* Generous: a smoke run takes seconds, even under the sanitizer QEMU. */
+#define SMOKE_WATCHDOG_S	120
+
+/* watchdog=N, or the mode's default: armed in smoke mode, off otherwise. */
+static void start_watchdog(void)
+{
+	int seconds = boot_config.watchdog;
+
+	if (seconds < 0)
+		seconds = boot_config.mode == MODE_SMOKE ? SMOKE_WATCHDOG_S : 0;
+	if (seconds > 0)
+		watchdog_arm((unsigned int)seconds);	/* a refusal is logged: run on */
+}
+
+/* `hang`: stop making progress, as a hung image would, to test the watchdog. */
+static void __attribute__((noreturn)) boot_hang(void)
+{
+	con_printf("HANG: looping on purpose (boot argument hang); %s\n",
+		   watchdog_armed() ? "the watchdog will end the partition" :
+		   "no watchdog is armed: nothing will end it");
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+}
+
 int boot_start_vmc(bool echo)
 {
 	struct vmc_app_config c = {
@@ -212,6 +237,9 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	pr_info("boot", "platform ready in %llu us",
 		(unsigned long long)tb_to_us(boot_ready_tb - boot_entry_tb));
 
+	start_watchdog();
+	if (boot_config.hang)
+		boot_hang();
 	if (boot_config.crash)
 		boot_crash();
 	if (boot_config.hvfuzz)
@@ -223,5 +251,5 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 			  boot_config.fail_check[0] ? boot_config.fail_check : NULL);
 	if (vmc_app_device() && boot_start_vmc(boot_config.mode == MODE_ECHO) != 0)
 		pr_err("boot", "the VMC adapter could not be started; the monitor runs without it");
-	monitor_run(boot_config.console_poll_us);
+	monitor_run(boot_config.script, boot_config.console_poll_us);
 }

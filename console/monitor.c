@@ -11,9 +11,11 @@
 #include "console/console.h"
 #include "console/monitor.h"
 #include "console/monitor_parse.h"
+#include "console/validate.h"
 #include "console/vmc_app.h"
 #include "drivers/hvterm.h"
 #include "drivers/idle.h"
+#include "drivers/watchdog.h"
 #include "hcall/hcall.h"
 #include "hcall/rtas.h"
 #include "lib/dt.h"
@@ -36,20 +38,6 @@ static void usage_error(const char *cmd, const char *what)
 	const struct command *c = find_command(cmd);
 
 	con_printf("error: %s\nusage: %s\n", what, c ? c->usage : cmd);
-}
-
-static int con_pf(void *arg, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		con_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-	return n;
 }
 
 /* A VMC command needs the adapter; say so once, clearly, when it is absent. */
@@ -281,6 +269,26 @@ static void cmd_loglevel(int argc, char **argv)
 	con_printf("loglevel %d\n", log_level);
 }
 
+static void cmd_hcall(int argc, char **argv)
+{
+	validate_hcall(argc, argv, usage_error);
+}
+
+static void cmd_mem(int argc, char **argv)
+{
+	validate_mem(argc, argv, usage_error);
+}
+
+static void cmd_crq(int argc, char **argv)
+{
+	validate_crq(argc, argv, usage_error);
+}
+
+/* `run` is handled by monitor_execute() (it needs the raw line); listed for help. */
+static void cmd_run(int argc, char **argv)
+{
+}
+
 static void cmd_poweroff(int argc, char **argv)
 {
 	con_printf("powering off\n");
@@ -300,6 +308,10 @@ static const struct command commands[] = {
 	{ "dt", "dt", cmd_dt },
 	{ "stats", "stats", cmd_stats },
 	{ "loglevel", "loglevel [0-4]", cmd_loglevel },
+	{ "hcall", "hcall [-f] <name|number> [arg...]", cmd_hcall },
+	{ "mem", "mem <address> [length]", cmd_mem },
+	{ "crq", "crq [first count]", cmd_crq },
+	{ "run", "run <command>[; <command>...]", cmd_run },
 	{ "poweroff", "poweroff", cmd_poweroff },
 };
 
@@ -318,11 +330,45 @@ static void cmd_help(int argc, char **argv)
 		con_printf("  %s\n", commands[i].usage);
 }
 
+static bool in_script;
+
+void monitor_run_script(char *script, bool comma_is_space)
+{
+	char *cmds[MONITOR_SCRIPT_MAX];
+	int n = monitor_split_script(script, comma_is_space, cmds);
+
+	if (n < 0) {
+		con_printf("error: script refused: more than %d commands or one longer than %d "
+			   "characters\n", MONITOR_SCRIPT_MAX, MONITOR_LINE_MAX - 1);
+		return;
+	}
+	in_script = true;
+	for (int i = 0; i < n; i++) {
+		con_printf("script> %s\n", cmds[i]);
+		monitor_execute(cmds[i]);
+	}
+	in_script = false;
+	con_printf("script: %d command(s) run\n", n);
+}
+
 void monitor_execute(char *line)
 {
 	char *argv[MONITOR_MAX_ARGS];
-	int argc = monitor_split(line, argv, MONITOR_MAX_ARGS);
+	char *p = line;
+	int argc;
 
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strncmp(p, "run", 3) && (p[3] == '\0' || p[3] == ' ' || p[3] == '\t')) {
+		if (in_script)
+			con_printf("error: run: a script cannot run another script\n");
+		else if (p[3] == '\0')
+			usage_error("run", "give the commands, separated by ';'");
+		else
+			monitor_run_script(p + 4, false);
+		return;
+	}
+	argc = monitor_split(line, argv, MONITOR_MAX_ARGS);
 	if (argc == 0)
 		return;
 	if (find_command(argv[0]))
@@ -342,7 +388,7 @@ enum line_status line_feed(struct line_editor *ed, char c)
 	return st;
 }
 
-void monitor_run(unsigned int console_poll_us)
+void monitor_run(char *script, unsigned int console_poll_us)
 {
 	static struct line_editor ed;
 	char in[16];
@@ -352,11 +398,14 @@ void monitor_run(unsigned int console_poll_us)
 
 	if (!vmc_app_device())
 		con_puts("no VMC device found (no /vdevice node compatible with IBM,vmc)\n");
+	if (script && *script)
+		monitor_run_script(script, true);
 	con_puts("type 'help' for commands\n" PROMPT);
 	for (;;) {
 		uint64_t now = time_since_boot_us();
 		size_t n = 0;
 
+		watchdog_pet();
 		if (now >= next_read) {
 			n = hvterm_read(in, sizeof(in));
 			next_read = n ? now : now + console_poll_us;

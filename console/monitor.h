@@ -20,9 +20,18 @@ void monitor_execute(char *line);
 #define MONITOR_CONSOLE_POLL_US 10000
 
 /**
+ * monitor_run_script - run the commands of @script (cut at ';', in place),
+ * each echoed as `script> <command>`, then `script: N command(s) run`.
+ * @comma_is_space: a boot-argument script writes its spaces as commas
+ */
+void monitor_run_script(char *script, bool comma_is_space);
+
+/**
  * monitor_run - the main loop of monitor mode; does not return.
+ * @script: the boot argument script= (commas for spaces), run once before
+ * the first prompt; NULL or "" for none
  * @console_poll_us: the longest gap between two reads of a quiet console
  */
-void monitor_run(unsigned int console_poll_us) __attribute__((noreturn));
+void monitor_run(char *script, unsigned int console_poll_us) __attribute__((noreturn));
 
 #endif

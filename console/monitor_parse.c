@@ -3,10 +3,12 @@
  * monitor_parse.c - the monitor's line editor and argument parsers, apart
  * from the console so that they can be tested and fuzzed on the host.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "console/monitor_parse.h"
+#include "hcall/hcall.h"
 #include "lib/log.h"
 
 enum line_status line_edit(struct line_editor *ed, char c, char *echo, size_t *echo_len)
@@ -136,6 +138,143 @@ size_t monitor_join(char *out, size_t size, int argc, char **argv, int first)
 		memcpy(out + n, argv[i], k);
 		n += k;
 		out[n] = '\0';
+	}
+	return n;
+}
+
+/* strtoul/strtol are 64-bit on every target (LP64), and the image has them already. */
+_Static_assert(sizeof(unsigned long) == sizeof(uint64_t), "LP64 expected");
+
+bool monitor_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	/* strtoul would skip blanks and take a sign anywhere: refuse both. */
+	if (*s == '\0' || *s == ' ' || *s == '\t' || *s == '+' ||
+	    (*s == '-' && (s[1] < '0' || s[1] > '9')))
+		return false;
+	errno = 0;
+	if (*s == '-')
+		v = (unsigned long)strtol(s, &end, 10);
+	else
+		v = strtoul(s, &end, 0);
+	if (errno || *end != '\0')
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}
+
+#define HCALL_OPCODE_LIMIT	0xFFFF
+
+const char *monitor_parse_hcall(int argc, char **argv, struct monitor_hcall *out)
+{
+	int i = 1;
+	uint64_t op;
+
+	memset(out, 0, sizeof(*out));
+	if (i < argc && !strcmp(argv[i], "-f")) {
+		out->force = true;
+		i++;
+	}
+	if (i >= argc)
+		return "give the hcall, by name (H_GET_TCE) or number (0x1c)";
+	if (argv[i][0] == 'H' || argv[i][0] == 'h') {
+		if (!hcall_op_from_name(argv[i], &out->opcode))
+			return "unknown hcall name (the names `stats` prints; or give the number)";
+	} else if (!monitor_parse_u64(argv[i], &op)) {
+		return "the hcall is not a name or a number";
+	} else if (op > HCALL_OPCODE_LIMIT || op % 4) {
+		return "hcall numbers are multiples of 4 up to 0xfffc";
+	} else {
+		out->opcode = (unsigned long)op;
+	}
+	i++;
+	if (argc - i > MONITOR_HCALL_ARGS)
+		return "at most 6 arguments (r4..r9)";
+	for (; i < argc; i++)
+		if (!monitor_parse_u64(argv[i], &out->args[out->nargs++]))
+			return "an argument is not a number (decimal, 0x hex, 0 octal, -N)";
+	return NULL;
+}
+
+bool monitor_hcall_is_harmless(unsigned long opcode)
+{
+	switch (opcode) {
+	case H_GET_TCE:		/* reads one TCE */
+	case H_PUT_TERM_CHAR:	/* writes to the console */
+	case H_IPOLL:		/* reads the interrupt state, accepts nothing */
+	case H_REQUEST_VMC:	/* asks for the VMC's DRC index again */
+	case H_INT_GET_SOURCE_INFO:	/* reads a XIVE source's description */
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *monitor_parse_mem(int argc, char **argv, uint64_t base, uint64_t size,
+			      uint64_t *addr, uint32_t *len)
+{
+	uint64_t a, n = MONITOR_MEM_DEFAULT;
+
+	if (argc < 2 || argc > 3)
+		return "give the address and, optionally, the length";
+	if (!monitor_parse_u64(argv[1], &a))
+		return "the address is not a number";
+	if (argc == 3 && !monitor_parse_u64(argv[2], &n))
+		return "the length is not a number";
+	if (n == 0 || n > MONITOR_MEM_MAX)
+		return "the length must be 1..4096 bytes";
+	/* Written so that no sum can wrap: a < base + size and n <= what is left. */
+	if (a < base || a - base >= size || n > size - (a - base))
+		return "the range is not inside the partition's real memory (see `dt`)";
+	*addr = a;
+	*len = (uint32_t)n;
+	return NULL;
+}
+
+const char *monitor_parse_crq(int argc, char **argv, uint32_t n_entries, uint32_t *first,
+			      uint32_t *count)
+{
+	uint64_t f, c;
+
+	*first = *count = 0;
+	if (argc == 1)
+		return NULL;
+	if (argc != 3)
+		return "give no argument, or the first entry and the count";
+	if (!monitor_parse_u64(argv[1], &f) || f >= n_entries)
+		return "the first entry is not an entry of the ring";
+	if (!monitor_parse_u64(argv[2], &c) || c == 0 || c > n_entries)
+		return "the count must be 1..the ring's entries";
+	*first = (uint32_t)f;
+	*count = (uint32_t)c;
+	return NULL;
+}
+
+int monitor_split_script(char *script, bool comma_is_space, char **cmds)
+{
+	int n = 0;
+	char *p = script;
+
+	while (*p) {
+		char *start = p, *end;
+
+		while (*p && *p != ';') {
+			if (comma_is_space && *p == ',')
+				*p = ' ';
+			p++;
+		}
+		end = p;
+		if (*p)
+			*p++ = '\0';
+		while (*start == ' ' || *start == '\t')
+			start++;
+		if (*start == '\0')
+			continue;	/* a blank command */
+		if ((size_t)(end - start) > MONITOR_LINE_MAX - 1 || n == MONITOR_SCRIPT_MAX)
+			return -1;
+		cmds[n++] = start;
 	}
 	return n;
 }

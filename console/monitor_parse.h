@@ -69,4 +69,78 @@ bool monitor_parse_loglevel(const char *s, int *out);
  */
 size_t monitor_join(char *out, size_t size, int argc, char **argv, int first);
 
+/*
+ * --- The validation console (docs/console.md "Validation commands"). ---
+ * Every parser answers NULL when the input is good, else the error message
+ * to print (a constant string); outputs are meaningful only on NULL.
+ */
+
+#define MONITOR_HCALL_ARGS	6	/* r4..r9 */
+#define MONITOR_MEM_MAX		4096	/* the most bytes one `mem` prints */
+#define MONITOR_MEM_DEFAULT	64	/* `mem ADDR` alone */
+#define MONITOR_SCRIPT_MAX	16	/* commands in one script */
+
+/** One raw hcall as `hcall [-f] OP [ARG...]` gives it. */
+struct monitor_hcall {
+	unsigned long opcode;
+	uint64_t args[MONITOR_HCALL_ARGS];	/* unused ones are 0 */
+	int nargs;
+	bool force;			/* -f: issue it even if it can break the partition */
+};
+
+/**
+ * monitor_parse_u64 - a 64-bit number: decimal, 0x hex or 0 octal, or a
+ * negative decimal (its two's complement, e.g. -1 for all ones).
+ * Return: true with *@out set; false for anything else (empty, a stray
+ * character, out of range).
+ */
+bool monitor_parse_u64(const char *s, uint64_t *out);
+
+/**
+ * monitor_parse_hcall - `hcall [-f] OP [ARG...]` (@argv[0] is "hcall").
+ * OP is a name (`H_GET_TCE`, case as printed by `stats`) or a number: a
+ * multiple of 4 up to 0xFFFC. At most MONITOR_HCALL_ARGS arguments.
+ * Return: NULL, or the error message.
+ */
+const char *monitor_parse_hcall(int argc, char **argv, struct monitor_hcall *out);
+
+/**
+ * monitor_hcall_is_harmless - whether the raw-hcall command issues @opcode
+ * without -f: only calls that read state or write to the console; every
+ * other call can break the partition (the CRQ, TCEs, interrupts, the
+ * endianness, the watchdog) and needs -f.
+ * Return: true for the harmless ones.
+ */
+bool monitor_hcall_is_harmless(unsigned long opcode);
+
+/**
+ * monitor_parse_mem - `mem ADDR [LEN]`: LEN bytes (1..MONITOR_MEM_MAX,
+ * default MONITOR_MEM_DEFAULT) from ADDR, the whole range inside
+ * [@base, @base + @size).
+ * Return: NULL with *@addr and *@len set, or the error message.
+ */
+const char *monitor_parse_mem(int argc, char **argv, uint64_t base, uint64_t size,
+			      uint64_t *addr, uint32_t *len);
+
+/**
+ * monitor_parse_crq - `crq [FIRST COUNT]`: no argument (every entry in
+ * use), or COUNT entries (1..@n_entries) from FIRST (below @n_entries;
+ * the range wraps around the ring).
+ * Return: NULL with *@first and *@count set (both 0 for "every entry in
+ * use"), or the error message.
+ */
+const char *monitor_parse_crq(int argc, char **argv, uint32_t n_entries, uint32_t *first,
+			      uint32_t *count);
+
+/**
+ * monitor_split_script - cut a script into commands at ';', in place;
+ * @comma_is_space: a boot-argument script (no spaces allowed there) writes
+ * the spaces of its commands as commas.
+ * @cmds: receives up to MONITOR_SCRIPT_MAX command pointers (blank ones
+ * are skipped)
+ * Return: the number of commands, or -1 when there are more than
+ * MONITOR_SCRIPT_MAX or one is longer than MONITOR_LINE_MAX - 1 bytes.
+ */
+int monitor_split_script(char *script, bool comma_is_space, char **cmds);
+
 #endif

@@ -426,3 +426,41 @@ int crq_dump(const struct crq *crq, crq_printf_fn pf, void *arg)
 		  (unsigned long long)s->frees, (unsigned long long)s->resets,
 		  (unsigned long long)s->errors);
 }
+
+static const char *crq_header_kind(uint8_t hdr)
+{
+	switch (hdr) {
+	case CRQ_HDR_FREE: return "free";
+	case CRQ_HDR_CMD: return "command";
+	case CRQ_HDR_INIT: return "init";
+	case CRQ_HDR_XPORT: return "transport-event";
+	default: return (hdr & CRQ_HDR_VALID_BIT) ? "valid, unknown header" : "not valid";
+	}
+}
+
+int crq_dump_ring(const struct crq *crq, crq_printf_fn pf, void *arg, uint32_t first,
+		  uint32_t count)
+{
+	uint32_t n = crq->n_entries, shown = 0;
+
+	if (!crq->queue || n == 0)
+		return -1;
+	pf(arg, "crq: ring of %lu entries, cur %lu%s\n", (unsigned long)n,
+	   (unsigned long)crq->cur, count ? "" : "; entries in use:");
+	for (uint32_t k = 0; k < (count ? count : n) && k < n; k++) {
+		uint32_t i = (first + k) % n;
+		const uint8_t *e = crq->queue + (size_t)i * CRQ_ENTRY_SIZE;
+		unsigned long long hi = 0, lo = 0;
+
+		if (!count && e[0] == CRQ_HDR_FREE)
+			continue;
+		for (int b = 0; b < 8; b++) {
+			hi = hi << 8 | e[b];
+			lo = lo << 8 | e[8 + b];
+		}
+		pf(arg, "crq[%lu] %02x %02x  %016llx %016llx  %s%s\n", (unsigned long)i, e[0], e[1],
+		   hi, lo, crq_header_kind(e[0]), i == crq->cur ? "  <- cur" : "");
+		shown++;
+	}
+	return (int)shown;
+}

@@ -226,4 +226,20 @@ typedef int (*crq_printf_fn)(void *arg, const char *fmt, ...)
  */
 int crq_dump(const struct crq *crq, crq_printf_fn pf, void *arg);
 
+/**
+ * crq_dump_ring - print ring entries through @pf, one line each:
+ * `crq[N] HH FF  xxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxx  kind` (header and
+ * format bytes, the 16 bytes as two big-endian words, what the header
+ * says), `<- cur` on the entry crq_poll() looks at next.
+ * @crq: the CRQ (nothing is consumed or changed)
+ * @pf: the sink
+ * @arg: passed to @pf
+ * @first: first entry (taken modulo the ring size)
+ * @count: entries to print, wrapping around; 0: every entry in use
+ *
+ * Return: the number of entries printed; -1 when no ring is registered.
+ */
+int crq_dump_ring(const struct crq *crq, crq_printf_fn pf, void *arg, uint32_t first,
+		  uint32_t count);
+
 #endif /* VMCFW_CRQ_H */

@@ -81,6 +81,24 @@ long h_request_vmc(uint64_t *drc_index)
 	return rc;
 }
 
+long h_watchdog(uint64_t flags, uint64_t number, uint64_t timeout_ms, uint64_t *out)
+{
+	uint64_t r[4] = { 0 };
+	long rc = hcall_ret4(H_WATCHDOG, r, flags, number, timeout_ms);
+
+	ACCOUNT(H_WATCHDOG, rc);
+	*out = r[0];
+	return rc;
+}
+
+long h_raw(unsigned long opcode, const uint64_t args[6], uint64_t ret[4])
+{
+	long rc = hcall_ret4(opcode, ret, args[0], args[1], args[2], args[3], args[4], args[5]);
+
+	ACCOUNT(opcode, rc);
+	return rc;
+}
+
 long h_cppr(uint64_t cppr)
 {
 	return norets(H_CPPR, cppr, 0, 0, 0, 0);

@@ -44,8 +44,9 @@
 #define H_INT_SET_QUEUE_CONFIG	0x3B8
 #define H_INT_ESB		0x3C8
 #define H_INT_RESET		0x3D0
+#define H_WATCHDOG		0x45C
 #define KVMPPC_H_RTAS		0xF000
-#define HCALL_MAX_OPCODE	0x400	/* bound for the per-opcode counters */
+#define HCALL_MAX_OPCODE	0x460	/* bound for the per-opcode counters */
 
 /* Return codes. */
 #define H_SUCCESS		0
@@ -77,6 +78,24 @@
 #define H_DEST_PARM		(-14)
 #define H_REMOTE_PARM		(-15)
 #define H_RESOURCE		(-16)
+#define H_P1			(-54)	/* parameter 1 (2, 3, 4) is bad */
+#define H_P2			(-55)
+#define H_P3			(-56)
+#define H_P4			(-57)
+#define H_NOOP			(-63)	/* nothing to do (H_WATCHDOG stop: it was not running) */
+
+/*
+ * H_WATCHDOG flags (PAPR's partition watchdog, as QEMU 7.2 implements it):
+ * the operation in bits 8..15 of the flags word, the action on expiry in
+ * bits 0..7, "leave the other watchdogs running on expiry" in bit 16; the
+ * other bits are reserved and must be 0.
+ */
+#define H_WDT_OP_START		(0x1ULL << 8)
+#define H_WDT_OP_STOP		(0x2ULL << 8)
+#define H_WDT_OP_QUERY		(0x3ULL << 8)
+#define H_WDT_ACTION_POWER_OFF	0x1ULL	/* QEMU 7.2: pauses the VM, the process stays */
+#define H_WDT_ACTION_RESTART	0x2ULL	/* system reset request: QEMU exits with -no-reboot */
+#define H_WDT_ACTION_DUMP	0x3ULL	/* system-reset interrupt to every CPU */
 
 /* TCE permission bits (low bits of the TCE value given to H_PUT_TCE). */
 #define TCE_READ		0x1ULL	/* device may read the page */
@@ -125,6 +144,15 @@ const char *hcall_rc_name(long rc);
  * not make (never NULL).
  */
 const char *hcall_op_name(unsigned long opcode);
+
+/**
+ * hcall_op_from_name - the opcode of an hcall name hcall_op_name() gives.
+ * @name: "H_GET_TCE", ... (exact case)
+ * @opcode: receives the opcode
+ *
+ * Return: true when the name is known.
+ */
+bool hcall_op_from_name(const char *name, unsigned long *opcode);
 
 /**
  * hcall_long_busy_us - the wait a long-busy code asks for.
@@ -230,6 +258,29 @@ long h_free_crq(uint64_t unit);
  * is full, H_PARAMETER: bad header.
  */
 long h_send_crq(uint64_t unit, uint64_t hi, uint64_t lo);
+
+/**
+ * h_watchdog - H_WATCHDOG: start, stop or query a partition watchdog.
+ * @flags: H_WDT_OP_* | H_WDT_ACTION_* (the action only for a start)
+ * @number: the watchdog, from 1
+ * @timeout_ms: for a start: expiry after this many milliseconds
+ * @out: receives R4 (a query's answer: minimum timeout and count)
+ *
+ * Return: the hypervisor's rc (H_FUNCTION: no watchdog here; H_NOOP from a
+ * stop: it was not running; H_P2 / H_P3: bad number / timeout).
+ */
+long h_watchdog(uint64_t flags, uint64_t number, uint64_t timeout_ms, uint64_t *out);
+
+/**
+ * h_raw - any hcall, for the validation console: @opcode with six
+ * arguments in r4..r9, the first four result registers back.
+ * @opcode: the hcall number
+ * @args: r4..r9
+ * @ret: receives r4..r7 as the hypervisor left them
+ *
+ * Return: the hypervisor's rc.
+ */
+long h_raw(unsigned long opcode, const uint64_t args[6], uint64_t ret[4]);
 
 /**
  * h_enable_crq - H_ENABLE_CRQ: re-enable the CRQ after a partner suspend.

@@ -44,6 +44,11 @@ const char *hcall_rc_name(long rc)
 	case H_DEST_PARM: return "H_DEST_PARM";
 	case H_REMOTE_PARM: return "H_REMOTE_PARM";
 	case H_RESOURCE: return "H_RESOURCE";
+	case H_P1: return "H_P1";
+	case H_P2: return "H_P2";
+	case H_P3: return "H_P3";
+	case H_P4: return "H_P4";
+	case H_NOOP: return "H_NOOP";
 	default: return "H_UNKNOWN";
 	}
 }
@@ -69,9 +74,33 @@ const char *hcall_op_name(unsigned long op)
 	case H_ENABLE_CRQ: return "H_ENABLE_CRQ";
 	case H_SET_MODE: return "H_SET_MODE";
 	case H_REQUEST_VMC: return "H_REQUEST_VMC";
+	case H_INT_GET_SOURCE_INFO: return "H_INT_GET_SOURCE_INFO";
+	case H_INT_SET_SOURCE_CONFIG: return "H_INT_SET_SOURCE_CONFIG";
+	case H_INT_SET_QUEUE_CONFIG: return "H_INT_SET_QUEUE_CONFIG";
+	case H_INT_ESB: return "H_INT_ESB";
+	case H_INT_RESET: return "H_INT_RESET";
+	case H_WATCHDOG: return "H_WATCHDOG";
 	case KVMPPC_H_RTAS: return "H_RTAS";
 	default: return "H_?";
 	}
+}
+
+/* Every opcode hcall_op_name() knows, once: the reverse lookup walks them. */
+static const unsigned long known_ops[] = {
+	H_GET_TCE, H_PUT_TCE, H_GET_TERM_CHAR, H_PUT_TERM_CHAR, H_EOI, H_CPPR, H_IPI, H_IPOLL,
+	H_XIRR, H_CEDE, H_REG_CRQ, H_FREE_CRQ, H_VIO_SIGNAL, H_SEND_CRQ, H_COPY_RDMA,
+	H_ENABLE_CRQ, H_SET_MODE, H_REQUEST_VMC, H_INT_GET_SOURCE_INFO, H_INT_SET_SOURCE_CONFIG,
+	H_INT_SET_QUEUE_CONFIG, H_INT_ESB, H_INT_RESET, H_WATCHDOG, KVMPPC_H_RTAS,
+};
+
+bool hcall_op_from_name(const char *name, unsigned long *opcode)
+{
+	for (size_t i = 0; i < sizeof(known_ops) / sizeof(known_ops[0]); i++)
+		if (!strcmp(name, hcall_op_name(known_ops[i]))) {
+			*opcode = known_ops[i];
+			return true;
+		}
+	return false;
 }
 
 uint64_t hcall_long_busy_us(long rc)

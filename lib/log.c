@@ -27,9 +27,28 @@ static void ring_put(const char *s, size_t n)
 	log_ring_head += n;
 }
 
+#define LOG_LINE_TEXT	254	/* a line's bytes before its newline and NUL */
+
+/*
+ * A log line has a bound (the ring holds lines, the fatal path replays
+ * them), so a longer one is cut, never silently: its last bytes become
+ * " [N bytes cut]", N counting everything that is not shown.
+ */
+static int mark_cut(char *line, int full)
+{
+	char mark[32];
+	int k = 0;
+
+	/* The mark's own length changes N; three rounds settle every digit count. */
+	for (int round = 0; round < 3; round++)
+		k = snprintf(mark, sizeof(mark), " [%d bytes cut]", full - (LOG_LINE_TEXT - k));
+	memcpy(line + LOG_LINE_TEXT - k, mark, (size_t)k);
+	return LOG_LINE_TEXT;
+}
+
 void log_vmsg(int level, const char *subsys, const char *fmt, va_list ap)
 {
-	char line[256];
+	char line[LOG_LINE_TEXT + 2];
 	int n, m;
 	uint64_t us = time_since_boot_us();
 
@@ -49,8 +68,8 @@ void log_vmsg(int level, const char *subsys, const char *fmt, va_list ap)
 	if (m < 0)
 		m = 0;
 	n += m;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;	/* truncated: keep the newline */
+	if (n > LOG_LINE_TEXT)
+		n = mark_cut(line, n);
 	line[n++] = '\n';
 	line[n] = '\0';
 	ring_put(line, n);

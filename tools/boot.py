@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Boot vmcfw in QEMU pseries and return QEMU's exit status.
+"""Boot vmcfw in QEMU pseries and return QEMU's exit status (for a smoke run:
+1 when QEMU exited 0 but the image never printed `EXIT: STATUS=0`).
 
   tools/boot.py --image build/vmcfw.elf --fw slof --append smoke
   tools/boot.py --interactive        (console on this terminal; Ctrl-A X quits)
@@ -37,12 +38,21 @@ def main():
         print("boot: Ctrl-A X quits QEMU", file=sys.stderr)
         return subprocess.call(argv)
     start = time.monotonic()
+    q = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+    tee = qemu_cmd.ConsoleTee(q.stdout, sys.stdout)
     try:
-        rc = subprocess.call(argv, stdin=subprocess.DEVNULL, timeout=a.timeout)
+        rc = q.wait(timeout=a.timeout)
     except subprocess.TimeoutExpired:
+        q.kill()
+        q.wait()
         print(f"boot: QEMU still running after {a.timeout:.0f} s: killed", file=sys.stderr)
         return 124
+    tee.join()
     print(f"boot: QEMU exited {rc} after {time.monotonic() - start:.2f} s", file=sys.stderr)
+    if "smoke" in a.append.split():
+        rc, why = qemu_cmd.smoke_verdict(rc, tee.exit_status)
+        if why:
+            print(f"boot: smoke failed: {why}", file=sys.stderr)
     return rc
 
 

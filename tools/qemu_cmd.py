@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Build QEMU command lines for booting vmcfw (shared by tools and tests)."""
 import os
+import re
 import shutil
 import subprocess
+import threading
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -107,3 +109,47 @@ def qemu_args(image, fw="slof", append="", machine_opts="", mem="512", extra=(),
         argv += ["-append", append]
     argv += list(extra)
     return argv
+
+
+# The image's exit line is a line of its own: text that merely contains it
+# (an HMC message echoed on the console) does not count.
+EXIT_LINE = re.compile(r"EXIT: STATUS=(-?\d+)\s*$")
+
+
+class ConsoleTee:
+    """Copy a QEMU console (a pipe) to @out as it comes and keep the image's
+    last `EXIT: STATUS=n` (None until one is seen)."""
+
+    def __init__(self, stream, out):
+        self.exit_status = None
+        self._stream, self._out = stream, out
+        self._thread = threading.Thread(target=self._copy, daemon=True)
+        self._thread.start()
+
+    def _copy(self):
+        for raw in iter(self._stream.readline, b""):
+            text = raw.decode("latin-1")
+            self._out.write(text)
+            self._out.flush()
+            m = EXIT_LINE.match(text)
+            if m:
+                self.exit_status = int(m.group(1))
+
+    def join(self, timeout=10):
+        self._thread.join(timeout)
+
+
+def smoke_verdict(rc, exit_status):
+    """The status of a smoke run, for a lab: QEMU's exit code, except that a
+    run which QEMU ended with 0 but where the image never printed
+    `EXIT: STATUS=0` failed. That is how a partition ended by the
+    hypervisor looks (the watchdog's reset with -no-reboot exits 0).
+
+    Return: (status, reason or None).
+    """
+    if rc == 0 and exit_status != 0:
+        if exit_status is None:
+            return 1, ("QEMU exited 0 but the image printed no EXIT line: the partition was "
+                       "ended from outside (watchdog expiry or a reset)")
+        return 1, "QEMU exited 0 but the image said EXIT: STATUS=%d" % exit_status
+    return rc, None

@@ -3,6 +3,7 @@
 """Boot vmcfw in the patched QEMU with the spapr-vmc device and an HMC peer.
 
   tools/vmcrun.py smoke [--fw slof|vof] [--append ARGS]   exit status = the image's
+                        (1 when QEMU exits 0 without the image's EXIT: STATUS=0)
   tools/vmcrun.py run   [--peer echo|monitor]             console here, peer log beside
   tools/vmcrun.py linux --image VMLINUX --initrd CPIO      the Linux guest (make linux-run)
 
@@ -82,11 +83,13 @@ def main():
         print("vmcrun: follow it with `tail -f %s`; Ctrl-A X quits QEMU" % logpath, file=sys.stderr)
     with open(logpath, "w") as log:
         q = subprocess.Popen(argv, stdin=None if a.what == "run" else subprocess.DEVNULL,
-                             stdout=subprocess.PIPE if a.what == "linux" else None)
+                             stdout=None if a.what == "run" else subprocess.PIPE)
         verdict = []
         if a.what == "linux":
             copier = threading.Thread(target=copy_console, args=(q.stdout, verdict), daemon=True)
             copier.start()
+        elif a.what == "smoke":
+            tee = qemu_cmd.ConsoleTee(q.stdout, sys.stdout)
         peer = start_peer(sock, action, log)
         start = time.monotonic()
         try:
@@ -109,6 +112,11 @@ def main():
         ok = rc == 0 and verdict == ["PASS"]
         print("vmcrun: Linux guest verdict: %s" % (verdict[0] if verdict else "none"), file=sys.stderr)
         rc = 0 if ok else 1
+    if a.what == "smoke" and rc != 124:
+        tee.join()
+        rc, why = qemu_cmd.smoke_verdict(rc, tee.exit_status)
+        if why:
+            print("vmcrun: smoke failed: %s" % why, file=sys.stderr)
     if a.what in ("smoke", "linux"):
         with open(logpath) as f:
             tail = f.read().splitlines()[-5:]

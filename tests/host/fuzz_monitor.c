@@ -10,8 +10,13 @@
  * LINE_ECHO_MAX bytes; a completed line is printable ASCII of at most
  * MONITOR_LINE_MAX - 1 bytes; the split gives the words strtok gives (the
  * monitor's former splitter); each parser's answer agrees with a plain
- * reading of its input; the join fits and matches the words.
+ * reading of its input; the join fits and matches the words; an accepted
+ * hcall has a valid opcode and at most 6 arguments, an accepted memory
+ * range lies inside the memory given, an accepted CRQ range inside the
+ * ring; a script splits into at most MONITOR_SCRIPT_MAX non-blank commands
+ * of bounded length, inside the buffer, without separators.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +25,69 @@
 #include "console/monitor_parse.c"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "check failed: %s\n", #c); abort(); } } while (0)
+
+/* The reference reading monitor_parse_u64() must agree with. */
+static void check_u64(const char *w)
+{
+	uint64_t v = 0x5a5a, ref;
+	bool ok = monitor_parse_u64(w, &v);
+	char *end;
+
+	if (!ok) {
+		CHECK(v == 0x5a5a);
+		return;
+	}
+	CHECK(*w != ' ' && *w != '+' && *w != '\0');
+	errno = 0;
+	ref = *w == '-' ? (uint64_t)strtoll(w, &end, 10) : (uint64_t)strtoull(w, &end, 0);
+	CHECK(errno == 0 && *end == '\0' && ref == v);
+}
+
+static void check_validation(int argc, char **argv)
+{
+	struct monitor_hcall h;
+	uint64_t addr;
+	uint32_t len, first, count;
+	const uint64_t base = 0x1000, size = 0x10000;
+
+	for (int i = 0; i < argc; i++)
+		check_u64(argv[i]);
+	if (!monitor_parse_hcall(argc, argv, &h)) {
+		CHECK(argc >= 2 + h.force);
+		CHECK(h.opcode <= 0xFFFC && h.opcode % 4 == 0);
+		CHECK(h.nargs == argc - 2 - h.force && h.nargs <= MONITOR_HCALL_ARGS);
+		for (int i = h.nargs; i < MONITOR_HCALL_ARGS; i++)
+			CHECK(h.args[i] == 0);
+		if (strcmp(argv[1 + h.force], hcall_op_name(h.opcode)))
+			CHECK(strtoull(argv[1 + h.force], NULL, 0) == h.opcode);
+	}
+	if (!monitor_parse_mem(argc, argv, base, size, &addr, &len)) {
+		CHECK(len >= 1 && len <= MONITOR_MEM_MAX);
+		CHECK(addr >= base && addr + len <= base + size);
+	}
+	if (!monitor_parse_crq(argc, argv, 256, &first, &count)) {
+		CHECK(first < 256 && count <= 256);
+		CHECK((count == 0) == (argc == 1));
+	}
+}
+
+static void check_script(const char *line, bool comma_is_space)
+{
+	char buf[MONITOR_LINE_MAX];
+	char *cmds[MONITOR_SCRIPT_MAX];
+	int n;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	n = monitor_split_script(buf, comma_is_space, cmds);
+	CHECK(n >= -1 && n <= MONITOR_SCRIPT_MAX);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(cmds[i]);
+
+		CHECK(cmds[i] >= buf && cmds[i] + len < buf + sizeof(buf));
+		CHECK(len > 0 && len < MONITOR_LINE_MAX && cmds[i][0] != ' ' && cmds[i][0] != '\t');
+		CHECK(!strchr(cmds[i], ';') && !(comma_is_space && strchr(cmds[i], ',')));
+	}
+}
 
 static void check_words(char *line)
 {
@@ -80,6 +148,7 @@ static void check_words(char *line)
 			off += (int)strlen(argv[i]) + 1;
 		}
 	}
+	check_validation(argc, argv);
 	/* A small buffer cuts, never overruns. */
 	n = monitor_join(joined, 5, argc, argv, 0);
 	CHECK(n <= 4 && strlen(joined) == n);
@@ -105,6 +174,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(len < sizeof(ed.buf));
 			for (size_t k = 0; k < len; k++)
 				CHECK(ed.buf[k] >= 0x20 && ed.buf[k] <= 0x7e);
+			check_script(ed.buf, false);
+			check_script(ed.buf, true);
 			check_words(ed.buf);
 		}
 	}

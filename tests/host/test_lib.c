@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -115,6 +116,17 @@ static void test_log_long_line_truncated_with_newline(void **state)
 	log_set_sink(NULL);
 	assert_true(sunk_len < 300);
 	assert_int_equal(sunk[sunk_len - 1], '\n');
+	/* the cut is said, with the number of bytes not shown */
+	{
+		const char *mark = strstr(sunk, " [");
+		int shown_x, cut;
+
+		assert_non_null(mark);
+		assert_int_equal(sscanf(mark, " [%d bytes cut]", &cut), 1);
+		assert_string_equal(strchr(mark, ']'), "]\n");
+		shown_x = (int)strspn(strstr(sunk, "t: WARN: ") + 9, "x");
+		assert_int_equal(shown_x + cut, 599);
+	}
 }
 
 static void test_log_ring_wraps_keeping_newest(void **state)

@@ -2,10 +2,12 @@
 """The monitor's mapping end to end: Debian's lava-run boots the real image
 in the patched QEMU through lava/vmcfw-qemu (VOF, a few seconds a job) and
 the LAVA results must say pass / fail / skip where the TAP says so, and
-fail fast on an exception dump (docs/lab.md §1.3). make lava covers the
+fail fast on an exception dump (docs/lab.md §1.3) and on a hung image
+ended by the partition watchdog. make lava covers the
 all-passing matrix; this covers the other outcomes.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -58,3 +60,18 @@ def test_exception_dump_fails_fast(tmp_path):
     assert r["seconds"] < 45, r
     with open(r["log"]) as f:
         assert "end string found" in f.read()
+
+
+def test_watchdog_ends_a_hung_image_fast(tmp_path):
+    """An image that hangs under a 2 s partition watchdog: the hypervisor ends
+    the partition, QEMU exits, and the job fails at once instead of running
+    into its own 1-minute test timeout (docs/platform.md §4.3)."""
+    r, cases = run(tmp_path, "watchdog=2 hang")
+    # lava-run: the monitor's connection closed before any result: job "fail"
+    assert r["status"] == "fail" and "Connection closed" in (r["error"] or ""), r
+    assert r["seconds"] < 45, r
+    with open(r["log"]) as f:
+        log = f.read()
+    assert "HANG: looping on purpose" in log
+    # the image never printed its exit line (the job's own patterns name it)
+    assert not re.search(r'"lvl": "target", "msg": "[^"]*EXIT: STATUS=\d', log)

@@ -61,6 +61,15 @@ def test_monitor_vmc_commands(endian):
         p.expect(r"VMC t=\d+ ev=opened idx=0 sess=%d" % op.session)
         p.sendline("status")
         p.expect(r"READY")
+        # The CRQ block is one formatted piece of output longer than any
+        # fixed console buffer the firmware used to cut at (256): it must
+        # arrive whole, each of its lines ended, then the app lines.
+        p.expect(r"(crq: unit .*?)\r+\napp: rx \d+")
+        crq_block = p.match.group(1).replace("\r", "")
+        lines = crq_block.split("\n")
+        assert [ln.split()[1] for ln in lines] == ["unit", "entries", "sends", "registers"], lines
+        assert re.fullmatch(r"crq: registers \d+ frees \d+ resets \d+ errors \d+", lines[-1])
+        assert len(crq_block) > 256, len(crq_block)
         p.expect(r"app: service irq")
         p.expect(r"app: poll spin 0 us, cede 5 us for 2000 us after work then up to 10000 us, "
                  r"console every 10000 us; spins 0 \(found work 0\), cedes \d+")
@@ -229,3 +238,39 @@ def test_poll_budgets_from_boot_arguments():
         spins, hits, cedes = (int(x) for x in vm.p.match.groups())
         print("spins %d, found work %d, cedes %d" % (spins, hits, cedes))
         assert spins > 0 and hits <= spins and cedes > 0
+
+
+def test_validation_console_with_the_device():
+    """The validation commands against the real spapr-vmc device: the CRQ
+    ring of the running adapter, a raw H_REQUEST_VMC agreeing with the
+    monitor's own, and a console line far longer than any fixed console
+    buffer (a 1000-byte message shown in full at loglevel 3) arriving whole."""
+    with FwVm("big", "vof", "monitor loglevel=3") as vm:
+        c = vm.connect(T)
+        op = scenarios.wait_session(c, T)
+        p = vm.p
+        p.expect(r"VMC t=\d+ ev=opened idx=0 sess=%d" % op.session)
+        p.sendline("crq")
+        p.expect(r"crq: ring of (\d+) entries, cur (\d+); entries in use:")
+        n = int(p.match.group(1))
+        assert n == 256 and int(p.match.group(2)) < n
+        p.expect_exact("vmcfw> ")
+        p.sendline("crq %d 3" % (n - 1))
+        for i in (n - 1, 0, 1):     # wraps around the end of the ring
+            p.expect(r"crq\[%d\] [0-9a-f]{2} [0-9a-f]{2}  [0-9a-f]{16} [0-9a-f]{16}  \w" % i)
+        p.expect_exact("vmcfw> ")
+        p.sendline("crq %d 1" % n)
+        p.expect("error: the first entry is not an entry of the ring")
+        p.expect_exact("vmcfw> ")
+        p.sendline("requestvmc")
+        p.expect(r"requestvmc: DRC index (0x[0-9a-f]+)")
+        drc = int(p.match.group(1), 16)
+        p.sendline("hcall H_REQUEST_VMC")
+        p.expect(r"hcall H_REQUEST_VMC \(0x360\): rc=H_SUCCESS \(0\) r4=(0x[0-9a-f]+)")
+        assert int(p.match.group(1), 16) == drc
+        text = "".join(chr(0x41 + i % 26) for i in range(1000))
+        c.msg(text.encode(), op.index, op.session)
+        p.expect(r"ev=rx idx=0 sess=%d len=1000 text=\"([A-Z]*)\"" % op.session)
+        assert p.match.group(1) == text
+        p.sendline("poweroff")
+        p.expect("EXIT: STATUS=0")

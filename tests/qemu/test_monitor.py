@@ -2,6 +2,7 @@
 """The monitor on the vty, driven interactively with pexpect."""
 import os
 import sys
+import time
 
 import pexpect
 import pytest
@@ -55,3 +56,35 @@ def test_monitor_commands(endian):
     finally:
         c.close()
     assert c.exitstatus == 0
+
+
+def test_monitor_keeps_the_watchdog_from_expiring():
+    """watchdog=1 in the monitor: the monitor loop restarts the watchdog, so
+    the partition outlives the 1 s timeout several times over while the
+    monitor answers; QEMU's trace shows the restarts. Without the restarts
+    QEMU would exit after 1 s and `stats` would never answer."""
+    argv = qemu_cmd.qemu_args(qemu_cmd.image_path("big"), "vof", "monitor watchdog=1",
+                              extra=["-trace", "spapr_watchdog_start"])
+    c = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", timeout=60)
+    c.logfile_read = sys.stdout
+    try:
+        c.expect("wdog: armed: watchdog 1 resets the partition after 1 s unless stopped")
+        c.expect_exact(PROMPT)
+        starts = 0
+        deadline = time.monotonic() + 4.0
+        while time.monotonic() < deadline:
+            i = c.expect([r"spapr_watchdog_start Flags 0x102 num=1 1000ms", pexpect.TIMEOUT],
+                         timeout=0.5)
+            starts += i == 0
+        c.sendline("stats")
+        c.expect(r"H_WATCHDOG +calls (\d+) errors 0")
+        assert int(c.match.group(1)) >= 8, c.match.group(0)
+        c.expect_exact(PROMPT)
+        c.sendline("poweroff")
+        c.expect(r"wdog: stopped \(H_SUCCESS\)")
+        c.expect("EXIT: STATUS=0")
+        c.expect(pexpect.EOF)
+    finally:
+        c.close()
+    assert c.exitstatus == 0
+    assert starts >= 8, starts
