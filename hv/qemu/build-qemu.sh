@@ -204,6 +204,18 @@ input_hash() {
 }
 if [ $HASH_ONLY = 1 ]; then input_hash; exit 0; fi
 
+# Each patched QEMU file is edited at anchor lines that must occur exactly
+# once, so a Debian update that moves them stops the build instead of
+# patching the wrong place.
+anchors_unique() {
+	af=$1
+	shift
+	for anchor in "$@"; do
+		[ "$(grep -cF "$anchor" "$af")" = 1 ] ||
+			die "$(basename "$af"): anchor not unique: $anchor"
+	done
+}
+
 prepare_tree() {
 	INPUT_HASH=$(input_hash)	# before the sync: the stamp describes what was copied
 	KEY=$(key_of "$DSC")
@@ -237,11 +249,9 @@ prepare_tree() {
 	# spapr_vio.c: a notification hook for H_REG_CRQ / H_FREE_CRQ (and the
 	# CRQ teardown of reset and RTAS quiesce), which QEMU 7.2 lacks.
 	f=$PRISTINE/hw/ppc/spapr_vio.c
-	for anchor in 'static target_ulong h_reg_crq(' \
+	anchors_unique "$f" 'static target_ulong h_reg_crq(' \
 		'    trace_spapr_vio_h_reg_crq(reg, queue_addr, queue_len);' \
-		'    trace_spapr_vio_free_crq(dev->reg);'; do
-		[ "$(grep -cF "$anchor" "$f")" = 1 ] || die "spapr_vio.c: anchor not unique: $anchor"
-	done
+		'    trace_spapr_vio_free_crq(dev->reg);'
 	awk '
 	$0 == "static target_ulong h_reg_crq(PowerPCCPU *cpu, SpaprMachineState *spapr," {
 		print "/* vmcfw: called after a CRQ is registered or freed (NULL: nobody listens). */"
@@ -270,11 +280,9 @@ prepare_tree() {
 	# stay stopped, as firmware expects). Only for tests of SMT device trees
 	# (tests/qemu/test_interrupt_server.py); off by default.
 	f=$PRISTINE/hw/ppc/spapr.c
-	for anchor in 'static void spapr_set_vsmt_mode(SpaprMachineState *spapr, Error **errp)' \
+	anchors_unique "$f" 'static void spapr_set_vsmt_mode(SpaprMachineState *spapr, Error **errp)' \
 		'    if (!kvm_enabled() && (smp_threads > 1)) {' \
-		'    object_property_add_bool(obj, "x-vof", spapr_get_vof, spapr_set_vof);'; do
-		[ "$(grep -cF "$anchor" "$f")" = 1 ] || die "spapr.c: anchor not unique: $anchor"
-	done
+		'    object_property_add_bool(obj, "x-vof", spapr_get_vof, spapr_set_vof);'
 	awk '
 	$0 == "static void spapr_set_vsmt_mode(SpaprMachineState *spapr, Error **errp)" {
 		print "/* vmcfw: -M pseries,x-vmcfw-tcg-smt=on: SMT device trees under TCG, for tests. */"
@@ -310,9 +318,7 @@ prepare_tree() {
 	# into the migrated SPR array and re-arm it on load (QEMU fixed this after
 	# 7.2 in the same way). tests/qemu/test_migration.py needs it in poll mode.
 	f=$PRISTINE/target/ppc/machine.c
-	for anchor in '    env->hflags_compat_nmsr = 0;' '        pmu_mmcr01_updated(env);'; do
-		[ "$(grep -cF "$anchor" "$f")" = 1 ] || die "machine.c: anchor not unique: $anchor"
-	done
+	anchors_unique "$f" '    env->hflags_compat_nmsr = 0;' '        pmu_mmcr01_updated(env);'
 	awk '
 	$0 == "    env->hflags_compat_nmsr = 0;" {
 		print
