@@ -78,13 +78,11 @@ int hmc_link_init(struct hmc_link *link, const struct hmc_link_config *cfg,
 	return VMC_HV_OK;
 }
 
-void hmc_link_peer_opened(struct hmc_link *link)
+void hmc_link_announce(struct hmc_link *link)
 {
 	uint8_t up = vmc_hv_phase(link->hv) == VMC_HV_PHASE_READY;
 	uint32_t i;
 
-	hmc_frame_parser_init(&link->parser);
-	link->peer_open = true;
 	emit(link, HMC_EV_LINK, 0, 0, &up, 1);
 	/* a peer that connects after the guest opened its sessions learns them here */
 	for (i = 0; i < link->cfg.max_hmcs; i++) {
@@ -94,6 +92,13 @@ void hmc_link_peer_opened(struct hmc_link *link)
 			emit(link, HMC_EV_OPEN, (uint8_t)i, vmc_hv_session(link->hv, i), id,
 			     HMC_FRAME_HMC_ID_LEN);
 	}
+}
+
+void hmc_link_peer_opened(struct hmc_link *link)
+{
+	hmc_frame_parser_init(&link->parser);
+	link->peer_open = true;
+	hmc_link_announce(link);
 }
 
 void hmc_link_peer_closed(struct hmc_link *link)

@@ -133,11 +133,19 @@ int hmc_link_init(struct hmc_link *link, const struct hmc_link_config *cfg,
 		  const struct hmc_link_ops *ops, void *opaque, struct vmc_hv *hv);
 
 /**
- * hmc_link_peer_opened - a peer connected: reset the parser, then tell it
- * the link state (LINK) and every session already open (OPEN each).
+ * hmc_link_peer_opened - a peer connected: reset the parser, then
+ * hmc_link_announce().
  * @link: the link
  */
 void hmc_link_peer_opened(struct hmc_link *link);
+
+/**
+ * hmc_link_announce - tell the peer the link state (LINK) and every session
+ * already open (OPEN each); the parser keeps a partial frame. Used again
+ * when the engine's state changed under the peer (a migration loaded).
+ * @link: the link (nothing is written without a peer)
+ */
+void hmc_link_announce(struct hmc_link *link);
 
 /**
  * hmc_link_peer_closed - the peer went away: a partial frame is discarded

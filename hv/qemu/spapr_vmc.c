@@ -768,10 +768,8 @@ static int spapr_vmc_post_load(void *opaque, int version_id)
     }
     hv_retry_restart(&s->retry);
     spapr_vmc_rearm(s);
-    if (s->link->peer_open) {
-        /* connected before the state arrived: it was told "down"; retell */
-        hmc_link_peer_opened(s->link);
-    }
+    /* a peer connected before the state arrived was told "down": retell */
+    hmc_link_announce(s->link);
     return 0;
 }
 

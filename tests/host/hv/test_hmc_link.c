@@ -271,6 +271,32 @@ static void test_peer_closed_silences_and_discards(void **state)
 	assert_null(find(w, HMC_EV_STATUS));
 }
 
+/* A re-announcement (after a migration loaded) keeps a partial frame. */
+static void test_announce_keeps_a_partial_frame(void **state)
+{
+	struct world *w = *state;
+	uint8_t buf[HMC_FRAME_HDR_LEN];
+
+	assert_int_equal(fake_bring_up(w->f, 2, 16, 4096), 0);
+	assert_int_equal(fake_open(w->f, 0, 4, "kept"), 0);
+	hmc_frame_encode(buf, sizeof(buf), HMC_CMD_STATUS, 0, 0, NULL, 0);
+	hmc_link_feed(&w->link, buf, 4);
+	w->nout = 0;
+	hmc_link_announce(&w->link);
+	assert_int_equal(w->nout, 2);
+	assert_int_equal(w->out[0].type, HMC_EV_LINK);
+	assert_int_equal(w->out[0].payload[0], 1);
+	assert_int_equal(w->out[1].type, HMC_EV_OPEN);
+	assert_int_equal(w->out[1].session, 4);
+	hmc_link_feed(&w->link, buf + 4, 4);
+	assert_non_null(find(w, HMC_EV_STATUS));
+	/* and without a peer it says nothing */
+	hmc_link_peer_closed(&w->link);
+	w->nout = 0;
+	hmc_link_announce(&w->link);
+	assert_int_equal(w->nout, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* MSG (0x83)                                                         */
 /* ------------------------------------------------------------------ */
@@ -860,6 +886,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_rejects_bad_config, setup_down, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_open_reports_link_and_sessions,
 						setup_down, teardown),
+		cmocka_unit_test_setup_teardown(test_announce_keeps_a_partial_frame, setup_down,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_peer_closed_silences_and_discards, setup_open,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_msg_delivered, setup_open, teardown),
