@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "tests/host/hv/fake_env.h"
+#include "tests/host/hv/fake_fixtures.h"
 
 #define LOCAL	FAKE_LOCAL_LIOBN
 #define REMOTE	FAKE_REMOTE_LIOBN
@@ -61,15 +62,6 @@ static int setup_max(void **state)
 	assert_int_equal(pool, POOL);
 	assert_int_equal(nhmc, NHMC);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fake_env *f = *state;
-
-	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
-	fake_free(f);
 	return 0;
 }
 
@@ -518,23 +510,23 @@ static void test_add_buf_from_mp_never_answered(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_index, setup_max, teardown),
-		cmocka_unit_test_setup_teardown(test_open_buffer_id, setup_max, teardown),
-		cmocka_unit_test_setup_teardown(test_close_index, setup_max, teardown),
-		cmocka_unit_test_setup_teardown(test_signal_limits, setup_max, teardown),
-		cmocka_unit_test_setup_teardown(test_add_buf_resp_limits, setup_max, teardown),
+		cmocka_unit_test_setup_teardown(test_open_index, setup_max, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_open_buffer_id, setup_max, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_close_index, setup_max, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_signal_limits, setup_max, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_add_buf_resp_limits, setup_max, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_add_buf_resp_past_pool_keeps_staged_message,
-						setup_max, teardown),
-		cmocka_unit_test_setup_teardown(test_rem_buf_resp_limits, setup_max, teardown),
-		cmocka_unit_test_setup_teardown(test_hmc_send_limits, setup_max, teardown),
+						setup_max, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_rem_buf_resp_limits, setup_max, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_hmc_send_limits, setup_max, fake_teardown),
 		cmocka_unit_test(test_index_past_negotiated_count),
 		cmocka_unit_test(test_id_past_negotiated_pool),
-		cmocka_unit_test_setup_teardown(test_rdma_pane1_limits, setup_max, teardown),
-		cmocka_unit_test_setup_teardown(test_rdma_max_copy_len, setup_max, teardown),
+		cmocka_unit_test_setup_teardown(test_rdma_pane1_limits, setup_max, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_rdma_max_copy_len, setup_max, fake_teardown),
 		cmocka_unit_test(test_config_limits),
-		cmocka_unit_test_setup_teardown(test_cap_clamped_to_maxima, setup_max, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_clamped_to_maxima, setup_max, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_add_buf_from_mp_never_answered, setup_max,
-						teardown),
+						fake_teardown),
 	};
 
 	return cmocka_run_group_tests_name("hv_boundaries", tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "tests/host/hv/fake_env.h"
+#include "tests/host/hv/fake_fixtures.h"
 
 #define LOCAL	FAKE_LOCAL_LIOBN
 #define REMOTE	FAKE_REMOTE_LIOBN
@@ -37,24 +38,7 @@ static int setup_plain(void **state)
 /* 2 HMCs, pool 16, MTU 4096 offered; brought up with the MP asking for the same. */
 static int setup_ready(void **state)
 {
-	struct vmc_hv_config cfg;
-	struct fake_env *f;
-
-	fake_config_default(&cfg);
-	cfg.max_hmcs = 2;
-	f = fake_new(&cfg);
-	assert_non_null(f);
-	assert_int_equal(fake_bring_up(f, 2, 16, 4096), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fake_env *f = *state;
-
-	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
-	fake_free(f);
+	*state = fake_new_ready(2);
 	return 0;
 }
 
@@ -1698,55 +1682,55 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_validation),
-		cmocka_unit_test_setup_teardown(test_header_checks, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_init_handshake_mp_first, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_header_checks, setup_plain, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_init_handshake_mp_first, setup_plain, fake_teardown),
 		cmocka_unit_test(test_init_handshake_hv_first),
-		cmocka_unit_test_setup_teardown(test_cap_implicit_handshake, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_implicit_handshake, setup_plain, fake_teardown),
 		cmocka_unit_test(test_cap_negotiation_and_seeds),
-		cmocka_unit_test_setup_teardown(test_cap_bad_version, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_cap_forced_values, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_cap_zero_values, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_hmc_before_cap, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_direction_and_unknown, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_open_success, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_open_failures, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_open_forced_status, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_open_implicit_confirm, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_signal_mp_to_hv, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_signal_violations, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_hmc_send_and_pending, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_echo_from_callback, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_close_and_reopen, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_close_violations, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_add_buf_resp_paths, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_add_buffer_command_and_knobs, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_remove_buffer, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_rdma_errors, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_rdma_same_pane_and_strict, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_rdma_without_check_op, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_rdma_fault, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_request_vmc, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_full_and_retry, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_crq_half_rule, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_outq_bounded, setup_ready, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_bad_version, setup_plain, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_cap_forced_values, setup_plain, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_cap_zero_values, setup_plain, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_hmc_before_cap, setup_plain, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_direction_and_unknown, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_open_success, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_open_failures, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_open_forced_status, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_open_implicit_confirm, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_signal_mp_to_hv, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_signal_violations, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_hmc_send_and_pending, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_echo_from_callback, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_close_and_reopen, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_close_violations, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_add_buf_resp_paths, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_add_buffer_command_and_knobs, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_remove_buffer, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rdma_errors, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rdma_same_pane_and_strict, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rdma_without_check_op, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rdma_fault, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_request_vmc, setup_plain, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_full_and_retry, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_crq_half_rule, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_outq_bounded, setup_ready, fake_teardown),
 		cmocka_unit_test(test_deferred_send),
-		cmocka_unit_test_setup_teardown(test_mp_freed, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_send_closed_means_freed, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_reregister_without_free, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_hv_reset, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_inject_raw, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_mp_reinit_while_ready, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_cap_while_ready, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_to_mp, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_fault_to_hv, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_dump_and_names, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_two_hmcs, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_callback_during_teardown, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_from_callback, setup_ready, teardown),
+		cmocka_unit_test_setup_teardown(test_mp_freed, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_send_closed_means_freed, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_reregister_without_free, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_hv_reset, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_inject_raw, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_mp_reinit_while_ready, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_cap_while_ready, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_fault_to_mp, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_fault_to_hv, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_and_names, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_two_hmcs, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_callback_during_teardown, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_reset_from_callback, setup_ready, fake_teardown),
 		cmocka_unit_test(test_lifecycle_ping_pong),
-		cmocka_unit_test_setup_teardown(test_stale_after_reset, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_close_with_traffic_in_flight, setup_ready, teardown),
-		cmocka_unit_test_setup_teardown(test_init_answer_before_reset, setup_ready, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_after_reset, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_close_with_traffic_in_flight, setup_ready, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_init_answer_before_reset, setup_ready, fake_teardown),
 		cmocka_unit_test(test_remote_base_and_crossing_init),
 	};
 

@@ -13,26 +13,11 @@
 
 #include "hv/hv_retry.h"
 #include "tests/host/hv/fake_env.h"
+#include "tests/host/hv/fake_fixtures.h"
 
 static int setup(void **state)
 {
-	struct vmc_hv_config cfg;
-	struct fake_env *f;
-
-	fake_config_default(&cfg);
-	f = fake_new(&cfg);
-	assert_non_null(f);
-	assert_int_equal(fake_bring_up(f, 1, 16, 4096), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fake_env *f = *state;
-
-	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
-	fake_free(f);
+	*state = fake_new_ready(1);
 	return 0;
 }
 
@@ -94,9 +79,9 @@ static void test_backoff_doubles_and_restarts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_nothing_pending, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backoff_doubles_and_restarts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_pending, setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_deadline, setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_doubles_and_restarts, setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
