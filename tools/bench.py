@@ -20,6 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 import qemu_cmd  # noqa: E402
+import bench_startup  # noqa: E402
 
 REPO = qemu_cmd.REPO
 RESULTS = []
@@ -452,6 +453,7 @@ def main():
     d = dict(RESULTS)
     put("size.le_over_be.text", "%.2f" % (d["size.le.text"] / d["size.be.text"]))
     smoke_times()
+    bench_startup.startup_bench(put)
     crq_bench()
     sim_bench()
     vmc_bench()

@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Start-up figures of `make bench`: guest start to an open VMC session,
+against a baseline image that powers off at its first instruction.
+
+Both runs use the same patched QEMU, the same machine options, the same
+spapr-vmc device and the same peer. QEMU starts paused (-S), with the
+firmware and image loaded; the clock starts at QMP's RESUME event after
+`cont`. The baseline (tools/baseline/poweroff.S) ends at QMP's SHUTDOWN
+event (its RTAS power-off, before QEMU's tear-down); vmcfw ends when the
+peer reads the session's OPEN event. QEMU's own process start is the same
+in both runs and outside both figures. The image's "platform ready in N us"
+line (its timebase, entry to ready) says how much of the difference is the
+image's code before the VMC handshake.
+"""
+import json
+import os
+import re
+import statistics
+import socket
+import subprocess
+import tempfile
+import time
+
+from tools import qemu_cmd
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CROSS = {"big": ("powerpc64-linux-gnu-", ["-mbig-endian", "-mabi=elfv1"]),
+         "little": ("powerpc64le-linux-gnu-", ["-mlittle-endian", "-mabi=elfv2"])}
+# Goals of the start-up figures: vmcfw's start to open minus the baseline.
+GOAL_MS = {"vof": 10, "slof": 100}
+IMAGE_APPEND = "echo quiet"
+
+
+def baseline_image(endian="big"):
+    """Build the power-off-at-entry image for @endian under build/baseline/.
+    Return: its path."""
+    prefix, flags = CROSS[endian]
+    out = os.path.join(REPO, "build", "baseline")
+    os.makedirs(out, exist_ok=True)
+    tag = "be" if endian == "big" else "le"
+    obj, elf = os.path.join(out, "poweroff-%s.o" % tag), os.path.join(out, "poweroff-%s.elf" % tag)
+    src = os.path.join(REPO, "tools", "baseline", "poweroff.S")
+    subprocess.run([prefix + "gcc"] + flags + ["-I", REPO, "-D__ASSEMBLY__", "-c", src, "-o", obj],
+                   check=True)
+    # -n: no page alignment, so the code is the first byte of the only
+    # PT_LOAD (SLOF and VOF jump there) at the image's own link address.
+    subprocess.run([prefix + "ld", "-n", "-nostdlib", "--no-warn-rwx-segments", "-Ttext=0x4000000",
+                    "-e", "_start", "-o", elf, obj], check=True)
+    return elf
+
+
+class Qmp:
+    """Just enough QMP: negotiate, run a command, wait for an event."""
+
+    def __init__(self, path, timeout=180):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        self.s.connect(path)
+        self.f = self.s.makefile("r")
+        self.events = []                                # read while waiting for a return
+        self.read()                                     # the greeting
+        self.command("qmp_capabilities")
+
+    def read(self):
+        line = self.f.readline()
+        if not line:
+            raise RuntimeError("QMP closed")
+        return json.loads(line)
+
+    def command(self, name):
+        self.s.sendall(json.dumps({"execute": name}).encode() + b"\n")
+        while True:
+            msg = self.read()
+            if "return" in msg or "error" in msg:
+                return msg
+            if "event" in msg:
+                self.events.append(msg)
+
+    def event(self, name, deadline):
+        """Return: the host time (seconds) QEMU stamped on event @name."""
+        while time.monotonic() < deadline:
+            msg = self.events.pop(0) if self.events else self.read()
+            if msg.get("event") == name:
+                ts = msg["timestamp"]
+                return ts["seconds"] + ts["microseconds"] / 1e6
+        raise RuntimeError("no %s event in time" % name)
+
+    def close(self):
+        self.s.close()
+
+
+def one_start(image, fw, append, until_open):
+    """Boot @image on @fw with spapr-vmc and a peer, paused until `cont`; time
+    the guest's start (RESUME) to the session's OPEN (@until_open) or to
+    the power-off (SHUTDOWN).
+    Return: (seconds, console text), or (None, reason) on failure."""
+    from tools.hmc import proto
+    from tools.hmc.client import HmcClient
+    tmp = tempfile.mkdtemp(prefix="vmcstart-")
+    sock, qmp = os.path.join(tmp, "hmc.sock"), os.path.join(tmp, "qmp.sock")
+    console = os.path.join(tmp, "console.log")
+    # shutdown=pause: QEMU stays up after the power-off, so its SHUTDOWN
+    # event is read before the process ends.
+    extra = ["-S", "-action", "shutdown=pause", "-qmp", "unix:%s,server=on,wait=off" % qmp,
+             "-chardev", "socket,id=hmc0,path=%s,server=on,wait=on" % sock,
+             "-device", "spapr-vmc,chardev=hmc0"]
+    argv = qemu_cmd.qemu_args(image, fw, append, serial="file:" + console,
+                              qemu=qemu_cmd.patched_qemu(), extra=extra)
+    q = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    c = m = None
+    try:
+        deadline = time.monotonic() + 60
+        while not (c and m):
+            if q.poll() is not None or time.monotonic() > deadline:
+                return None, "QEMU did not create its sockets"
+            if not c and os.path.exists(sock):
+                c = HmcClient(sock, 60)
+            if not m and os.path.exists(qmp):
+                try:
+                    m = Qmp(qmp)
+                except (ConnectionRefusedError, FileNotFoundError):
+                    m = None
+            time.sleep(0.001)
+        deadline = time.monotonic() + 120
+        m.command("cont")
+        start = m.event("RESUME", deadline)
+        if until_open:
+            c.wait(lambda f: f.type == proto.EV_OPEN, 120, "session OPEN")
+            took = time.time() - start
+        else:
+            took = m.event("SHUTDOWN", deadline) - start
+    except (OSError, RuntimeError, ValueError, KeyError) as e:
+        return None, "%s: %s" % (type(e).__name__, e)
+    finally:
+        for x in (c, m):
+            if x:
+                x.close()
+        if q.poll() is None:
+            q.kill()
+        q.wait()
+    with open(console, errors="replace") as f:
+        text = f.read()
+    return took, text
+
+
+def startup_bench(put, runs=5):
+    """Print start-up figures through @put(key, value, note): per firmware,
+    the baseline and vmcfw medians of @runs boots (BE), their difference
+    against the goal, and the image's entry-to-ready time."""
+    if not qemu_cmd.patched_qemu():
+        put("startup.error", "no-patched-qemu", "run make qemu")
+        return
+    try:
+        base_image = baseline_image("big")
+    except (OSError, subprocess.CalledProcessError) as e:
+        put("startup.error", "baseline-build", str(e))
+        return
+    for fw in ("vof", "slof"):
+        base, own, ready = [], [], []
+        for _ in range(runs):         # interleaved, so a load change hits both alike
+            took, text = one_start(base_image, fw, "", until_open=False)
+            if took is None:
+                put("startup.%s.baseline_error" % fw, text)
+                break
+            base.append(took)
+            took, text = one_start(qemu_cmd.image_path(), fw, IMAGE_APPEND, until_open=True)
+            if took is None:
+                put("startup.%s.vmcfw_error" % fw, text)
+                break
+            own.append(took)
+            m = re.search(r"platform ready in (\d+) us", text)
+            if m:
+                ready.append(int(m.group(1)))
+        if not (base and own):
+            continue
+        b, v = statistics.median(base) * 1000, statistics.median(own) * 1000
+        put("startup.%s.baseline_poweroff_ms" % fw, "%.1f" % b,
+            "guest start (QMP RESUME) to its power-off (SHUTDOWN), image powers off at entry; median of %d" % len(base))
+        put("startup.%s.vmcfw_to_open_ms" % fw, "%.1f" % v,
+            "guest start (QMP RESUME) to the peer reading OPEN; median of %d" % len(own))
+        put("startup.%s.vmcfw_minus_baseline_ms" % fw, "%.1f" % (v - b),
+            "goal <= %d ms (%s)" % (GOAL_MS[fw], "met" if v - b <= GOAL_MS[fw] else "not met"))
+        if ready:
+            put("startup.%s.image_entry_to_ready_ms" % fw, "%.1f" % (statistics.median(ready) / 1000),
+                "image's timebase: entry to platform ready, before the VMC handshake")
