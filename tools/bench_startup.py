@@ -157,7 +157,7 @@ def startup_bench(put, runs=5):
         put("startup.error", "baseline-build", str(e))
         return
     for fw in ("vof", "slof"):
-        base, own, ready = [], [], []
+        base, own, ready, cas = [], [], [], []
         for _ in range(runs):         # interleaved, so a load change hits both alike
             took, text = one_start(base_image, fw, "", until_open=False)
             if took is None:
@@ -172,6 +172,9 @@ def startup_bench(put, runs=5):
             m = re.search(r"platform ready in (\d+) us", text)
             if m:
                 ready.append(int(m.group(1)))
+            m = re.search(r"cas: negotiated in (\d+) us", text)
+            if m:
+                cas.append(int(m.group(1)))
         if not (base and own):
             continue
         b, v = statistics.median(base) * 1000, statistics.median(own) * 1000
@@ -184,3 +187,6 @@ def startup_bench(put, runs=5):
         if ready:
             put("startup.%s.image_entry_to_ready_ms" % fw, "%.1f" % (statistics.median(ready) / 1000),
                 "image's timebase: entry to platform ready, before the VMC handshake")
+        if cas:
+            put("startup.%s.image_cas_ms" % fw, "%.1f" % (statistics.median(cas) / 1000),
+                "of which ibm,client-architecture-support (the firmware's and QEMU's side)")
