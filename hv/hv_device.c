@@ -47,7 +47,7 @@ static void dev_out_state(struct hv_device *d, int state)
 				 "socket): %llu bytes dropped, closing the connection; later "
 				 "failures are only counted (out_write_errors in STATUS)",
 				 (unsigned long long)d->outq.error_bytes);
-			d->ops->report(d->opaque, HV_DEVICE_WARN, text);
+			d->ops->log(d->opaque, HV_DEVICE_LOG_WARN, text);
 		}
 		d->ops->chr_close_later(d->opaque);
 	}
@@ -436,7 +436,7 @@ uint32_t hv_device_snap_size(const struct hv_device *d)
 
 	if (n == 0 || n > UINT32_MAX) {
 		snprintf(text, sizeof(text), "engine state of %zu bytes cannot be saved", n);
-		d->ops->report(d->opaque, HV_DEVICE_ERROR, text);
+		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
 		return 0;
 	}
 	return (uint32_t)n;
@@ -445,7 +445,7 @@ uint32_t hv_device_snap_size(const struct hv_device *d)
 int hv_device_snap_save(const struct hv_device *d, void *buf, uint32_t len)
 {
 	if (vmc_hv_snapshot_save(&d->hv, buf, len, NULL) != VMC_HV_OK) {
-		d->ops->report(d->opaque, HV_DEVICE_ERROR, "the engine refused to save its state");
+		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, "the engine refused to save its state");
 		return -1;
 	}
 	return 0;
@@ -464,12 +464,12 @@ int hv_device_snap_load(struct hv_device *d, const void *buf, uint32_t len)
 	if (!buf) {
 		snprintf(text, sizeof(text), "incoming engine state refused: %u bytes announced, "
 			 "at most %zu expected", len, d->hvmem_len + HV_DEVICE_SNAP_SLACK);
-		d->ops->report(d->opaque, HV_DEVICE_ERROR, text);
+		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
 		return -1;
 	}
 	if (vmc_hv_snapshot_restore(&d->hv, buf, len, why, sizeof(why)) != VMC_HV_OK) {
 		snprintf(text, sizeof(text), "incoming engine state refused: %s", why);
-		d->ops->report(d->opaque, HV_DEVICE_ERROR, text);
+		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
 		return -1;
 	}
 	hv_retry_restart(&d->retry);

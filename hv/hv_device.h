@@ -66,10 +66,14 @@ struct hv_device_tce {
 	bool bypass;
 };
 
-/* What the report callback's text is (the embedder picks its channel). */
-enum hv_device_report {
-	HV_DEVICE_WARN = 0,	/* host-side trouble, once per cause */
-	HV_DEVICE_ERROR,	/* an operation refused (a migration load, a save) */
+/*
+ * The core's own log levels, below the engine's (0 error, 1 warning, ...:
+ * both about the guest): these are about the host, for the embedder's
+ * host-side channel.
+ */
+enum hv_device_log {
+	HV_DEVICE_LOG_WARN = -1,	/* host-side trouble, once per cause */
+	HV_DEVICE_LOG_ERROR = -2,	/* an operation refused (a migration load, a save) */
 };
 
 /**
@@ -96,9 +100,9 @@ enum hv_device_report {
  *	cancels. The timer stops with the machine.
  * @running: the machine runs (its memory may be touched)
  * @now_us: virtual time in microseconds
- * @log: the engine's log (struct vmc_hv_ops), also used for guest errors here
- * @report: a host-side warning or error of the device (@kind: enum
- *	hv_device_report)
+ * @log: the engine's log (struct vmc_hv_ops), also used for guest errors
+ *	here, and for the core's host-side warnings and errors (enum
+ *	hv_device_log, negative levels)
  */
 struct hv_device_ops {
 	void (*crq_get)(void *opaque, struct hv_device_crq *q);
@@ -114,7 +118,6 @@ struct hv_device_ops {
 	bool (*running)(void *opaque);
 	uint64_t (*now_us)(void *opaque);
 	void (*log)(void *opaque, int level, const char *text);
-	void (*report)(void *opaque, int kind, const char *text);
 };
 
 /**

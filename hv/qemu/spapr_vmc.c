@@ -68,8 +68,6 @@ struct SpaprVmcState {
 /* The one VMC device of the machine (the hcalls carry no unit address). */
 static SpaprVmcState *spapr_vmc_singleton;
 
-/* ---- Chardev to the peer ---- */
-
 /* Bytes taken, 0 when the socket is full, -1 on any other error. */
 static long spapr_vmc_chr_write(void *opaque, const uint8_t *buf, size_t len)
 {
@@ -140,8 +138,6 @@ static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
     }
 }
 
-/* ---- Scheduling ---- */
-
 static uint64_t spapr_vmc_now_us(void *opaque)
 {
     return qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
@@ -172,8 +168,6 @@ static void spapr_vmc_kick_cb(void *opaque)
 {
     hv_device_kick(&((SpaprVmcState *)opaque)->dev);
 }
-
-/* ---- Guest CRQ and pane 0 ---- */
 
 static void spapr_vmc_crq_get(void *opaque, struct hv_device_crq *q)
 {
@@ -214,28 +208,22 @@ static int spapr_vmc_dma_rw(void *opaque, uint64_t ioba, void *buf, uint64_t len
                          MEMTXATTRS_UNSPECIFIED) == MEMTX_OK ? 0 : -1;
 }
 
+/* Levels 0 and 1 are about the guest, negative ones about the host. */
 static void spapr_vmc_log(void *opaque, int level, const char *text)
 {
     SpaprVmcState *s = opaque;
 
-    if (level <= 1) {
+    if (level == HV_DEVICE_LOG_ERROR) {
+        error_report("spapr-vmc: %s", text);
+    } else if (level == HV_DEVICE_LOG_WARN) {
+        warn_report("spapr-vmc: %s", text);
+    } else if (level <= 1) {
         qemu_log_mask(LOG_GUEST_ERROR, "spapr-vmc: %s\n", text);
     }
-    if (s->props.debug) {
+    if (s->props.debug && level >= 0) {
         fprintf(stderr, "spapr-vmc[%d]: %s\n", level, text);
     }
 }
-
-static void spapr_vmc_report(void *opaque, int kind, const char *text)
-{
-    if (kind == HV_DEVICE_WARN) {
-        warn_report("spapr-vmc: %s", text);
-    } else {
-        error_report("spapr-vmc: %s", text);
-    }
-}
-
-/* ---- Hypercalls ---- */
 
 /* Hook added to spapr_vio.c: H_REG_CRQ, H_FREE_CRQ. */
 static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
@@ -273,8 +261,6 @@ static target_ulong h_copy_rdma(PowerPCCPU *cpu, SpaprMachineState *spapr,
 
     return s ? hv_device_copy_rdma(&s->dev, args) : H_FUNCTION;
 }
-
-/* ---- Device ---- */
 
 static void spapr_vmc_snap_free(SpaprVmcState *s)
 {
@@ -317,7 +303,6 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
         .running = spapr_vmc_running,
         .now_us = spapr_vmc_now_us,
         .log = spapr_vmc_log,
-        .report = spapr_vmc_report,
     };
     s->hvmem = g_malloc0(hvmem_len);
     s->outbuf = g_malloc(SPAPR_VMC_OUT_MAX);

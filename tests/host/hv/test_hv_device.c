@@ -151,19 +151,16 @@ static uint64_t w_now(void *o)
 
 static void w_log(void *o, int level, const char *text)
 {
-	if (level <= 1)
-		((struct world *)o)->guest_logs++;
-}
-
-static void w_report(void *o, int kind, const char *text)
-{
 	struct world *w = o;
 
-	if (kind == HV_DEVICE_WARN)
+	if (level == HV_DEVICE_LOG_WARN)
 		w->warnings++;
-	else
+	else if (level == HV_DEVICE_LOG_ERROR)
 		w->errors++;
-	snprintf(w->last_report, sizeof(w->last_report), "%s", text);
+	else if (level <= 1)
+		w->guest_logs++;
+	if (level < 0)
+		snprintf(w->last_report, sizeof(w->last_report), "%s", text);
 }
 
 static struct hv_props defaults(void)
@@ -198,7 +195,7 @@ static struct world *world_new(void)
 		.dma_valid = w_dma_valid, .dma_rw = w_dma_rw, .chr_write = w_chr_write,
 		.chr_watch = w_chr_watch, .chr_close_later = w_close_later,
 		.kick_later = w_kick_later, .timer_set = w_timer_set, .running = w_running,
-		.now_us = w_now, .log = w_log, .report = w_report,
+		.now_us = w_now, .log = w_log,
 	};
 	assert_int_equal(hv_device_init(&w->d, &cfg, &link, &w->ops, w, w->hvmem, len, w->outbuf,
 					sizeof(w->outbuf)), VMC_HV_OK);
