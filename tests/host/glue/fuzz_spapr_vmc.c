@@ -622,7 +622,7 @@ static SpaprVmcState *device_new(struct input *in)
 			*(bool *)((char *)s + p->offset) = p->def;
 	}
 	s->sdev.reg = UNIT;
-	s->props.pool_size = 1 + (cfg & 7);
+	s->props.pool_size = 8 + (cfg & 7);	/* session-mp-bufs + session-hv-bufs are 4 + 4 */
 	s->props.max_hmcs = 1 + ((cfg >> 3) & 1);
 	s->props.init_on_register = cfg & 0x10;
 	s->props.crq_full_drop = cfg & 0x20;
