@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hv_device.h - the portable core of a VMC device: everything the QEMU
+ * device spapr-vmc (hv/qemu/spapr_vmc.c) does that needs no QEMU API.
+ *
+ * It owns the engine (hv/vmc_hv.h), the HMC link (hv/hmc_link.h), the
+ * output backlog toward the peer (hv/hmc_outq.h), the count of unconsumed
+ * guest CRQ entries (hv/hv_crq_flow.h) and the retry backoff
+ * (hv/hv_retry.h), and decides: when the engine runs, what a CRQ send
+ * result means, when the peer's connection must be closed, what STATUS
+ * says about the device, how the engine's state travels in a migration.
+ * The embedder provides the world through struct hv_device_ops (the guest's
+ * CRQ and pane 0, the connection to the peer, a bottom half, a timer) and
+ * the memory (no allocation here: it builds inside QEMU). Every value from
+ * the guest or the peer is hostile; callers serialise all calls (QEMU: the
+ * BQL).
+ */
+#ifndef VMCFW_HV_DEVICE_H
+#define VMCFW_HV_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/hmc_link.h"
+#include "hv/hmc_outq.h"
+#include "hv/hv_crq_flow.h"
+#include "hv/hv_props.h"
+#include "hv/hv_retry.h"
+#include "hv/vmc_hv.h"
+
+/* Bookkeeping a snapshot may add to the engine's backing store. */
+#define HV_DEVICE_SNAP_SLACK	(1024u * 1024u)
+
+/**
+ * struct hv_device_crq - the guest's CRQ registration as the platform holds it.
+ * @qladdr: IOBA of the queue's first byte
+ * @qsize: its size in bytes (0: no queue registered)
+ * @qnext: the platform's enqueue offset in bytes
+ * @irq: the CRQ interrupt is enabled
+ * @unit_address: the device's VIO unit address
+ */
+struct hv_device_crq {
+	uint64_t qladdr;
+	uint32_t qsize;
+	uint32_t qnext;
+	bool irq;
+	uint32_t unit_address;
+};
+
+/**
+ * struct hv_device_tce - the device's pane-0 TCE table as the platform holds it.
+ * @liobn: its LIOBN
+ * @table: its entries (PAPR TCEs, permission bits in the low bits)
+ * @nb_table: how many
+ * @page_shift: log2 of the page size
+ * @bus_offset: the first IOBA of the window
+ * @bypass: the platform maps all guest RAM 1:1 (QEMU's RTAS ibm,set-tce-bypass)
+ */
+struct hv_device_tce {
+	uint32_t liobn;
+	const uint64_t *table;
+	uint64_t nb_table;
+	unsigned int page_shift;
+	uint64_t bus_offset;
+	bool bypass;
+};
+
+/*
+ * The core's own log levels, below the engine's (0 error, 1 warning, ...:
+ * both about the guest): these are about the host, for the embedder's
+ * host-side channel.
+ */
+enum hv_device_log {
+	HV_DEVICE_LOG_WARN = -1,	/* host-side trouble, once per cause */
+	HV_DEVICE_LOG_ERROR = -2,	/* an operation refused (a migration load, a save) */
+};
+
+/**
+ * struct hv_device_ops - how the core reaches the world; @opaque is the
+ * pointer given to hv_device_init(). All but @chr_write are mandatory.
+ * @crq_get: the guest's CRQ registration now
+ * @crq_send: put one 16-byte entry into the guest's CRQ the platform's way;
+ *	0 written, 1 the slot at the enqueue point is busy, anything else
+ *	the queue's page is not writable
+ * @tce_get: the pane-0 TCE table; false when the device has none
+ * @dma_valid: the whole range is backed in the device's address space
+ *	(after the TCE rule said yes)
+ * @dma_rw: copy @len bytes between @buf and pane 0 at @ioba (@write: to
+ *	the guest) through the platform's IOMMU; 0, or -1 when it failed the
+ *	access (also reads the CRQ's headers for flow control)
+ * @chr_write: write to the peer: bytes taken, 0 when the socket is full,
+ *	-1 on a hard error (the peer no longer reads); NULL when the device
+ *	has no connection at all (frames are then dropped)
+ * @chr_watch: @on: call hv_device_chr_writable() once the connection can
+ *	take bytes (false: the backend cannot tell); !@on: cancel that
+ * @chr_close_later: call hv_device_chr_close_due() soon, outside this call
+ * @kick_later: call hv_device_kick() soon, outside this call (bottom half)
+ * @timer_set: call hv_device_kick() at virtual time @due_us; UINT64_MAX
+ *	cancels. The timer stops with the machine.
+ * @running: the machine runs (its memory may be touched)
+ * @now_us: virtual time in microseconds
+ * @log: the engine's log (struct vmc_hv_ops), also used for guest errors
+ *	here, and for the core's host-side warnings and errors (enum
+ *	hv_device_log, negative levels)
+ */
+struct hv_device_ops {
+	void (*crq_get)(void *opaque, struct hv_device_crq *q);
+	int (*crq_send)(void *opaque, const uint8_t entry[16]);
+	bool (*tce_get)(void *opaque, struct hv_device_tce *t);
+	bool (*dma_valid)(void *opaque, uint64_t ioba, uint64_t len, bool write);
+	int (*dma_rw)(void *opaque, uint64_t ioba, void *buf, uint64_t len, bool write);
+	long (*chr_write)(void *opaque, const uint8_t *buf, size_t len);
+	bool (*chr_watch)(void *opaque, bool on);
+	void (*chr_close_later)(void *opaque);
+	void (*kick_later)(void *opaque);
+	void (*timer_set)(void *opaque, uint64_t due_us);
+	bool (*running)(void *opaque);
+	uint64_t (*now_us)(void *opaque);
+	void (*log)(void *opaque, int level, const char *text);
+};
+
+/**
+ * struct hv_device - one VMC device's portable state. The embedder may
+ * read every field (the counters travel in its migration state) and
+ * change none outside hv_device_*().
+ * @hv: the engine
+ * @link: the HMC link layer
+ * @outq: the bounded backlog toward the peer
+ * @flow: the guest CRQ's unconsumed entries
+ * @retry: deadlines and the retry backoff
+ * @mp_registered: what the engine was told of the guest's CRQ
+ * @watching: a chr_watch is armed
+ * @link_error_logged: the one warning about a dead connection was given
+ * @crq_full_dropped: entries dropped on a full CRQ (crq-full-drop knob)
+ * @crq_dma_errors: sends that found the CRQ page not writable
+ * @hvmem_len: the engine's backing store size
+ */
+struct hv_device {
+	struct vmc_hv hv;
+	struct hmc_link link;
+	struct hmc_outq outq;
+	struct hv_crq_flow flow;
+	struct hv_retry retry;
+	bool mp_registered;
+	bool watching;
+	bool link_error_logged;
+	uint64_t crq_full_dropped;
+	uint64_t crq_dma_errors;
+	size_t hvmem_len;
+	/* private */
+	struct vmc_hv_ops hv_ops;
+	struct hmc_link_ops link_ops;
+	const struct hv_device_ops *ops;
+	void *opaque;
+};
+
+/**
+ * hv_device_configure - check the device's properties and derive the
+ * engine's and the link's configuration (hv_props_configure()).
+ * @p: the properties
+ * @unit_address: the VIO unit address
+ * @local_liobn: pane 0's LIOBN (pane 1's must differ)
+ * @cfg: the engine's configuration, written
+ * @link: the link's configuration, written
+ * @hvmem_len: the engine's backing store size, written
+ * Return: NULL, or why the properties are refused.
+ */
+const char *hv_device_configure(struct hv_props *p, uint32_t unit_address, uint32_t local_liobn,
+				struct vmc_hv_config *cfg, struct hmc_link_config *link,
+				size_t *hvmem_len);
+
+/**
+ * hv_device_init - bring a device core up; nothing is called back yet.
+ * @d: zeroed or stale memory for the core
+ * @cfg: the engine's configuration (hv_props_configure())
+ * @link_cfg: the link's configuration
+ * @ops: the world, kept by pointer
+ * @opaque: passed to every @ops call
+ * @hvmem: the engine's backing store, vmc_hv_backing_size(@cfg) bytes
+ * @hvmem_len: its size
+ * @outbuf: the backlog toward the peer
+ * @outcap: its size
+ * Return: VMC_HV_OK or the engine's/link's VMC_HV_E* refusal.
+ */
+int hv_device_init(struct hv_device *d, const struct vmc_hv_config *cfg,
+		   const struct hmc_link_config *link_cfg, const struct hv_device_ops *ops,
+		   void *opaque, void *hvmem, size_t hvmem_len, uint8_t *outbuf, size_t outcap);
+
+/**
+ * hv_device_kick - run the engine's deferred work now (bottom half, timer),
+ * then re-arm the timer; a stopped machine gets the timer instead.
+ * @d: the core
+ */
+void hv_device_kick(struct hv_device *d);
+
+/**
+ * hv_device_crq_changed - the platform registered (@registered) or freed
+ * the guest's CRQ (H_REG_CRQ, H_FREE_CRQ).
+ * @d: the core
+ * @registered: a queue exists now
+ */
+void hv_device_crq_changed(struct hv_device *d, bool registered);
+
+/**
+ * hv_device_reset - machine reset: the platform freed the CRQ and cleared
+ * the TCE table already.
+ * @d: the core
+ */
+void hv_device_reset(struct hv_device *d);
+
+/**
+ * hv_device_guest_crq - the guest's H_SEND_CRQ on the device.
+ * @d: the core
+ * @entry: the 16 bytes of the entry, big-endian
+ * Return: the hcall's return code (HV_H_*).
+ */
+long hv_device_guest_crq(struct hv_device *d, const uint8_t entry[16]);
+
+/**
+ * hv_device_request_vmc - the guest's H_REQUEST_VMC.
+ * @d: the core
+ * @drc_index: set to the DRC index on success
+ * Return: the hcall's return code (HV_H_*).
+ */
+long hv_device_request_vmc(struct hv_device *d, uint64_t *drc_index);
+
+/**
+ * hv_device_copy_rdma - the guest's H_COPY_RDMA.
+ * @d: the core
+ * @args: the hcall's five arguments
+ * Return: the hcall's return code (HV_H_*).
+ */
+long hv_device_copy_rdma(struct hv_device *d, const uint64_t args[5]);
+
+/**
+ * hv_device_peer_opened - a peer connected (or the backend opened).
+ * @d: the core
+ */
+void hv_device_peer_opened(struct hv_device *d);
+
+/**
+ * hv_device_peer_closed - the peer's connection closed.
+ * @d: the core
+ */
+void hv_device_peer_closed(struct hv_device *d);
+
+/**
+ * hv_device_peer_bytes - bytes the peer sent.
+ * @d: the core
+ * @buf: the bytes (hostile)
+ * @len: how many
+ */
+void hv_device_peer_bytes(struct hv_device *d, const uint8_t *buf, size_t len);
+
+/**
+ * hv_device_chr_writable - the watch asked for with chr_watch fired (it is
+ * disarmed now): write the backlog.
+ * @d: the core
+ */
+void hv_device_chr_writable(struct hv_device *d);
+
+/**
+ * hv_device_chr_close_due - the close asked for with chr_close_later is
+ * due.
+ * @d: the core
+ * Return: true when the connection must be closed now, false when a new
+ * connection revived the output since.
+ */
+bool hv_device_chr_close_due(const struct hv_device *d);
+
+/**
+ * hv_device_dma_window - the ibm,my-dma-window property: two windows of
+ * <liobn phys.hi phys.lo size.hi size.lo>, big-endian cells.
+ * @d: the core (pane 1's size)
+ * @liobn: pane 0's LIOBN
+ * @bus_offset: pane 0's first IOBA
+ * @size: pane 0's size in bytes
+ * @remote_liobn: pane 1's LIOBN
+ * @cells: the ten cells, written
+ */
+void hv_device_dma_window(const struct hv_device *d, uint32_t liobn, uint64_t bus_offset,
+			  uint64_t size, uint32_t remote_liobn, uint32_t cells[10]);
+
+/**
+ * hv_device_snap_size - bytes hv_device_snap_save() needs.
+ * @d: the core
+ * Return: the size; 0 when the state is too large to travel (reported).
+ */
+uint32_t hv_device_snap_size(const struct hv_device *d);
+
+/**
+ * hv_device_snap_save - write the engine's state for a migration.
+ * @d: the core
+ * @buf: hv_device_snap_size() bytes
+ * @len: their count
+ * Return: 0, or -1 when the engine refused (reported).
+ */
+int hv_device_snap_save(const struct hv_device *d, void *buf, uint32_t len);
+
+/**
+ * hv_device_snap_len_ok - may an incoming stream announce @len bytes?
+ * Checked before the embedder allocates it.
+ * @d: the core
+ * @len: the announced length
+ * Return: true when it is in range.
+ */
+bool hv_device_snap_len_ok(const struct hv_device *d, uint32_t len);
+
+/**
+ * hv_device_snap_load - load an incoming stream (@buf NULL: it was refused
+ * for its length), then resume: timer, peer retold.
+ * @d: the core
+ * @buf: the stream, or NULL
+ * @len: its announced length
+ * Return: 0, or -1 when refused (reported with the reason).
+ */
+int hv_device_snap_load(struct hv_device *d, const void *buf, uint32_t len);
+
+#endif /* VMCFW_HV_DEVICE_H */
