@@ -266,7 +266,7 @@ class SoakResult:
 
 
 def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pace=None,
-                on_answer=None, out=print):
+                on_answer=None, stop=None, first_seq=0, out=print):
     """Send @count checksummed soak messages through Follower @fl, at most
     @window unanswered per epoch, the guest echoing each one; follow the
     partition across closed links and broken sessions.
@@ -275,6 +275,10 @@ def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pa
     stalled. @drain: seconds to wait at the end for in-doubt messages and
     late duplicates. @pace: seconds between sends (None: as fast as the
     window allows). @on_answer(seq, t): called for every delivery.
+    @stop: an Event (or anything with is_set()): once set, nothing new is
+    sent and the run ends when what is in flight is answered or lost.
+    @first_seq: the first sequence number (a second run on the same
+    partition then cannot take an old answer for one of its own).
 
     Return: a SoakResult; every message is delivered or lost in its ledger.
     """
@@ -284,12 +288,15 @@ def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pa
     error = None
     broke_at = None           # time of the last answer before a break
     last_answer = None
-    seq = 0
+    seq = first_seq
+    count += first_seq
     try:
         if fl.c is None:
             fl.connect()
         while True:
             try:
+                if stop is not None and stop.is_set():
+                    count = seq
                 while seq < count and led.in_window(fl.epoch) < window:
                     m = proto.soak_message(seq, size + (seq % 7))
                     led.send(seq, m, fl.epoch)    # first: a failed send is in doubt too
