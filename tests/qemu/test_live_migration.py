@@ -297,9 +297,15 @@ def test_savevm_loadvm_mid_session(tmp_path, endian):
         mark = len(vm.serial())
         out = vm.q.hmp("loadvm mid")
         assert "Error" not in out, out
-        # the same connection is retold the link and the session
-        f = fl.c.wait(lambda f: f.type == proto.EV_OPEN, T, "OPEN after loadvm")
-        assert (f.index, f.session) == (op.index, op.session)
+        # loadvm resets the machine, then loads: the same connection sees
+        # the reset end the session, then is retold the link and the session
+        seen = []
+        while not seen or seen[-1].type != proto.EV_OPEN:
+            seen.append(fl.c.wait(lambda f: f.type in (proto.EV_CLOSE, proto.EV_LINK,
+                                                       proto.EV_OPEN), T, "OPEN after loadvm"))
+        print("after loadvm: " + "; ".join(f.describe() for f in seen))
+        assert (seen[-1].index, seen[-1].session) == (op.index, op.session)
+        assert seen[-2].type == proto.EV_LINK and seen[-2].link_up
         r3 = follow.follow_soak(fl, 30, window=WINDOW, drain=0.5, first_seq=2000, out=print)
         print(r3.line())
         assert r3.ok(max_lost=0) and r3.delivered == 30, r3.line()
