@@ -12,10 +12,8 @@ ended with QMP `quit`, which closes its HMC socket; the peer reconnects to
 the destination's, is told LINK and OPEN, and continues.
 docs/qemu-device.md §2.5 says what travels; docs/bring-up.md §9 how to run it.
 """
-import json
 import os
 import re
-import socket
 import subprocess
 import tempfile
 import threading
@@ -27,60 +25,11 @@ import pytest
 import qemu_cmd  # tools/, put on the path by conftest.py
 from test_vmc_device_common import Vm, proto, sanitizer_qemu
 from tools.hmc import follow
+from tools.qmp import Qmp
 
 T = 90
 # messages in flight at once: more than one, so the migration cuts a window
 WINDOW = 4
-
-
-class Qmp:
-    """A minimal QMP client on a unix socket (stdlib only)."""
-
-    def __init__(self, path, timeout=30.0, alive=lambda: True):
-        end = time.monotonic() + timeout
-        while True:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                s.close()
-                if time.monotonic() > end or not alive():
-                    raise
-                time.sleep(0.05)
-        s.settimeout(timeout)
-        self.s = s
-        self.f = s.makefile("rb")
-        self.events = []
-        self._read()                            # the greeting
-        self.cmd("qmp_capabilities")
-
-    def _read(self):
-        line = self.f.readline()
-        if not line:
-            raise EOFError("QMP closed")
-        return json.loads(line)
-
-    def cmd(self, name, **args):
-        """Run one command; return its "return" value, raise on "error"."""
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.s.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            r = self._read()
-            if "event" in r:
-                self.events.append(r)
-                continue
-            if "error" in r:
-                raise AssertionError("QMP %s: %s" % (name, r["error"]))
-            return r.get("return")
-
-    def hmp(self, line):
-        return self.cmd("human-monitor-command", **{"command-line": line})
-
-    def close(self):
-        self.s.close()
 
 
 class LiveVm(Vm):
@@ -140,32 +89,16 @@ class LiveVm(Vm):
 def migrate(src, dst_socket, timeout=T):
     """QMP migrate to the destination; wait for "completed"; return the
     migration's own figures (total and downtime, ms)."""
-    src.q.cmd("migrate", uri="unix:" + dst_socket)
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        st = src.q.cmd("query-migrate")
-        if st.get("status") == "completed":
-            return st
-        assert st.get("status") not in ("failed", "cancelled"), st
-        time.sleep(0.05)
-    raise AssertionError("migration not completed in %d s" % timeout)
+    return src.q.migrate("unix:" + dst_socket, timeout)
 
 
 def wait_running(vm, timeout=T):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if vm.q.cmd("query-status").get("status") == "running":
-            return
-        time.sleep(0.05)
-    raise AssertionError("destination not running after %d s" % timeout)
+    vm.q.wait_running(timeout)
 
 
 def end_source(src):
     """QMP quit: the source ends and its HMC socket closes."""
-    try:
-        src.q.cmd("quit")
-    except (EOFError, OSError):
-        pass
+    src.q.quit()
     src.p.expect(pexpect.EOF, timeout=30)
 
 
