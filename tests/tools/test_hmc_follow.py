@@ -25,10 +25,14 @@ class FakeDevice:
     @dup / @corrupt: that soak sequence is echoed twice / with a flipped
     byte; @break_after N: after echoing N messages, LINK down then LINK up
     and a new OPEN on @session + 1 (a partner reset on a live link);
-    @swallow: sequence numbers never answered."""
+    @swallow: sequence numbers never answered; @hold: an Event, LINK down
+    until it is set (a destination loading the state); @mute_after N: from
+    the Nth message on nothing is answered (a stopped source) and @on_mute()
+    is called once."""
 
     def __init__(self, path, session=1, carried=(), close_after=None, dup=None, corrupt=None,
-                 break_after=None, swallow=(), link_down_first=False):
+                 break_after=None, swallow=(), link_down_first=False, hold=None,
+                 mute_after=None, on_mute=None):
         self.path = path
         self.session = session
         self.carried = list(carried)
@@ -36,6 +40,8 @@ class FakeDevice:
         self.dup, self.corrupt, self.break_after = dup, corrupt, break_after
         self.swallow = set(swallow)
         self.link_down_first = link_down_first
+        self.hold = hold                # an Event: LINK down until it is set
+        self.mute_after, self.on_mute = mute_after, on_mute
         self.received = []
         self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.srv.bind(path)
@@ -53,8 +59,12 @@ class FakeDevice:
             return
         with conn:
             out = b""
-            if self.link_down_first:
+            if self.link_down_first or self.hold:
                 out += self._frame(proto.EV_LINK, b"\0")
+            if self.hold:
+                conn.sendall(out)
+                out = b""
+                self.hold.wait(10)
             out += self._frame(proto.EV_LINK, b"\1") + self._frame(proto.EV_OPEN, b"hmc\0")
             for m in self.carried:
                 out += self._frame(proto.EV_MSG, m)
@@ -78,6 +88,10 @@ class FakeDevice:
                         conn.shutdown(socket.SHUT_RDWR)
                         return
                     seq = proto.soak_check(payload)
+                    if self.mute_after and len(self.received) >= self.mute_after:
+                        if len(self.received) == self.mute_after and self.on_mute:
+                            self.on_mute()      # a stopped source: takes, never answers
+                        continue
                     if seq in self.swallow:
                         continue
                     if seq == self.corrupt:
@@ -198,6 +212,38 @@ def test_soak_window_of_in_doubt_messages(tmp):
     assert "follow: lost: " + " ".join("#%d" % s for s in r.lost) in details
 
 
+def test_standby_link_takes_over_before_the_source_closes(tmp):
+    """Standby mode: the destination is connected ahead (LINK down while it
+    loads); the source stops answering (message 15 on), the destination
+    announces the session and carries message 15's answer; the peer
+    switches without waiting for the source's socket to close."""
+    hold = threading.Event()
+    dst = FakeDevice(os.path.join(tmp, "dst"), hold=hold,
+                     carried=[proto.soak_message(15, 64 + 15 % 7)])
+    src = FakeDevice(os.path.join(tmp, "src"), mute_after=16, on_mute=hold.set)
+    fl = follow.Follower([src.path, dst.path], reconnect_timeout=5, out=quiet, standby=True)
+    r = follow.follow_soak(fl, 40, window=1, drain=0.2, answer_timeout=3, out=quiet)
+    fl.close()
+    assert (r.switches, r.reconnects, r.stalled) == (1, 0, False), r.line()
+    assert r.delivered == 40 and r.lost == [] and r.ok(max_lost=0), r.line()
+    assert len(r.gaps) == 1 and "switches=1" in r.line()
+    assert len(dst.received) == 40 - 16
+
+
+def test_standby_waits_after_the_source_closed(tmp):
+    """The source closes before the destination has loaded: the peer waits
+    on its standby link (no reconnection) and the in-flight message is lost."""
+    hold = threading.Event()
+    dst = FakeDevice(os.path.join(tmp, "dst"), hold=hold)
+    src = FakeDevice(os.path.join(tmp, "src"), close_after=8)
+    fl = follow.Follower([src.path, dst.path], reconnect_timeout=5, out=quiet, standby=True)
+    threading.Timer(0.5, hold.set).start()
+    r = follow.follow_soak(fl, 20, window=1, drain=0.2, answer_timeout=2, out=quiet)
+    fl.close()
+    assert (r.switches, r.reconnects) == (1, 0), r.line()
+    assert r.lost == [7] and r.delivered == 19 and r.ok(max_lost=1), r.line()
+
+
 def test_duplicate_and_corrupt_answers_fail_the_run(tmp):
     dev = FakeDevice(os.path.join(tmp, "a"), dup=5, corrupt=9)
     fl = follower(dev.path)
@@ -284,6 +330,18 @@ def test_cli_follow_soak_across_a_break(tmp, capsys):
                    "--count", "20", "--window", "1", "--drain", "0.1", "--answer-timeout", "2",
                    "--max-lost", "0"])
     assert rc == 1
+
+
+def test_cli_standby(tmp, capsys):
+    hold = threading.Event()
+    dst = FakeDevice(os.path.join(tmp, "dst"), hold=hold)
+    src = FakeDevice(os.path.join(tmp, "src"), mute_after=6, on_mute=hold.set)
+    rc = cli.main(["-q", "-s", src.path, "-t", "3", "follow-soak", "--next", dst.path,
+                   "--standby", "--count", "20", "--window", "1", "--drain", "0.1",
+                   "--answer-timeout", "2"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "follow: lost: #5" in out and "reconnects=0 switches=1" in out
 
 
 def test_cli_no_partition(tmp, capsys):

@@ -77,6 +77,9 @@ def add_follow_commands(sub):
         sp.add_argument("--next", action="append", default=[], metavar="PATH",
                         help="another socket to try when the link closes (the migration "
                              "destination's); repeatable; -s is tried first")
+        sp.add_argument("--standby", action="store_true",
+                        help="connect to the --next sockets ahead (a destination waiting with "
+                             "-incoming) and switch to the first that announces the session")
         sp.add_argument("--reconnect-timeout", type=float, default=60.0,
                         help="seconds to find a socket that gives LINK up and the OPEN "
                              "(default 60)")
@@ -110,7 +113,8 @@ def run_follow(a, out):
             print("<- " + f.describe(), flush=True)
 
     fl = follow.Follower([a.socket] + a.next, index=a.index,
-                         reconnect_timeout=a.reconnect_timeout, log=log, out=out)
+                         reconnect_timeout=a.reconnect_timeout, log=log, out=out,
+                         standby=a.standby)
     try:
         fl.connect(a.timeout)
     except follow.FollowFailed as e:

@@ -14,6 +14,7 @@ either delivered exactly once or reported lost exactly once; a second answer
 is reported as a duplicate, a bad checksum as corrupt, an answer nobody sent
 as unexpected. Nothing is dropped silently.
 """
+import select
 import time
 
 from . import proto
@@ -105,7 +106,8 @@ class Follower:
     answers with LINK up and the OPEN after a break.
     """
 
-    def __init__(self, paths, index=None, reconnect_timeout=60.0, log=None, out=print):
+    def __init__(self, paths, index=None, reconnect_timeout=60.0, log=None, out=print,
+                 standby=False):
         if not paths:
             raise ValueError("follow: no socket to connect to")
         self.paths = list(paths)
@@ -120,11 +122,100 @@ class Follower:
         self.reconnects = 0
         self.session_breaks = 0
         self.refused = 0          # ERROR frames for our MSG commands
+        # standby mode: links opened ahead to the other paths (a destination
+        # waiting with -incoming), [client, path, link_up]; the first to
+        # announce our session becomes the active link (a switch-over)
+        self.use_standby = standby
+        self.standby = []
+        self.retired = []         # former active links, read for late answers
+        self.switches = 0
 
     def close(self):
-        if self.c:
-            self.c.close()
-            self.c = None
+        """Close every link."""
+        for c in [self.c] + [sb[0] for sb in self.standby] + self.retired:
+            if c:
+                c.close()
+        self.c = None
+        self.standby, self.retired = [], []
+
+    def preconnect(self):
+        """Standby mode: connect now to every other path that accepts. A
+        destination's device then has its peer when it starts running, so
+        nothing the guest sends there meets an unconnected device (which
+        drops it, docs/qemu-device.md §2.5). Return: the standby links."""
+        have = {sb[1] for sb in self.standby}
+        for p in self.paths:
+            if p == self.path or p in have:
+                continue
+            try:
+                self.standby.append([HmcClient(p, connect_timeout=0, log=self.log), p, False])
+            except OSError:
+                continue
+        return len(self.standby)
+
+    def _switch(self, sb, op):
+        if self.c is not None and not self.c.closed:
+            self.retired.append(self.c)
+        self.standby.remove(sb)
+        self.c, self.path = sb[0], sb[1]
+        self.c.backlog[:] = [f for f in self.c.backlog if f.type != proto.EV_LINK]
+        if self.index is None:
+            self.index = op.index
+        self.session = op.session
+        self.epoch += 1
+        self.switches += 1
+        self.out("follow: switched to %s: index %d session %d" % (self.path, op.index,
+                                                                   op.session))
+
+    def next_frame(self, timeout):
+        """The next frame that matters to a soak, from any link.
+
+        Return: ("active", frame) for a MSG, ERROR, CLOSE or LINK on the
+        active link; ("other", frame) for a MSG on a retired or standby
+        link; ("switched", OPEN frame) when a standby link announced LINK
+        up and our session and became the active link. Raise EOFError when
+        the active link closed, Timeout when nothing came in @timeout."""
+        end = time.monotonic() + timeout
+        wanted = (proto.EV_MSG, proto.EV_ERROR, proto.EV_CLOSE, proto.EV_LINK)
+        while True:
+            if self.c is not None:
+                while self.c.backlog:
+                    f = self.c.backlog.pop(0)
+                    if f.type in wanted:
+                        return "active", f
+            for c in self.retired:
+                while c.backlog:
+                    f = c.backlog.pop(0)
+                    if f.type == proto.EV_MSG:
+                        return "other", f
+            for sb in list(self.standby):
+                while sb[0].backlog:
+                    f = sb[0].backlog.pop(0)
+                    if f.type == proto.EV_LINK:
+                        sb[2] = bool(f.link_up)
+                    elif f.type == proto.EV_MSG:
+                        return "other", f
+                    elif (f.type == proto.EV_OPEN and sb[2] and
+                          (self.index is None or f.index == self.index)):
+                        self._switch(sb, f)
+                        return "switched", f
+            links = ([self.c] if self.c is not None else []) + self.retired + \
+                [sb[0] for sb in self.standby]
+            left = end - time.monotonic()
+            if left <= 0 or not links:
+                raise Timeout("no frame within %.1f s" % timeout)
+            ready, _, _ = select.select([c.sock for c in links], [], [], left)
+            for c in links:
+                if c.sock not in ready:
+                    continue
+                try:
+                    c._read_some(0)
+                except (EOFError, OSError):
+                    if c is self.c:
+                        raise EOFError("the active link closed")
+                    c.close()
+                    self.retired = [r for r in self.retired if r is not c]
+                    self.standby = [sb for sb in self.standby if sb[0] is not c]
 
     # how long one socket may take to say LINK up and OPEN before the next
     # is tried: a destination still loading the state says LINK down first
@@ -192,7 +283,8 @@ class Follower:
             total, ", ".join(self.paths), why))
 
     def rejoin(self):
-        """The link closed: count it, reconnect."""
+        """The active link closed and no standby link took over: count a
+        reconnection and reconnect. Return: the OPEN."""
         self.reconnects += 1
         self.out("follow: link to %s closed; reconnecting" % self.path)
         return self.connect()
@@ -209,6 +301,7 @@ class SoakResult:
     def __init__(self, ledger, follower, gaps, stalled, error):
         self.ledger = ledger
         self.reconnects = follower.reconnects
+        self.switches = follower.switches
         self.session_breaks = follower.session_breaks
         self.refused = follower.refused
         self.gaps = gaps          # seconds: last answer before a break -> first after
@@ -238,9 +331,10 @@ class SoakResult:
         led = self.ledger
         gaps = ",".join("%.1f" % (g * 1000) for g in self.gaps) or "-"
         s = ("follow: sent=%d delivered=%d lost=%d duplicates=%d corrupt=%d unexpected=%d "
-             "reconnects=%d session-breaks=%d refused=%d gap-ms=%s" % (
+             "reconnects=%d switches=%d session-breaks=%d refused=%d gap-ms=%s" % (
                  len(led.sent), len(led.delivered), len(led.lost), len(led.duplicates),
-                 len(led.corrupt), len(led.unexpected), self.reconnects, self.session_breaks,
+                 len(led.corrupt), len(led.unexpected), self.reconnects, self.switches,
+                 self.session_breaks,
                  self.refused, gaps))
         if self.stalled:
             s += " STALLED"
@@ -290,44 +384,64 @@ def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pa
     last_answer = None
     seq = first_seq
     count += first_seq
+
+    def account(f, from_active):
+        nonlocal broke_at, last_answer
+        what = led.answer(f.payload)
+        now = time.monotonic()
+        if what != "delivered":
+            out("follow: %s answer %r" % (what, f.payload[:24]))
+            return
+        # the gap ends with the first answer of the link now active
+        if broke_at is not None and from_active:
+            gaps.append(now - broke_at)
+            broke_at = None
+        last_answer = now
+        if on_answer:
+            on_answer(proto.soak_check(f.payload), now)
+
     try:
         if fl.c is None:
             fl.connect()
+        if fl.use_standby:
+            fl.preconnect()
         while True:
             try:
                 if stop is not None and stop.is_set():
                     count = seq
-                while seq < count and led.in_window(fl.epoch) < window:
+                while fl.c is not None and seq < count and led.in_window(fl.epoch) < window:
                     m = proto.soak_message(seq, size + (seq % 7))
                     led.send(seq, m, fl.epoch)    # first: a failed send is in doubt too
                     seq += 1
                     fl.c.msg(m, fl.index, fl.session)
                     if pace:
                         time.sleep(pace)
-                if seq >= count and not led.in_window(fl.epoch):
+                if fl.c is not None and seq >= count and not led.in_window(fl.epoch):
                     break
-                f = fl.c.wait(lambda f: f.type in (proto.EV_MSG, proto.EV_ERROR, proto.EV_CLOSE,
-                                                   proto.EV_LINK), answer_timeout, "soak echo")
+                kind, f = fl.next_frame(answer_timeout if fl.c is not None
+                                        else fl.reconnect_timeout)
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 broke_at = broke_at or last_answer or time.monotonic()
-                fl.rejoin()
+                if fl.standby and fl.c is not None:
+                    out("follow: link to %s closed; waiting for a standby link" % fl.path)
+                    fl.c.close()
+                    fl.c = None
+                    fl.epoch += 1
+                else:
+                    fl.rejoin()
                 continue
             except Timeout:
+                if fl.c is None:
+                    fl.rejoin()     # no standby link took over
+                    continue
                 stalled = True
                 out("follow: no answer within %.1f s" % answer_timeout)
                 break
+            if kind == "switched":
+                broke_at = broke_at or last_answer or time.monotonic()
+                continue
             if f.type == proto.EV_MSG:
-                what = led.answer(f.payload)
-                now = time.monotonic()
-                if what == "delivered":
-                    if broke_at is not None:
-                        gaps.append(now - broke_at)
-                        broke_at = None
-                    last_answer = now
-                    if on_answer:
-                        on_answer(proto.soak_check(f.payload), now)
-                else:
-                    out("follow: %s answer %r" % (what, f.payload[:24]))
+                account(f, kind == "active")
             elif f.type == proto.EV_ERROR:
                 if f.cmd == proto.CMD_MSG:
                     fl.refused += 1
@@ -348,13 +462,13 @@ def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pa
             if spent >= limit or (not led.inflight and spent >= drain):
                 break
             try:
-                frames = fl.c.poll(0.05)
+                kind, f = fl.next_frame(0.05)
+            except Timeout:
+                continue
             except EOFError:
                 break
-            for f in frames:
-                if f.type == proto.EV_MSG:
-                    if led.answer(f.payload) == "delivered" and on_answer:
-                        on_answer(proto.soak_check(f.payload), time.monotonic())
+            if kind != "switched" and f.type == proto.EV_MSG:
+                account(f, kind == "active")
     except (FollowFailed, proto.ProtocolError, OSError) as e:
         error = e
         out(str(e))
