@@ -446,14 +446,18 @@ def like_for_like(rounds=5, count=1000):
                   "; the budgets against the old 1 ms cede")
 
 
-def migration_bench(modes=("poll", "irq"), before=200, after=200):
+def migration_bench(runs=(("poll", True), ("irq", True), ("poll", False)), before=200,
+                    after=200):
     """Migration downtime as the HMC peer sees it: a live migration (VOF,
     BE, the image echoing) with a follow-mode soak in flight, window 4. The
     peer's gap is the time from the last echo answered by the source to the
-    first answered by the destination (the source is ended with QMP quit as
-    soon as the migration completes; the peer reconnects to the
-    destination's socket). QEMU's own downtime and total time are printed
-    next to it, and what the soak lost (reported, never silent)."""
+    first answered by the destination. With standby (mig.vof.<mode>.*) the
+    peer is connected to the destination ahead and switches when it
+    announces the session; without (mig.vof.<mode>.reconnect.*) it
+    reconnects once the source, ended with QMP quit as soon as the
+    migration completes, has closed its socket. QEMU's own downtime and
+    total time are printed next to it, and what the soak lost (reported,
+    never silent)."""
     from tools.hmc import follow
     from tools.qmp import Qmp
     import threading
@@ -461,7 +465,7 @@ def migration_bench(modes=("poll", "irq"), before=200, after=200):
     if not qemu:
         put("mig.error", "no-patched-qemu", "run make qemu")
         return
-    for mode in modes:
+    for mode, standby in runs:
         tmp = tempfile.mkdtemp(prefix="vmcmig-")
         procs = []
 
@@ -483,7 +487,8 @@ def migration_bench(modes=("poll", "irq"), before=200, after=200):
             mig = os.path.join(tmp, "mig.sock")
             src_sock, src = start("src")
             dst_sock, dst = start("dst", incoming=mig)
-            fl = follow.Follower([src_sock, dst_sock], reconnect_timeout=60, out=lambda *_: None)
+            fl = follow.Follower([src_sock, dst_sock], reconnect_timeout=60, out=lambda *_: None,
+                                 standby=standby)
             fl.connect(60)
             answered = []
             stop = threading.Event()
@@ -506,7 +511,7 @@ def migration_bench(modes=("poll", "irq"), before=200, after=200):
             t.join(60)
             fl.close()
             r = box.get("r")
-            tag = "mig.vof.%s" % mode
+            tag = "mig.vof.%s%s" % (mode, "" if standby else ".reconnect")
             if r is None or not r.gaps:
                 put(tag + ".error", "no-figure", r.line() if r else "the soak did not end")
                 continue
