@@ -8,8 +8,10 @@ is delivered exactly once or reported lost, never duplicated or corrupted.
 The destination QEMU is started with `-incoming unix:<socket>`; the source
 gets QMP `migrate` to that socket while the soak runs (the peer sends, the
 guest echoes: both directions carry checksummed data, window 4), then is
-ended with QMP `quit`, which closes its HMC socket; the peer reconnects to
-the destination's, is told LINK and OPEN, and continues.
+ended with QMP `quit`. The peer is connected to the destination's socket
+ahead (follow mode's standby) and switches when the destination tells it
+LINK up and OPEN; one test has it reconnect only after the source's socket
+closed instead.
 docs/qemu-device.md §2.5 says what travels; docs/bring-up.md §9 how to run it.
 """
 import os
@@ -54,7 +56,12 @@ class LiveVm(Vm):
         super().__init__("", extra=args + list(extra), console="file",
                          firmware_args=fwargs + ["-qmp", "unix:%s,server=on,wait=off"
                                                  % self._qmp_path()], timeout=T)
-        self.q = Qmp(self.qmp_path, T, self.alive)
+        self.q = None
+        try:
+            self.q = Qmp(self.qmp_path, T, self.alive)
+        except BaseException:
+            self.close()
+            raise
 
     def _qmp_path(self):
         d = tempfile.mkdtemp(prefix="vmcqmp-")
@@ -75,7 +82,8 @@ class LiveVm(Vm):
 
     def close(self):
         try:
-            self.q.close()
+            if self.q:
+                self.q.close()
         except OSError:
             pass
         super().close()
