@@ -77,15 +77,15 @@ def add_follow_commands(sub):
         sp.add_argument("--next", action="append", default=[], metavar="PATH",
                         help="another socket to try when the link closes (the migration "
                              "destination's); repeatable; -s is tried first")
-        sp.add_argument("--standby", action="store_true",
-                        help="connect to the --next sockets ahead (a destination waiting with "
-                             "-incoming) and switch to the first that announces the session")
         sp.add_argument("--reconnect-timeout", type=float, default=60.0,
                         help="seconds to find a socket that gives LINK up and the OPEN "
                              "(default 60)")
     sp = sub.add_parser("follow-soak", help="checksummed soak that follows the partition "
                                             "across a migration; one summary line")
     common(sp)
+    sp.add_argument("--standby", action="store_true",
+                    help="connect to the --next sockets ahead (a destination waiting with "
+                         "-incoming) and switch to the first that announces the session")
     sp.add_argument("--count", type=int, default=1000)
     sp.add_argument("--size", type=int, default=64, help="body bytes (varies by +0..6)")
     sp.add_argument("--window", type=int, default=4, help="messages in flight (default 4)")
@@ -114,7 +114,7 @@ def run_follow(a, out):
 
     fl = follow.Follower([a.socket] + a.next, index=a.index,
                          reconnect_timeout=a.reconnect_timeout, log=log, out=out,
-                         standby=a.standby)
+                         standby=getattr(a, "standby", False))
     try:
         fl.connect(a.timeout)
     except follow.FollowFailed as e:
