@@ -76,6 +76,7 @@ help:
 	@echo '  make platform-matrix  boot on every CPU / decrementer / ic-mode / firmware / endian QEMU offers'
 	@echo '  make bench            print size and speed figures (never asserted)'
 	@echo '  make bench-echo       only the like-for-like echo table of make bench (image poll/irq, Linux, floors)'
+	@echo '  make bench-migration  only the migration downtime figures of make bench (peer gap, QEMU downtime)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
 	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE, ASan+UBSan QEMU)'
 	@echo '  make fuzz-corpus-e2e  re-record the fuzz seeds of tests/host/hv/corpus-e2e from end-to-end runs'
@@ -235,6 +236,10 @@ bench: images qemu-setup linux
 .PHONY: bench-echo
 bench-echo: images qemu-setup linux
 	$(Q)$(PYTHON) tools/bench.py l4l
+
+.PHONY: bench-migration
+bench-migration: images qemu-setup
+	$(Q)$(PYTHON) tools/bench.py migration
 
 .PHONY: clean
 clean:

@@ -17,8 +17,13 @@ static void emit(struct hmc_link *link, uint8_t type, uint8_t index, uint8_t ses
 {
 	size_t n;
 
-	if (!link->peer_open)
+	if (!link->peer_open) {
+		/* a guest message has nowhere to go (a peer not back yet after a
+		 * migration): dropped, but counted so the peer can tell */
+		if (type == HMC_EV_MSG)
+			link->stats.no_peer_msgs++;
 		return;
+	}
 	n = hmc_frame_encode(link->scratch, sizeof(link->scratch), type, index, session,
 			     payload, len);
 	if (!n) {
@@ -345,6 +350,7 @@ size_t hmc_link_pack_status(const struct hmc_link *link, uint8_t *p)
 	c[nc++] = g.crq_reads;
 	c[nc++] = g.out_write_errors;
 	c[nc++] = g.out_error_bytes;
+	c[nc++] = link->stats.no_peer_msgs;
 	p[n++] = (uint8_t)nc;
 	p[n++] = 0;
 	p[n++] = 0;

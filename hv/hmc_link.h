@@ -30,7 +30,7 @@
 /* STATUS layout version (docs/hmc-protocol.md §5, byte 0). */
 #define HMC_LINK_STATUS_VERSION		1
 /* Counters STATUS carries today (appended ones included). */
-#define HMC_LINK_STATUS_COUNTERS	27
+#define HMC_LINK_STATUS_COUNTERS	28
 /* Largest STATUS payload: header, one record per index, the counters. */
 #define HMC_LINK_STATUS_MAX \
 	(32u + 4u * VMC_HV_MAX_HMCS + 4u + 8u * HMC_LINK_STATUS_COUNTERS)
@@ -103,6 +103,7 @@ struct hmc_link_stats {
 	uint64_t host_frames;	/* well-formed commands taken from the peer */
 	uint64_t host_errors;	/* ERROR frames produced (sent or not) */
 	uint64_t unencodable;	/* frames that could not be encoded (dropped) */
+	uint64_t no_peer_msgs;	/* guest messages dropped: no peer connected */
 };
 
 /* The context: the embedder allocates it and treats the fields as private. */

@@ -485,6 +485,87 @@ def like_for_like(rounds=5, count=1000):
                   "; the budgets against the old 1 ms cede")
 
 
+def migration_bench(runs=(("poll", True), ("irq", True), ("poll", False)), before=200,
+                    after=200):
+    """Migration downtime as the HMC peer sees it: a live migration (VOF,
+    BE, the image echoing) with a follow-mode soak in flight, window 4. The
+    peer's gap is the time from the last echo answered by the source to the
+    first answered by the destination. With standby (mig.vof.<mode>.*) the
+    peer is connected to the destination ahead and switches when it
+    announces the session; without (mig.vof.<mode>.reconnect.*) it
+    reconnects once the source, ended with QMP quit as soon as the
+    migration completes, has closed its socket. QEMU's own downtime and
+    total time are printed next to it, and what the soak lost (reported,
+    never silent)."""
+    from tools.hmc import follow
+    from tools.qmp import Qmp
+    import threading
+    qemu = qemu_cmd.patched_qemu()
+    if not qemu:
+        put("mig.error", "no-patched-qemu", "run make qemu")
+        return
+    for mode, standby in runs:
+        tmp = tempfile.mkdtemp(prefix="vmcmig-")
+        procs = []
+
+        def start(name, incoming=None):
+            sock = os.path.join(tmp, name + "-hmc.sock")
+            qmp = os.path.join(tmp, name + "-qmp.sock")
+            extra = ["-chardev", "socket,id=hmc0,path=%s,server=on,wait=off" % sock,
+                     "-device", "spapr-vmc,chardev=hmc0", "-qmp", "unix:%s,server=on,wait=off" % qmp]
+            if incoming:
+                extra += ["-incoming", "unix:" + incoming]
+            argv = qemu_cmd.qemu_args(qemu_cmd.image_path(), "vof", "echo quiet %s" % mode,
+                                      serial="file:" + os.path.join(tmp, name + ".log"),
+                                      qemu=qemu, extra=extra)
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            procs.append(p)
+            return sock, Qmp(qmp, 60, lambda: p.poll() is None)
+        try:
+            mig = os.path.join(tmp, "mig.sock")
+            src_sock, src = start("src")
+            dst_sock, dst = start("dst", incoming=mig)
+            fl = follow.Follower([src_sock, dst_sock], reconnect_timeout=60, out=lambda *_: None,
+                                 standby=standby)
+            fl.connect(60)
+            answered = []
+            stop = threading.Event()
+            box = {}
+            t = threading.Thread(target=lambda: box.setdefault("r", follow.follow_soak(
+                fl, 10 ** 6, window=4, answer_timeout=30, stop=stop,
+                on_answer=lambda seq, at: answered.append(at), out=lambda *_: None)), daemon=True)
+            t.start()
+            end = time.monotonic() + 60
+            while len(answered) < before and time.monotonic() < end and t.is_alive():
+                time.sleep(0.01)
+            st = src.migrate("unix:" + mig, 120)
+            src.quit()
+            dst.wait_running(60)
+            n = len(answered)
+            end = time.monotonic() + 60
+            while len(answered) < n + after and time.monotonic() < end and t.is_alive():
+                time.sleep(0.01)
+            stop.set()
+            t.join(60)
+            fl.close()
+            r = box.get("r")
+            tag = "mig.vof.%s%s" % (mode, "" if standby else ".reconnect")
+            if r is None or not r.gaps:
+                put(tag + ".error", "no-figure", r.line() if r else "the soak did not end")
+                continue
+            put(tag + ".peer_gap_ms", "%.1f" % (r.gaps[0] * 1000),
+                "last echo by the source -> first by the destination")
+            put(tag + ".qemu_downtime_ms", st.get("downtime"), "QEMU's query-migrate")
+            put(tag + ".qemu_total_ms", st.get("total-time"), "QEMU's query-migrate")
+            put(tag + ".soak_lost", len(r.lost), "of %d sent; duplicates %d" % (
+                r.sent, len(r.duplicates)))
+        finally:
+            for p in procs:
+                p.kill()
+                p.wait()
+
+
 def main():
     print("vmcfw benchmarks (printed, never asserted)")
     sizes()
@@ -497,6 +578,7 @@ def main():
     vmc_bench()
     linux_bench()
     like_for_like()
+    migration_bench()
     path = os.path.join(REPO, "build", "bench.txt")
     with open(path, "w") as f:
         for k, v in RESULTS:
@@ -508,5 +590,8 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["l4l"]:     # make bench-echo: the like-for-like table alone
         print("vmcfw like-for-like echo (printed, never asserted)")
         like_for_like()
+    elif sys.argv[1:] == ["migration"]:     # the migration downtime figures alone
+        print("vmcfw migration downtime (printed, never asserted)")
+        migration_bench()
     else:
         main()

@@ -12,7 +12,7 @@ import pexpect
 import pytest
 
 import qemu_cmd  # tools/, put on the path by conftest.py
-from test_vmc_device_common import Vm, proto
+from test_vmc_device_common import Vm, proto, sanitizer_qemu
 from tools.hmc import scenarios
 
 T = 90
@@ -82,6 +82,16 @@ def test_session_survives_migration(tmp_path, endian, fw, mode):
         log = dst.serial()
         assert "ev=link_down" not in log, "the firmware saw no break"
         assert len(re.findall(r"ev=rx idx=0", log)) == 100, "the destination's console continues"
+
+
+def test_session_survives_migration_on_sanitizer_qemu(tmp_path, monkeypatch):
+    """The same save and load in the ASan+UBSan build of the patched QEMU
+    (make test builds it): a sanitizer report ends QEMU and fails. SLOF:
+    QEMU 7.2's own vof.c trips UBSan (docs/security.md)."""
+    monkeypatch.setenv("VMC_QEMU", sanitizer_qemu())
+    monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1")
+    monkeypatch.setenv("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+    test_session_survives_migration(tmp_path, "big", "slof", "irq")
 
 
 @pytest.mark.parametrize("damage,reason", [

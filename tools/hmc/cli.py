@@ -67,7 +67,72 @@ def build_parser():
     sp.add_argument("--count", type=int, default=1000)
     sp.add_argument("--role", choices=["host", "guest"], default="host",
                     help="smoke: who drives the soak (the other side echoes)")
+    add_follow_commands(sub)
     return p
+
+
+def add_follow_commands(sub):
+    """follow-soak / follow-echo: across a migration (tools/hmc/follow.py)."""
+    def common(sp):
+        sp.add_argument("--next", action="append", default=[], metavar="PATH",
+                        help="another socket to try when the link closes (the migration "
+                             "destination's); repeatable; -s is tried first")
+        sp.add_argument("--reconnect-timeout", type=float, default=60.0,
+                        help="seconds to find a socket that gives LINK up and the OPEN "
+                             "(default 60)")
+    sp = sub.add_parser("follow-soak", help="checksummed soak that follows the partition "
+                                            "across a migration; one summary line")
+    common(sp)
+    sp.add_argument("--standby", action="store_true",
+                    help="connect to the --next sockets ahead (a destination waiting with "
+                         "-incoming) and switch to the first that announces the session")
+    sp.add_argument("--count", type=int, default=1000)
+    sp.add_argument("--size", type=int, default=64, help="body bytes (varies by +0..6)")
+    sp.add_argument("--window", type=int, default=4, help="messages in flight (default 4)")
+    sp.add_argument("--pace-ms", type=float, default=0.0, help="pause between sends")
+    sp.add_argument("--answer-timeout", type=float, default=30.0,
+                    help="seconds without an answer before the soak counts as stalled")
+    sp.add_argument("--drain", type=float, default=1.0,
+                    help="seconds to wait at the end for in-doubt answers and duplicates")
+    sp.add_argument("--max-lost", type=int, default=None,
+                    help="fail when more messages were lost (default: any, each reported)")
+    sp = sub.add_parser("follow-echo", help="echo guest messages across a migration")
+    common(sp)
+    sp.add_argument("--count", type=int, default=None)
+    sp.add_argument("--idle", type=float, default=None,
+                    help="stop after this many seconds without a message")
+
+
+def run_follow(a, out):
+    """Exit status: 0 every message accounted for (lost ones reported) and
+    none duplicated or corrupt, 1 otherwise, 2 no partition to follow."""
+    from . import follow
+
+    def log(f):
+        if not a.quiet:
+            print("<- " + f.describe(), flush=True)
+
+    fl = follow.Follower([a.socket] + a.next, index=a.index,
+                         reconnect_timeout=a.reconnect_timeout, log=log, out=out,
+                         standby=getattr(a, "standby", False))
+    try:
+        fl.connect(a.timeout)
+    except follow.FollowFailed as e:
+        print("hmc: %s" % e, file=sys.stderr)
+        return 2
+    try:
+        if a.cmd == "follow-soak":
+            r = follow.follow_soak(fl, a.count, a.size, a.window, a.answer_timeout, a.drain,
+                                   pace=a.pace_ms / 1000.0 or None, out=out)
+            for line in r.details():
+                out(line)
+            out(r.line())
+            return 0 if r.ok(a.max_lost) else 1
+        r = follow.follow_echo(fl, a.count, a.idle, out=out)
+        out(r.line())
+        return 0 if r.ok() else 1
+    finally:
+        fl.close()
 
 
 def main(argv=None):
@@ -78,6 +143,11 @@ def main(argv=None):
         if not args.quiet:
             print("<- " + f.describe(), flush=True)
 
+    if args.cmd.startswith("follow-"):
+        try:
+            return run_follow(args, out)
+        except KeyboardInterrupt:
+            return 130
     try:
         c = HmcClient(args.socket, args.timeout, log=log)
     except OSError as e:

@@ -271,6 +271,31 @@ static void test_peer_closed_silences_and_discards(void **state)
 	assert_null(find(w, HMC_EV_STATUS));
 }
 
+/* A guest message while no peer is connected is dropped and counted (STATUS, last counter). */
+static void test_no_peer_messages_are_counted(void **state)
+{
+	struct world *w = *state;
+	struct vmc_hv_event ev = { .kind = VMC_HV_EV_MESSAGE, .index = 0, .session = 1,
+				   .data = (const uint8_t *)"lost", .len = 4 };
+	const struct out_frame *o;
+	size_t at;
+
+	hmc_link_peer_closed(&w->link);
+	w->nout = 0;
+	hmc_link_engine_event(&w->link, &ev);
+	hmc_link_engine_event(&w->link, &ev);
+	ev.kind = VMC_HV_EV_SENT;		/* not a guest message: not counted */
+	hmc_link_engine_event(&w->link, &ev);
+	assert_int_equal(w->nout, 0);
+	assert_int_equal(hmc_link_get_stats(&w->link)->no_peer_msgs, 2);
+	hmc_link_peer_opened(&w->link);
+	cmd(w, HMC_CMD_STATUS, 0, 0, NULL, 0);
+	o = find(w, HMC_EV_STATUS);
+	assert_non_null(o);
+	at = o->len - 8;
+	assert_int_equal(load_be64(o->payload + at), 2);
+}
+
 /* A re-announcement (after a migration loaded) keeps a partial frame. */
 static void test_announce_keeps_a_partial_frame(void **state)
 {
@@ -889,6 +914,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_announce_keeps_a_partial_frame, setup_down,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_peer_closed_silences_and_discards, setup_open,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_peer_messages_are_counted, setup_open,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_msg_delivered, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_msg_errors, setup_open, teardown),

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A minimal QMP client on a unix socket (stdlib only), for the migration
+tests (tests/qemu/test_live_migration.py) and `make bench` (tools/bench.py)."""
+import json
+import socket
+import time
+
+
+class Qmp:
+    """Connect to QEMU's `-qmp unix:PATH,server=on,wait=off`, negotiate
+    capabilities; cmd() runs one command. Events seen meanwhile are kept in
+    .events. @alive: a callable, false once QEMU has ended (stops the
+    connection retries early)."""
+
+    def __init__(self, path, timeout=30.0, alive=lambda: True):
+        end = time.monotonic() + timeout
+        while True:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                s.close()
+                if time.monotonic() > end or not alive():
+                    raise
+                time.sleep(0.05)
+        s.settimeout(timeout)
+        self.s = s
+        self.f = s.makefile("rb")
+        self.events = []
+        self._read()                            # the greeting
+        self.cmd("qmp_capabilities")
+
+    def _read(self):
+        line = self.f.readline()
+        if not line:
+            raise EOFError("QMP closed")
+        return json.loads(line)
+
+    def cmd(self, name, **args):
+        """Run one command. Return: its "return" value; an "error" answer
+        raises QmpError."""
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.s.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._read()
+            if "event" in r:
+                self.events.append(r)
+                continue
+            if "error" in r:
+                raise QmpError("QMP %s: %s" % (name, r["error"]))
+            return r.get("return")
+
+    def hmp(self, line):
+        """Return: the output of one human-monitor command."""
+        return self.cmd("human-monitor-command", **{"command-line": line})
+
+    def migrate(self, uri, timeout=120.0):
+        """Start a migration to @uri and wait for it. Return: query-migrate's
+        answer once "completed" (total-time, downtime in ms); QmpError if it
+        failed, was cancelled or did not end within @timeout."""
+        self.cmd("migrate", uri=uri)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            st = self.cmd("query-migrate")
+            if st.get("status") == "completed":
+                return st
+            if st.get("status") in ("failed", "cancelled"):
+                raise QmpError("migration %s: %s" % (st.get("status"), st))
+            time.sleep(0.02)
+        raise QmpError("migration not completed in %.0f s" % timeout)
+
+    def wait_running(self, timeout=120.0):
+        """Wait until the guest runs (a destination after its load); QmpError if not."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.cmd("query-status").get("status") == "running":
+                return
+            time.sleep(0.02)
+        raise QmpError("not running after %.0f s" % timeout)
+
+    def quit(self):
+        """End QEMU; its sockets close."""
+        try:
+            self.cmd("quit")
+        except (EOFError, OSError):
+            pass
+
+    def close(self):
+        self.s.close()
+
+
+class QmpError(Exception):
+    pass
