@@ -345,6 +345,9 @@ size_t hmc_link_pack_status(const struct hmc_link *link, uint8_t *p)
 	c[nc++] = g.crq_reads;
 	c[nc++] = g.out_write_errors;
 	c[nc++] = g.out_error_bytes;
+	c[nc++] = st->suspend_events;
+	c[nc++] = st->suspend_refused;
+	c[nc++] = st->mp_enables;
 	p[n++] = (uint8_t)nc;
 	p[n++] = 0;
 	p[n++] = 0;

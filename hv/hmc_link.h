@@ -30,7 +30,7 @@
 /* STATUS layout version (docs/hmc-protocol.md §5, byte 0). */
 #define HMC_LINK_STATUS_VERSION		1
 /* Counters STATUS carries today (appended ones included). */
-#define HMC_LINK_STATUS_COUNTERS	27
+#define HMC_LINK_STATUS_COUNTERS	30
 /* Largest STATUS payload: header, one record per index, the counters. */
 #define HMC_LINK_STATUS_MAX \
 	(32u + 4u * VMC_HV_MAX_HMCS + 4u + 8u * HMC_LINK_STATUS_COUNTERS)

@@ -69,7 +69,7 @@ STATUS_COUNTERS = ["rx_entries", "tx_entries", "tx_full", "outq_overflow", "viol
                    "host_errors", "out_dropped", "parser_resyncs",
                    # appended later; older devices send fewer (decode_status uses n)
                    "tx_throttled", "kicks", "crq_reads", "out_write_errors",
-                   "out_error_bytes"]
+                   "out_error_bytes", "suspend_events", "suspend_refused", "mp_enables"]
 PHASES = ["DOWN", "WAIT_INIT", "WAIT_CAP", "READY"]
 
 
