@@ -298,7 +298,8 @@ size_t hmc_link_pack_status(const struct hmc_link *link, uint8_t *p)
 	store_be32(p + n, vmc_hv_outq_len(link->hv)); n += 4;
 	store_be32(p + n, g.unit_address); n += 4;
 	store_be32(p + n, link->cfg.remote_liobn); n += 4;
-	store_be32(p + n, g.flags); n += 4;
+	store_be32(p + n, g.flags | (vmc_hv_is_suspended(link->hv) ? HMC_LINK_FLAG_SUSPENDED : 0));
+	n += 4;
 	store_be32(p + n, g.crq_bytes); n += 4;
 	for (i = 0; i < link->cfg.max_hmcs; i++) {
 		unsigned int id, present = 0, hv_owned = 0;

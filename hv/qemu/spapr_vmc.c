@@ -57,6 +57,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 
 /* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
 extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
+extern void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);
 
 struct SpaprVmcState {
     SpaprVioDevice sdev;
@@ -92,6 +93,8 @@ struct SpaprVmcState {
     /* migration: the engine's state as one stream (hv/hv_snapshot.c) */
     uint8_t *snap;
     uint32_t snap_len;
+
+    bool was_stopped;          /* suspend-on-resume: a stop was seen */
 };
 
 static void spapr_vmc_snap_free(SpaprVmcState *s);
@@ -410,6 +413,29 @@ static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
     spapr_vmc_wake(s);
 }
 
+/* H_ENABLE_CRQ on our unit ends a partner-suspended state (hv/hv_transport.c). */
+static void spapr_vmc_crq_enable(SpaprVioDevice *dev)
+{
+    SpaprVmcState *s = spapr_vmc_singleton;
+
+    if (s && dev == &s->sdev) {
+        vmc_hv_mp_enabled(s->hv);
+    }
+}
+
+/* suspend-on-resume: a `cont` after a `stop` is told as a partner suspension. */
+static void spapr_vmc_runstate(void *opaque, bool running, RunState state)
+{
+    SpaprVmcState *s = opaque;
+
+    if (!running) {
+        s->was_stopped = true;
+    } else if (s->was_stopped) {
+        s->was_stopped = false;
+        vmc_hv_suspend(s->hv);
+    }
+}
+
 /* Guest H_SEND_CRQ on our unit address. */
 static int spapr_vmc_do_crq(SpaprVioDevice *dev, uint8_t *crq)
 {
@@ -627,6 +653,10 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
 
     sdev->crq.SendFunc = spapr_vmc_do_crq;
     spapr_vio_crq_notify = spapr_vmc_crq_notify;
+    spapr_vio_crq_enable_notify = spapr_vmc_crq_enable;
+    if (s->props.suspend_on_resume) {
+        qemu_add_vm_change_state_handler(spapr_vmc_runstate, s);
+    }
     spapr_vmc_singleton = s;
 
     if (qemu_chr_fe_backend_connected(&s->chr)) {
@@ -766,6 +796,9 @@ static int spapr_vmc_post_load(void *opaque, int version_id)
         error_report("spapr-vmc: incoming engine state refused: %s", why);
         return -EINVAL;
     }
+    if (s->props.suspend_event) {
+        vmc_hv_suspend(s->hv);  /* PowerVM after partition mobility: 0xFF 0x06 */
+    }
     hv_retry_restart(&s->retry);
     spapr_vmc_rearm(s);
     /* a peer connected before the state arrived was told "down": retell */
@@ -812,6 +845,8 @@ static Property spapr_vmc_properties[] = {
     DEFINE_PROP_BOOL("debug", SpaprVmcState, props.debug, false),
     DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, props.init_on_register, false),
     DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, props.crq_full_drop, false),
+    DEFINE_PROP_BOOL("suspend-event", SpaprVmcState, props.suspend_event, false),
+    DEFINE_PROP_BOOL("suspend-on-resume", SpaprVmcState, props.suspend_on_resume, false),
     DEFINE_PROP_STRING("loc-code", SpaprVmcState, loc_code),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -173,6 +173,7 @@ def decode_status(p):
     d["crq_registered"] = bool(flags & 1)
     d["engine_registered"] = bool(flags & 2)
     d["irq_enabled"] = bool(flags & 4)
+    d["suspended"] = bool(flags & 8)
     off = 32
     d["hmcs"] = []
     for _ in range(d["max_hmcs"]):
