@@ -165,6 +165,7 @@ def test_migrate_mode(tmp_path, endian, fw, mode, opts):
         dst.p.expect(r"EXIT: STATUS=(\d+)", timeout=T)
         out = dst.p.before + dst.p.after
         echo.stop()
+        print("\n".join(l for l in out.splitlines() if re.match(r"(not )?ok |# smoke|MIGRATE", l)))
         assert dst.p.match.group(1) == "0", out[-3000:]
         assert re.search(r"ok 4 - migrate: key received", out), out[-3000:]
         if opts:
