@@ -16,6 +16,7 @@ import pexpect
 import pytest
 
 from migration_common import T, MigVm, migrate_to_file, wait_running
+from test_linux_ibmvmc import LinuxVm, guest  # noqa: F401 (guest: the Linux fixture)
 from test_vmc_device_common import proto
 from tools.hmc import scenarios
 from tools.hmc.client import Timeout
@@ -176,3 +177,38 @@ def test_migrate_mode(tmp_path, endian, fw, mode, opts):
         assert re.search(r"ok 6 - vmc-messages-after: 16 messages", out), out[-3000:]
         assert "# smoke: 7 passed, 0 failed, 0 skipped" in out
         dst.p.expect(pexpect.EOF, timeout=T)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "Linux 6.1's ibmvmc (drivers/misc/ibmvmc.c) treats every 0xFF transport event alike "
+    "('CRQ recv: virtual adapter failed - resetting'): it resets to its initial state and "
+    "waits for the partner's Init, without calling H_ENABLE_CRQ or sending an Init of its "
+    "own (the device refused 0 sends); the device, like PowerVM, sends no Init after the "
+    "event, so the driver stays in state 1, never READY"))
+def test_linux_driver_after_suspend_event(guest):
+    """The unmodified Linux driver meets the partner-suspended event (here
+    after a stop and continue, suspend-on-resume=on) mid-session: its session
+    ends (checked, a real failure if not), then it would have to re-enable the
+    CRQ to become READY again (the expected failure)."""
+    seen = {}
+    with LinuxVm(guest, "reset", device_opts="suspend-on-resume=on") as vm:
+        vm.connect(T)
+
+        def suspend(c):
+            vm.monitor("stop")
+            vm.monitor("cont")
+
+        def device_status(c):
+            time.sleep(1.0)
+            seen.update(c.status())
+
+        verdict = vm.drive({"vmctest: waiting for a partner reset": suspend,
+                            "(after reset)": device_status})
+    if "session 1 ended by the reset (EBADFD)" not in vm.console:
+        pytest.fail("the event did not end the Linux session: %s" % verdict)
+    if seen.get("suspend_events") != 1:
+        pytest.fail("the device posted no partner-suspended event: %s" % seen)
+    print("device after the event: suspend_events=%d suspend_refused=%d mp_enables=%d "
+          "suspended=%s" % (seen["suspend_events"], seen["suspend_refused"],
+                            seen["mp_enables"], seen["suspended"]))
+    assert verdict == "PASS", verdict
