@@ -19,14 +19,39 @@
 #define STEP_US			10000
 #define KEY_WAIT_S		300	/* the host's migration, slow machines included */
 #define RECOVERY_US		30000000
-#define DRAIN_US		5000000	/* echoes in flight when the key came */
+#define DRAIN_US		2000000	/* echoes in flight when the key came */
 #define BUSY_WINDOW		2	/* messages in flight while waiting */
 #define BUSY_LEN		64
 
 static struct {
 	uint64_t sent, echoed, refused;
+	uint64_t lost;			/* in flight at a partner suspension: never echoed */
 	uint64_t suspends_before;	/* vmc_app_stats.suspends when the marker went out */
+	uint64_t suspends_seen;		/* ...when the in-flight count was last settled */
 } busy;
+
+/* Sent, neither echoed, refused nor lost; a late echo never wraps it. */
+static uint64_t in_flight_raw(void)
+{
+	uint64_t done = busy.echoed + busy.refused + busy.lost;
+
+	return busy.sent > done ? busy.sent - done : 0;
+}
+
+/* A partner suspension ended the session: what was in flight will not come back. */
+static void settle_lost(void)
+{
+	if (vmc_app_stats.suspends == busy.suspends_seen)
+		return;
+	busy.suspends_seen = vmc_app_stats.suspends;
+	busy.lost += in_flight_raw();
+}
+
+static uint64_t in_flight(void)
+{
+	settle_lost();
+	return in_flight_raw();
+}
 
 static void busy_rx(unsigned int index, const uint8_t *data, uint32_t len)
 {
@@ -39,8 +64,7 @@ static void keep_busy(void)
 	char msg[BUSY_LEN];
 	enum vmc_result r;
 
-	if (vmc_hmc_get_state(vmc_app_engine(), 0) != VMC_HMC_OPEN ||
-	    busy.sent >= busy.echoed + busy.refused + BUSY_WINDOW)
+	if (vmc_hmc_get_state(vmc_app_engine(), 0) != VMC_HMC_OPEN || in_flight() >= BUSY_WINDOW)
 		return;
 	memset(msg, 'm', sizeof(msg));
 	snprintf(msg, sizeof(msg), "vmcfw-migrate %llu ", (unsigned long long)busy.sent);
@@ -54,14 +78,12 @@ static enum smoke_verdict check_migrate(char *why, unsigned int len)
 {
 	struct deadline end = deadline_in_us(KEY_WAIT_S * 1000000ULL);
 	char key[16];
-	uint64_t lost;
-
 	if (!vmc_app_started()) {
 		snprintf(why, len, "no VMC adapter: nothing to migrate with");
 		return SMOKE_FAIL;
 	}
 	memset(&busy, 0, sizeof(busy));
-	busy.suspends_before = vmc_app_stats.suspends;
+	busy.suspends_before = busy.suspends_seen = vmc_app_stats.suspends;
 	vmc_app_set_rx_hook(busy_rx);
 	con_printf("MIGRATE: migrate now, then press a key (waiting %u s)\n", KEY_WAIT_S);
 	while (hvterm_read(key, sizeof(key)) == 0) {
@@ -76,18 +98,21 @@ static enum smoke_verdict check_migrate(char *why, unsigned int len)
 	}
 	/*
 	 * Let the echoes in flight come back before the next check counts
-	 * messages; after a suspension they are lost (send_failed, or never
-	 * echoed) and nothing is waited for.
+	 * messages; those in flight at a suspension are lost (send_failed, or
+	 * never echoed) and not waited for.
 	 */
 	end = deadline_in_us(DRAIN_US);
-	while (busy.echoed + busy.refused < busy.sent &&
-	       vmc_app_stats.suspends == busy.suspends_before && !deadline_passed(end))
+	while (in_flight() && !deadline_passed(end))
 		vmc_app_step(STEP_US);
 	vmc_app_set_rx_hook(NULL);
-	lost = busy.sent - busy.echoed - busy.refused;
+	/*
+	 * Still missing: echoes the peer sent to the source after the partition
+	 * stopped there (they do not travel, docs/qemu-device.md §2.5). Lost.
+	 */
+	busy.lost += in_flight();
 	snprintf(why, len, "key received; while waiting %llu sent, %llu echoed, %llu refused, "
 		 "%llu lost", (unsigned long long)busy.sent, (unsigned long long)busy.echoed,
-		 (unsigned long long)busy.refused, (unsigned long long)lost);
+		 (unsigned long long)busy.refused, (unsigned long long)busy.lost);
 	return SMOKE_PASS;
 }
 
