@@ -550,6 +550,7 @@ int vmc_hv_suspend(struct vmc_hv *hv)
 	if (rc == VMC_HV_OK) {
 		hv->suspended = true;
 		hv->stats.suspend_events++;
+		hv_log(hv, HV_LOG_INFO, "partner suspended: H_SEND_CRQ refused until H_ENABLE_CRQ");
 	}
 	return rc;
 }
