@@ -19,7 +19,7 @@ struct boot_config boot_config = {
 
 const char *bootargs_help(void)
 {
-	return "smoke | monitor | echo | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
+	return "smoke | monitor | echo | migrate | poll | irq | loglevel=0..4 | hmc-id=ID | noopen | "
 	       "mtu=4096..16384 | pool=1..64 | hmcs=1..4 | quiet | poll-spin=0..100000 | "
 	       "poll-cede=1..100000 | poll-busy=0..10000000 | poll-idle=1..1000000 | "
 	       "console-poll=0..100000 | bench-crq=N | hvfuzz=N | seed=S | "
@@ -72,6 +72,8 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.mode = MODE_MONITOR;
 	else if (IS("echo"))
 		boot_config.mode = MODE_ECHO;
+	else if (IS("migrate"))
+		boot_config.mode = MODE_MIGRATE;
 	else if (IS("poll"))
 		boot_config.service = SERVICE_POLL;
 	else if (IS("irq"))

@@ -7,7 +7,7 @@
 
 #define BOOT_SCRIPT_MAX	256	/* as long as the bootargs the device tree keeps */
 
-enum run_mode { MODE_MONITOR, MODE_SMOKE, MODE_ECHO };
+enum run_mode { MODE_MONITOR, MODE_SMOKE, MODE_ECHO, MODE_MIGRATE };
 enum service_mode { SERVICE_POLL, SERVICE_IRQ };
 
 struct boot_config {

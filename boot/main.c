@@ -249,6 +249,8 @@ void boot_main(uint64_t start, uint64_t fw_r1, uint64_t fw_r3, uint64_t fw_r4,
 	if (boot_config.mode == MODE_SMOKE)
 		smoke_run(platform_checks, platform_checks_count,
 			  boot_config.fail_check[0] ? boot_config.fail_check : NULL);
+	if (boot_config.mode == MODE_MIGRATE)
+		migrate_run(boot_config.fail_check[0] ? boot_config.fail_check : NULL);
 	if (vmc_app_device() && boot_start_vmc(boot_config.mode == MODE_ECHO) != 0)
 		pr_err("boot", "the VMC adapter could not be started; the monitor runs without it");
 	monitor_run(boot_config.script, boot_config.console_poll_us);

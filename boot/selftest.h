@@ -17,6 +17,14 @@ void bench_crq(unsigned int cycles, bool irq_mode) __attribute__((noreturn));
 /** hvfuzz_run - N hostile hcalls at the VMC device, then a clean handshake. */
 void hvfuzz_run(unsigned int ops, uint64_t seed) __attribute__((noreturn));
 
+/**
+ * migrate_run - `migrate` mode: check the channel, print the MIGRATE marker,
+ * keep the channel busy until a console key, check recovery and echoes
+ * again; TAP and EXIT as smoke_run(). Never returns.
+ * @forced_fail: fail-check= name, or NULL
+ */
+void migrate_run(const char *forced_fail) __attribute__((noreturn));
+
 /** boot_start_vmc - start the VMC adapter with the boot configuration. */
 int boot_start_vmc(bool echo);
 enum smoke_verdict check_vmc_ready(char *why, unsigned int len);

@@ -30,6 +30,7 @@ static struct {
 	uint64_t next_open_us;	/* rate limit for automatic (re)opens */
 	vmc_app_rx_hook rx_hook;
 	uint64_t next_sweep_us;
+	uint64_t suspend_tb;	/* timebase of the last partner suspension, 0: recovered */
 } app;
 
 struct vmc_app_stats vmc_app_stats;
@@ -124,6 +125,38 @@ static void on_rx(void *ctx, unsigned int index, const uint8_t *data, uint32_t l
 		vmc_app_stats.echo_failed++;
 }
 
+/*
+ * Recovery from a partner suspension ends when a session is open again, or
+ * at READY when no session is to be re-opened: one `recovered` line with the
+ * time since the suspension event (timebase).
+ */
+static void note_recovery(const struct vmc_event *ev)
+{
+	struct vmc *v = &app.vmc;
+	bool reopening = app.keep_open;
+	char extra[48];
+
+	if (ev->kind == VMC_EV_LINK_DOWN) {
+		if (ev->code == VMC_CAUSE_SUSPENDED) {
+			app.suspend_tb = tb_now();
+			vmc_app_stats.suspends++;
+		}
+		return;
+	}
+	if (!app.suspend_tb)
+		return;
+	for (unsigned int i = 0; i < VMC_MAX_HMCS; i++)
+		reopening |= v->hmc[i].reopen_pending;
+	if (ev->kind != VMC_EV_OPENED && !(ev->kind == VMC_EV_READY && !reopening))
+		return;
+	vmc_app_stats.last_recovery_us = tb_to_us(tb_now() - app.suspend_tb);
+	vmc_app_stats.recoveries++;
+	app.suspend_tb = 0;
+	snprintf(extra, sizeof(extra), "us=%llu", (unsigned long long)vmc_app_stats.last_recovery_us);
+	relay_event("recovered", ev->kind == VMC_EV_OPENED ? ev->index : -1,
+		    ev->kind == VMC_EV_OPENED ? ev->session : -1, extra);
+}
+
 static void on_event(void *ctx, const struct vmc_event *ev)
 {
 	struct vmc *v = &app.vmc;
@@ -173,6 +206,7 @@ static void on_event(void *ctx, const struct vmc_event *ev)
 			snprintf(extra + n, sizeof(extra) - n, "%src=%ld", n ? " " : "", ev->rc);
 	}
 	relay_event(vmc_event_name(ev->kind), ev->index, ev->index >= 0 ? ev->session : -1, extra);
+	note_recovery(ev);
 }
 
 int vmc_app_start(const struct dt_vdev *dev, const struct vmc_app_config *cfg)

@@ -29,6 +29,9 @@ struct vmc_app_config {
 struct vmc_app_stats {
 	uint64_t rx, tx, rx_bytes, tx_bytes, echoed, echo_failed, events, sweeps, sweep_found;
 	uint64_t ready_tb;	/* timebase when the channel first became READY */
+	uint64_t suspends;	/* partner-suspended events (link_down cause=partner suspended) */
+	uint64_t recoveries;	/* of those, recovered: a session open again (or READY) */
+	uint64_t last_recovery_us;	/* the last one: suspend event to session re-opened */
 };
 
 extern struct vmc_app_stats vmc_app_stats;

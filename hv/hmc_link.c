@@ -303,7 +303,8 @@ size_t hmc_link_pack_status(const struct hmc_link *link, uint8_t *p)
 	store_be32(p + n, vmc_hv_outq_len(link->hv)); n += 4;
 	store_be32(p + n, g.unit_address); n += 4;
 	store_be32(p + n, link->cfg.remote_liobn); n += 4;
-	store_be32(p + n, g.flags); n += 4;
+	store_be32(p + n, g.flags | (vmc_hv_is_suspended(link->hv) ? HMC_LINK_FLAG_SUSPENDED : 0));
+	n += 4;
 	store_be32(p + n, g.crq_bytes); n += 4;
 	for (i = 0; i < link->cfg.max_hmcs; i++) {
 		unsigned int id, present = 0, hv_owned = 0;
@@ -351,6 +352,9 @@ size_t hmc_link_pack_status(const struct hmc_link *link, uint8_t *p)
 	c[nc++] = g.out_write_errors;
 	c[nc++] = g.out_error_bytes;
 	c[nc++] = link->stats.no_peer_msgs;
+	c[nc++] = st->suspend_events;
+	c[nc++] = st->suspend_refused;
+	c[nc++] = st->mp_enables;
 	p[n++] = (uint8_t)nc;
 	p[n++] = 0;
 	p[n++] = 0;

@@ -30,7 +30,7 @@
 /* STATUS layout version (docs/hmc-protocol.md §5, byte 0). */
 #define HMC_LINK_STATUS_VERSION		1
 /* Counters STATUS carries today (appended ones included). */
-#define HMC_LINK_STATUS_COUNTERS	28
+#define HMC_LINK_STATUS_COUNTERS	31
 /* Largest STATUS payload: header, one record per index, the counters. */
 #define HMC_LINK_STATUS_MAX \
 	(32u + 4u * VMC_HV_MAX_HMCS + 4u + 8u * HMC_LINK_STATUS_COUNTERS)
@@ -39,6 +39,7 @@
 #define HMC_LINK_FLAG_CRQ_REGISTERED	0x1u	/* the guest has a CRQ */
 #define HMC_LINK_FLAG_ENGINE_REGISTERED	0x2u	/* the engine was told so */
 #define HMC_LINK_FLAG_CRQ_IRQ		0x4u	/* the CRQ interrupt is enabled */
+#define HMC_LINK_FLAG_SUSPENDED		0x8u	/* partner suspended: H_CLOSED until H_ENABLE_CRQ */
 
 /**
  * struct hmc_link_glue_status - what only the embedder knows, for STATUS.

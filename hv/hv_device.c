@@ -249,6 +249,27 @@ void hv_device_reset(struct hv_device *d)
 	dev_rearm(d);
 }
 
+int hv_device_suspend(struct hv_device *d)
+{
+	return vmc_hv_suspend(&d->hv);
+}
+
+void hv_device_crq_enabled(struct hv_device *d)
+{
+	vmc_hv_mp_enabled(&d->hv);
+}
+
+void hv_device_run_state(struct hv_device *d, bool running, bool suspend_on_resume)
+{
+	if (!running) {
+		d->was_stopped = true;
+	} else if (d->was_stopped) {
+		d->was_stopped = false;
+		if (suspend_on_resume)
+			vmc_hv_suspend(&d->hv);
+	}
+}
+
 long hv_device_guest_crq(struct hv_device *d, const uint8_t entry[16])
 {
 	long rc;

@@ -132,6 +132,7 @@ struct hv_device_ops {
  * @mp_registered: what the engine was told of the guest's CRQ
  * @watching: a chr_watch is armed
  * @link_error_logged: the one warning about a dead connection was given
+ * @was_stopped: the machine stopped since it last ran (hv_device_run_state())
  * @crq_full_dropped: entries dropped on a full CRQ (crq-full-drop knob)
  * @crq_dma_errors: sends that found the CRQ page not writable
  * @hvmem_len: the engine's backing store size
@@ -145,6 +146,7 @@ struct hv_device {
 	bool mp_registered;
 	bool watching;
 	bool link_error_logged;
+	bool was_stopped;
 	uint64_t crq_full_dropped;
 	uint64_t crq_dma_errors;
 	size_t hvmem_len;
@@ -208,6 +210,33 @@ void hv_device_crq_changed(struct hv_device *d, bool registered);
  * @d: the core
  */
 void hv_device_reset(struct hv_device *d);
+
+/**
+ * hv_device_suspend - the partition was suspended and resumed (an incoming
+ * migration, or a `cont` after a `stop`): post the partner-suspended event
+ * (0xFF 0x06) and refuse the guest's sends until it re-enables its CRQ
+ * (vmc_hv_suspend()).
+ * @d: the core
+ *
+ * Return: VMC_HV_OK, or VMC_HV_ERR_STATE when the guest has no CRQ.
+ */
+int hv_device_suspend(struct hv_device *d);
+
+/**
+ * hv_device_crq_enabled - the guest called H_ENABLE_CRQ on the device's
+ * unit: a pending suspension ends (vmc_hv_mp_enabled()).
+ * @d: the core
+ */
+void hv_device_crq_enabled(struct hv_device *d);
+
+/**
+ * hv_device_run_state - the machine stopped (@running false) or runs again;
+ * with @suspend_on_resume, a run after a stop is told as a suspension.
+ * @d: the core
+ * @running: the machine's new run state
+ * @suspend_on_resume: the device's `suspend-on-resume` property
+ */
+void hv_device_run_state(struct hv_device *d, bool running, bool suspend_on_resume);
 
 /**
  * hv_device_guest_crq - the guest's H_SEND_CRQ on the device.

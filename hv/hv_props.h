@@ -31,6 +31,10 @@
  * @debug: debug (the glue's log)
  * @init_on_register: init-on-register
  * @crq_full_drop: crq-full-drop
+ * @suspend_event: suspend-event: post 0xFF 0x06 after a migration loads
+ *	(vmc_hv_suspend(); the glue acts on it, the engine's configuration
+ *	does not carry it, so both ends of a migration may differ)
+ * @suspend_on_resume: suspend-on-resume: the same after a stop and continue
  */
 struct hv_props {
 	uint32_t max_mtu;
@@ -47,6 +51,8 @@ struct hv_props {
 	bool debug;
 	bool init_on_register;
 	bool crq_full_drop;
+	bool suspend_event;
+	bool suspend_on_resume;
 };
 
 /**

@@ -25,7 +25,7 @@
 #include "hv/vmc_hv.h"
 
 #define SNAP_MAGIC	"VMCHVSNP"
-#define SNAP_VERSION	1u
+#define SNAP_VERSION	2u	/* 2: suspension flag and its counters */
 #define SNAP_HEADER	16u	/* magic, version, payload length */
 
 /* The scalar statistics, in stream order (the arrays follow them). */
@@ -36,7 +36,7 @@
 	X(resets) X(sessions_opened) X(sessions_closed) X(opens_failed) X(msgs_to_hmc) \
 	X(bytes_to_hmc) X(msgs_to_mp) X(bytes_to_mp) X(host_msgs_accepted) \
 	X(host_msgs_dropped) X(bufs_added) X(bufs_add_failed) X(bufs_removed) \
-	X(faults_fired) X(stale_dropped)
+	X(faults_fired) X(stale_dropped) X(suspend_events) X(suspend_refused) X(mp_enables)
 
 /* A cursor over the stream. @buf NULL: only count (vmc_hv_snapshot_size). */
 struct snap {
@@ -251,6 +251,7 @@ static void snap_body(struct snap *s, bool write, struct vmc_hv *hv)
 	FIELD(s, write, hv->mp_crq_entries, 4, UINT32_MAX, "MP CRQ entries");
 	FIELD(s, write, hv->mp_crq_size_cap, 4, UINT32_MAX, "MP CRQ size");
 	FIELD(s, write, hv->reinit_due_us, 8, UINT64_MAX, "re-init deadline");
+	BOOL_FIELD(s, write, hv->suspended, "suspended");
 	FIELD(s, write, hv->mtu, 4, hv->cfg.max_mtu, "negotiated MTU");
 	FIELD(s, write, hv->pool, 4, hv->cfg.pool_size, "negotiated pool");
 	FIELD(s, write, hv->nhmc, 4, hv->cfg.max_hmcs, "negotiated HMC count");

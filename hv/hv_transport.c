@@ -258,6 +258,7 @@ static void mp_gone(struct vmc_hv *hv)
 	hv->init_after_reset = false;
 	hv->inits_out = 0;
 	hv->reinit_due_us = UINT64_MAX;
+	hv->suspended = false;
 	hv->stats.mp_frees++;
 }
 
@@ -277,6 +278,7 @@ void vmc_hv_mp_registered(struct vmc_hv *hv, uint32_t crq_entries)
 	hv->init_after_reset = false;
 	hv->inits_out = 0;
 	hv->reinit_due_us = UINT64_MAX;
+	hv->suspended = false;	/* a fresh registration needs no H_ENABLE_CRQ */
 	hv_log(hv, HV_LOG_INFO, "MP registered its CRQ (%u entries)", crq_entries);
 	if (hv->cfg.init_on_register)
 		vmc_hv_send_init(hv);
@@ -409,6 +411,11 @@ long vmc_hv_receive(struct vmc_hv *hv, uint64_t hi, uint64_t lo)
 	}
 	if (hv->phase == VMC_HV_PHASE_DOWN)
 		return HV_H_CLOSED;
+	if (hv->suspended) {
+		/* PAPR: after a suspension the queue is closed until H_ENABLE_CRQ. */
+		hv->stats.suspend_refused++;
+		return HV_H_CLOSED;
+	}
 
 	action = fault_check(hv, VMC_HV_DIR_TO_HV, hi, &delay);
 	if (action == VMC_HV_FAULT_DROP) {
@@ -529,6 +536,38 @@ int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us)
 	}
 	hv_output_ready(hv);
 	return VMC_HV_OK;
+}
+
+int vmc_hv_suspend(struct vmc_hv *hv)
+{
+	int rc;
+
+	if (hv->phase == VMC_HV_PHASE_DOWN)
+		return VMC_HV_ERR_STATE;
+	if (hv->suspended)
+		return VMC_HV_OK;	/* the MP has not re-enabled since the last event */
+	rc = vmc_hv_reset(hv, CRQ_XPORT_PARTNER_SUSPENDED, UINT64_MAX);
+	if (rc == VMC_HV_OK) {
+		hv->suspended = true;
+		hv->stats.suspend_events++;
+		hv_log(hv, HV_LOG_INFO, "partner suspended: H_SEND_CRQ refused until H_ENABLE_CRQ");
+	}
+	return rc;
+}
+
+void vmc_hv_mp_enabled(struct vmc_hv *hv)
+{
+	if (!hv->suspended)
+		return;
+	hv->suspended = false;
+	hv->stats.mp_enables++;
+	hv_log(hv, HV_LOG_INFO, "MP re-enabled its CRQ after the suspension (%llu sends refused)",
+	       (unsigned long long)hv->stats.suspend_refused);
+}
+
+bool vmc_hv_is_suspended(const struct vmc_hv *hv)
+{
+	return hv->suspended;
 }
 
 int vmc_hv_inject_raw(struct vmc_hv *hv, uint64_t hi, uint64_t lo)

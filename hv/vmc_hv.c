@@ -398,6 +398,8 @@ int vmc_hv_check_invariants(const struct vmc_hv *hv)
 		return 5;
 	if (hv->link_up_reported && hv->phase != VMC_HV_PHASE_READY)
 		return 6;
+	if (hv->suspended && hv->phase == VMC_HV_PHASE_DOWN)
+		return 7;
 	for (i = 0; i < VMC_HV_MAX_HMCS; i++) {
 		const struct vmc_hv_hmc *h = &hv->hmc[i];
 		bool live = hv->phase == VMC_HV_PHASE_READY && i < hv->nhmc;

@@ -327,6 +327,9 @@ struct vmc_hv_stats {
 	uint64_t bufs_added, bufs_add_failed, bufs_removed;
 	uint64_t faults_fired;		/* message/RDMA faults that took effect */
 	uint64_t stale_dropped;		/* MP messages ignored while our Init is unanswered */
+	uint64_t suspend_events;	/* partner-suspended events posted (vmc_hv_suspend) */
+	uint64_t suspend_refused;	/* H_SEND_CRQ answered H_CLOSED while suspended */
+	uint64_t mp_enables;		/* H_ENABLE_CRQ calls that ended a suspension */
 };
 
 /* ------------------------------------------------------------------ */
@@ -415,6 +418,7 @@ struct vmc_hv {
 	uint32_t mp_crq_entries;	/* from registration */
 	uint32_t mp_crq_size_cap;	/* from CAP (0 = unknown) */
 	uint64_t reinit_due_us;		/* UINT64_MAX = none scheduled */
+	bool suspended;		/* partner-suspended posted; H_CLOSED until H_ENABLE_CRQ */
 
 	/* negotiated */
 	uint32_t mtu, pool, nhmc;
@@ -654,6 +658,38 @@ int vmc_hv_hmc_remove_buffer(struct vmc_hv *hv, unsigned int index);
  * Return: VMC_HV_OK, or VMC_HV_ERR_STATE when the MP is not registered.
  */
 int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us);
+
+/**
+ * vmc_hv_suspend - the partition was suspended and resumed (a migration
+ * loaded, a stop and continue): post the transport event 0xFF 0x06
+ * (partner suspended) ahead of everything queued, drop all VMC state as
+ * vmc_hv_reset() does, and refuse the MP's H_SEND_CRQ with H_CLOSED
+ * (stats.suspend_refused) until it calls H_ENABLE_CRQ
+ * (vmc_hv_mp_enabled()). No Init is sent: the MP restarts the handshake
+ * after re-enabling, as it does on PowerVM after partition mobility. A
+ * second call while still suspended posts nothing more.
+ * @hv: the engine
+ *
+ * Return: VMC_HV_OK; VMC_HV_ERR_STATE when the MP is not registered.
+ */
+int vmc_hv_suspend(struct vmc_hv *hv);
+
+/**
+ * vmc_hv_mp_enabled - the MP called H_ENABLE_CRQ on this device: a
+ * suspension ends (stats.mp_enables) and its sends are accepted again.
+ * Without a suspension nothing changes.
+ * @hv: the engine
+ */
+void vmc_hv_mp_enabled(struct vmc_hv *hv);
+
+/**
+ * vmc_hv_is_suspended - whether the MP's sends are refused until H_ENABLE_CRQ.
+ * @hv: the engine
+ *
+ * Return: true between vmc_hv_suspend() and vmc_hv_mp_enabled() (or a
+ * registration or free of the MP's CRQ).
+ */
+bool vmc_hv_is_suspended(const struct vmc_hv *hv);
 
 /**
  * vmc_hv_send_init - queue an Init (0xC001) now: the HV (re)starts, so a

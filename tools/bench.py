@@ -163,6 +163,77 @@ def vmc_bench(count=500):
                 q.wait()
 
 
+def hmp(path, cmd, timeout=10.0):
+    """One HMP command on a `-monitor unix:` socket; its output."""
+    import socket
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(path)
+    buf = b""
+    while b"(qemu) " not in buf:
+        buf += s.recv(65536)
+    s.sendall(cmd.encode() + b"\n")
+    buf = b""
+    while b"(qemu) " not in buf:
+        buf += s.recv(65536)
+    s.close()
+    return buf.decode(errors="replace")
+
+
+def suspend_bench():
+    """The image's recovery from a partner-suspended event (0xFF 0x06): the
+    device's suspend-on-resume=on posts it after `stop` + `cont`; the image
+    prints `ev=recovered us=N`, N its own timebase from the event to the
+    session open again (re-enable, Init, capabilities, OPEN). One run per
+    service mode, VOF, BE."""
+    from tools.hmc import proto, scenarios
+    qemu = qemu_cmd.patched_qemu()
+    if not qemu:
+        put("suspend.error", "no-patched-qemu", "run make qemu")
+        return
+    for mode in ("poll", "irq"):
+        tmp = tempfile.mkdtemp(prefix="vmcbench-")
+        sock, mon = os.path.join(tmp, "hmc.sock"), os.path.join(tmp, "mon.sock")
+        log = os.path.join(tmp, "console.log")
+        argv = qemu_cmd.qemu_args(qemu_cmd.image_path(), "vof", "echo quiet %s" % mode,
+                                  serial="file:" + log, qemu=qemu,
+                                  monitor="unix:%s,server=on,wait=off" % mon,
+                                  extra=["-chardev", "socket,id=hmc0,path=%s,server=on,wait=on" % sock,
+                                         "-device", "spapr-vmc,chardev=hmc0,suspend-on-resume=on"])
+        q = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            end = time.monotonic() + 60
+            while not os.path.exists(sock) and time.monotonic() < end:
+                time.sleep(0.01)
+            c = bench_client(sock)
+            scenarios.wait_session(c, 120)
+            hmp(mon, "stop")
+            hmp(mon, "cont")
+            c.wait(lambda f: f.type == proto.EV_LINK and not f.link_up, 60, "LINK down")
+            scenarios.wait_session(c, 60)
+            c.close()
+            # the peer sees the OPEN before the image has read its OPEN_RESP
+            end = time.monotonic() + 10
+            m = None
+            while not m and time.monotonic() < end:
+                time.sleep(0.05)
+                with open(log, errors="replace") as f:
+                    text = f.read()
+                m = re.search(r"VMC t=(\d+) ev=recovered idx=0 sess=\d+ us=(\d+)", text)
+            d = re.search(r"VMC t=(\d+) ev=link_down cause=partner suspended", text)
+            if not m or not d:
+                put("suspend.vof.%s.error" % mode, "no-recovered-line", log)
+                continue
+            put("suspend.vof.%s.event_to_session_reopened_us" % mode, m.group(2),
+                "image's timebase, one run (stop/cont, suspend-on-resume=on)")
+            put("suspend.vof.%s.console_link_down_to_recovered_us" % mode,
+                int(m.group(1)) - int(d.group(1)), "the same from the two console lines' t=")
+        finally:
+            q.kill()
+            q.wait()
+
+
 def callgrind_costs(n):
     """(total Ir, Ir in vmc/ + drivers/crq.c) for n simulator round trips."""
     out = os.path.join(REPO, "build", "host", "callgrind.%d" % n)
@@ -576,6 +647,7 @@ def main():
     crq_bench()
     sim_bench()
     vmc_bench()
+    suspend_bench()
     linux_bench()
     like_for_like()
     migration_bench()
@@ -593,5 +665,7 @@ if __name__ == "__main__":
     elif sys.argv[1:] == ["migration"]:     # the migration downtime figures alone
         print("vmcfw migration downtime (printed, never asserted)")
         migration_bench()
+    elif sys.argv[1:] == ["suspend"]:     # the partner-suspended recovery figure alone
+        suspend_bench()
     else:
         main()

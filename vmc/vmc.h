@@ -136,6 +136,7 @@ enum vmc_event_kind {
 	VMC_EV_SEND_DONE,	/* a queued send went out */
 	VMC_EV_SEND_FAILED,	/* a queued send was discarded (result says why) */
 	VMC_EV_RX_ERROR,	/* an inbound SIGNAL could not be delivered */
+	VMC_EV_RESUMED,		/* H_ENABLE_CRQ succeeded after a partner suspension; Init sent */
 };
 
 /**
@@ -155,6 +156,7 @@ enum vmc_reset_cause {
 	VMC_CAUSE_CLOSE_TIMEOUT,
 	VMC_CAUSE_CLOSE_FAILED,	/* CLOSE_RESP status != 0 */
 	VMC_CAUSE_USER,		/* vmc_restart() */
+	VMC_CAUSE_SUSPENDED,	/* transport event 0x06: partner suspended (migration) */
 };
 
 /**
@@ -243,6 +245,7 @@ struct vmc_stats {
 	uint64_t unknown_type, wrong_direction;
 	uint64_t caps_refused, cap_timeouts, open_timeouts, close_timeouts;
 	uint64_t init_retries, handshakes, resets, xport_events, partner_inits, reregisters;
+	uint64_t suspends, resumes, enable_failures;	/* partner-suspended recovery */
 	uint64_t opens, opens_failed, closes, sessions_lost, reopens;
 	uint64_t bufs_added, bufs_refused, bufs_removed, rem_no_buffer;
 	uint64_t sends, sends_queued, sends_backpressure, send_failures;

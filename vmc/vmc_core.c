@@ -333,16 +333,26 @@ void vmc_handle_event(void *ctx, const struct crq_event *ev)
 		if (v->state == VMC_STATE_WAIT_INIT)
 			vmc_send_cap(v);
 		break;
-	case CRQ_EV_LINK_DOWN:
+	case CRQ_EV_LINK_DOWN: {
+		int cause = ev->code == CRQ_XPORT_PARTNER_SUSPENDED ? VMC_CAUSE_SUSPENDED :
+			    VMC_CAUSE_XPORT;
+
 		v->stats.xport_events++;
+		if (cause == VMC_CAUSE_SUSPENDED)
+			v->stats.suspends++;
 		pr_warn(VMC_SUB, "transport event 0x%02x: channel down", ev->code);
-		vmc_teardown(v, VMC_CAUSE_XPORT);
+		/* Queued sends are reported lost (SEND_FAILED), open sessions re-open later. */
+		vmc_teardown(v, cause);
 		vmc_enter_wait_init(v);
-		vmc_emit(v, VMC_EV_LINK_DOWN, -1, VMC_ERR_RESET, VMC_CAUSE_XPORT, 0);
+		v->init_unanswered = 0;
+		vmc_emit(v, VMC_EV_LINK_DOWN, -1, VMC_ERR_RESET, cause, 0);
 		break;
+	}
 	case CRQ_EV_RESUMED:
 		/* The CRQ layer re-enabled the queue and sent Init. */
 		vmc_enter_wait_init(v);
+		v->stats.resumes++;
+		vmc_emit(v, VMC_EV_RESUMED, -1, VMC_OK, 0, 0);
 		break;
 	}
 }
@@ -399,6 +409,29 @@ static bool due(uint64_t now, uint64_t deadline)
 	return (int64_t)(now - deadline) >= 0;
 }
 
+/*
+ * H_ENABLE_CRQ failed inside its busy budget when the suspension came: try
+ * again on the Init timer, and after VMC_INIT_REREGISTER more failures
+ * register afresh (H_FREE_CRQ + H_REG_CRQ also ends a suspension).
+ */
+static void vmc_retry_enable(struct vmc *v)
+{
+	if (crq_enable(&v->crq) == DRV_OK) {
+		v->stats.resumes++;
+		vmc_emit(v, VMC_EV_RESUMED, -1, VMC_OK, 0, 0);
+		crq_send_init(&v->crq);
+		return;
+	}
+	v->stats.enable_failures++;
+	if (++v->init_unanswered < VMC_INIT_REREGISTER)
+		return;
+	pr_warn(VMC_SUB, "H_ENABLE_CRQ failed %u times: registering the CRQ afresh",
+		v->init_unanswered);
+	v->init_unanswered = 0;
+	v->stats.reregisters++;
+	crq_reset(&v->crq);
+}
+
 void vmc_tick(struct vmc *v)
 {
 	uint64_t now_us;
@@ -415,8 +448,7 @@ void vmc_tick(struct vmc *v)
 		if (v->crq.link == CRQ_LINK_DOWN) {
 			crq_reset(&v->crq);	/* registration was lost: redo it */
 		} else if (v->crq.link == CRQ_LINK_SUSPENDED) {
-			if (crq_enable(&v->crq) == DRV_OK)
-				crq_send_init(&v->crq);
+			vmc_retry_enable(v);
 		} else if (++v->init_unanswered < VMC_INIT_REREGISTER) {
 			crq_send_init(&v->crq);
 		} else {

@@ -68,6 +68,7 @@ const char *vmc_event_name(enum vmc_event_kind k)
 	case VMC_EV_SEND_DONE: return "SEND_DONE";
 	case VMC_EV_SEND_FAILED: return "SEND_FAILED";
 	case VMC_EV_RX_ERROR: return "RX_ERROR";
+	case VMC_EV_RESUMED: return "RESUMED";
 	}
 	return "?";
 }
@@ -82,6 +83,7 @@ const char *vmc_cause_name(int cause)
 	case VMC_CAUSE_CLOSE_TIMEOUT: return "CLOSE_RESP timeout";
 	case VMC_CAUSE_CLOSE_FAILED: return "CLOSE_RESP failure";
 	case VMC_CAUSE_USER: return "requested";
+	case VMC_CAUSE_SUSPENDED: return "partner suspended";
 	}
 	return "?";
 }
@@ -205,6 +207,9 @@ void vmc_dump(const struct vmc *v, vmc_printf_fn pf, void *arg)
 	   (unsigned long long)s->resets, (unsigned long long)s->caps_refused,
 	   (unsigned long long)s->cap_timeouts, (unsigned long long)s->open_timeouts,
 	   (unsigned long long)s->close_timeouts);
+	pf(arg, "vmc: partner suspended %llu resumed %llu H_ENABLE_CRQ failures %llu\n",
+	   (unsigned long long)s->suspends, (unsigned long long)s->resumes,
+	   (unsigned long long)s->enable_failures);
 	pf(arg, "vmc: opens %llu failed %llu reopens %llu closes %llu lost %llu  bufs added %llu "
 	   "refused %llu removed %llu no-buffer %llu\n",
 	   (unsigned long long)s->opens, (unsigned long long)s->opens_failed,

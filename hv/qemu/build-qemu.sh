@@ -274,6 +274,26 @@ prepare_tree() {
 	}
 	{ print }' "$f" > "$stage/spapr_vio.c"
 	[ "$(grep -c spapr_vio_crq_notify "$stage/spapr_vio.c")" = 5 ] || die "spapr_vio.c hook not applied"
+	# spapr_vio.c: a notification hook for H_ENABLE_CRQ, which QEMU 7.2 answers
+	# without telling the device (spapr-vmc's suspend-event needs it).
+	anchors_unique "$f" 'static target_ulong h_enable_crq('
+	awk '
+	$0 == "static target_ulong h_enable_crq(PowerPCCPU *cpu, SpaprMachineState *spapr," {
+		print "/* vmcfw: called after H_ENABLE_CRQ on an existing unit (NULL: nobody listens). */"
+		print "void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);"
+		print ""
+		in_enable = 1
+	}
+	in_enable && $0 == "    return 0;" {
+		print "    if (spapr_vio_crq_enable_notify) {"
+		print "        spapr_vio_crq_enable_notify(dev);"
+		print "    }"
+		in_enable = 0
+	}
+	{ print }' "$stage/spapr_vio.c" > "$stage/spapr_vio.c.enable"
+	mv "$stage/spapr_vio.c.enable" "$stage/spapr_vio.c"
+	[ "$(grep -c spapr_vio_crq_enable_notify "$stage/spapr_vio.c")" = 3 ] ||
+		die "spapr_vio.c H_ENABLE_CRQ hook not applied"
 	sync_file "$stage/spapr_vio.c" "$S/hw/ppc/spapr_vio.c"
 	# spapr.c: an opt-in machine property, x-vmcfw-tcg-smt, that lets TCG start
 	# with several threads per core (QEMU 7.2 refuses; the secondary threads

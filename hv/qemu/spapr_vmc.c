@@ -41,6 +41,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 
 /* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
 extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
+extern void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);
 
 struct SpaprVmcState {
     SpaprVioDevice sdev;
@@ -235,6 +236,23 @@ static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
     }
 }
 
+/* H_ENABLE_CRQ on our unit ends a partner-suspended state (hv/hv_transport.c). */
+static void spapr_vmc_crq_enable(SpaprVioDevice *dev)
+{
+    SpaprVmcState *s = spapr_vmc_singleton;
+
+    if (s && dev == &s->sdev) {
+        hv_device_crq_enabled(&s->dev);
+    }
+}
+
+static void spapr_vmc_runstate(void *opaque, bool running, RunState state)
+{
+    SpaprVmcState *s = opaque;
+
+    hv_device_run_state(&s->dev, running, s->props.suspend_on_resume);
+}
+
 /* Guest H_SEND_CRQ on our unit address. */
 static int spapr_vmc_do_crq(SpaprVioDevice *dev, uint8_t *crq)
 {
@@ -323,6 +341,10 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
     }
     sdev->crq.SendFunc = spapr_vmc_do_crq;
     spapr_vio_crq_notify = spapr_vmc_crq_notify;
+    spapr_vio_crq_enable_notify = spapr_vmc_crq_enable;
+    if (s->props.suspend_on_resume) {
+        qemu_add_vm_change_state_handler(spapr_vmc_runstate, s);
+    }
     spapr_vmc_singleton = s;
 
     if (qemu_chr_fe_backend_connected(&s->chr)) {
@@ -403,6 +425,9 @@ static int spapr_vmc_post_load(void *opaque, int version_id)
     int r = hv_device_snap_load(&s->dev, s->snap, s->snap_len);
 
     spapr_vmc_snap_free(s);
+    if (!r && s->props.suspend_event) {
+        hv_device_suspend(&s->dev); /* PowerVM after a partition migration */
+    }
     return r ? -EINVAL : 0;
 }
 
@@ -445,6 +470,8 @@ static Property spapr_vmc_properties[] = {
     DEFINE_PROP_BOOL("debug", SpaprVmcState, props.debug, false),
     DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, props.init_on_register, false),
     DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, props.crq_full_drop, false),
+    DEFINE_PROP_BOOL("suspend-event", SpaprVmcState, props.suspend_event, false),
+    DEFINE_PROP_BOOL("suspend-on-resume", SpaprVmcState, props.suspend_on_resume, false),
     DEFINE_PROP_STRING("loc-code", SpaprVmcState, loc_code),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -111,7 +111,11 @@ void sim_raw_log_clear(void);
 /** sim_raw_remote - raw mode. Return: pane 1's bytes (raw_remote_size of them). */
 uint8_t *sim_raw_remote(void);
 
-/** sim_suspend - partner suspended: H_SEND_CRQ says H_CLOSED until H_ENABLE_CRQ; posts 0xFF06. */
+/**
+ * sim_suspend - partner suspended: posts 0xFF06, H_SEND_CRQ says H_CLOSED until
+ * H_ENABLE_CRQ. Engine mode with a registered CRQ: the engine's own rule
+ * (vmc_hv_suspend(), which also drops the VMC state); otherwise the simulator's.
+ */
 void sim_suspend(void);
 
 /** sim_set_hv_event_handler - engine mode: HMC-side events from the engine. */

@@ -243,6 +243,13 @@ void sim_set_hv_event_handler(sim_hv_event_fn fn, void *ctx)
 
 void sim_suspend(void)
 {
+	/* Engine mode: the engine's own rule (vmc_hv_suspend()) posts and refuses. */
+	if (sim.hv && vmc_hv_mp_is_registered(sim.hv)) {
+		sim.depth++;
+		vmc_hv_suspend(sim.hv);
+		sim.depth--;
+		return;
+	}
 	sim.suspended = true;
 	sim_raw_inject(0xFF06000000000000ULL, 0);
 }

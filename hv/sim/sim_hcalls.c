@@ -111,8 +111,11 @@ long h_enable_crq(uint64_t unit)
 
 	SIM_FAULT_POINT(H_ENABLE_CRQ);
 	rc = hvenv_enable_crq(&sim.env, unit);
-	if (rc == H_SUCCESS)
+	if (rc == H_SUCCESS) {
 		sim.suspended = false;
+		if (sim.hv)
+			vmc_hv_mp_enabled(sim.hv);
+	}
 	return sim_done(H_ENABLE_CRQ, rc);
 }
 

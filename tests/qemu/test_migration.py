@@ -6,52 +6,13 @@ told the link and the open session, and a checksummed soak continues on
 the same session. docs/qemu-device.md §Migration says what travels."""
 import os
 import re
-import time
 
 import pexpect
 import pytest
 
-import qemu_cmd  # tools/, put on the path by conftest.py
-from test_vmc_device_common import Vm, proto, sanitizer_qemu
+from test_vmc_device_common import sanitizer_qemu
+from migration_common import T, MigVm, wait_migrated, wait_running
 from tools.hmc import scenarios
-
-T = 90
-
-
-class MigVm(Vm):
-    """The image (echo) on a file console with the device; @incoming: a
-    migration source URI for -incoming."""
-
-    def __init__(self, endian, fw, mode, incoming=None):
-        extra = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
-        if incoming:
-            extra += ["-incoming", incoming]
-        super().__init__("", extra=extra, console="file",
-                         firmware_args=["-kernel", qemu_cmd.image_path(endian), "-append", "echo " + mode,
-                                        "-no-reboot", "-action", "panic=exit-failure"],
-                         timeout=T)
-
-
-def wait_migrated(vm, timeout=60):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        out = vm.monitor("info migrate")
-        if re.search(r"Migration status: completed", out):
-            return
-        assert not re.search(r"Migration status: failed", out), out
-        time.sleep(0.2)
-    raise AssertionError("migration did not complete in %d s" % timeout)
-
-
-def wait_running(vm, timeout=60):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if "running" in vm.monitor("info status"):
-            return
-        assert vm.alive(), "the destination QEMU ended"
-        time.sleep(0.2)
-    raise AssertionError("destination not running after %d s" % timeout)
-
 
 @pytest.mark.parametrize("mode", ["poll", "irq"])
 @pytest.mark.parametrize("fw", ["slof", "vof"])
@@ -95,7 +56,7 @@ def test_session_survives_migration_on_sanitizer_qemu(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("damage,reason", [
-    ("format", r"snapshot format 255; this engine reads format 1"),
+    ("format", r"snapshot format 255; this engine reads format 2"),
     ("phase", r"phase is 9, more than 3"),
 ])
 def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
@@ -113,7 +74,7 @@ def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
     if damage == "format":
         data[at + 11] = 0xFF
     else:
-        data[at + 16 + 59] = 9      # the phase byte (hv/hv_snapshot.c format 1)
+        data[at + 16 + 59] = 9      # the phase byte (hv/hv_snapshot.c format 2)
     open(state, "wb").write(bytes(data))
     with MigVm("big", "vof", "poll", incoming="exec:cat " + state) as dst:
         dst.p.expect(pexpect.EOF, timeout=T)

@@ -69,7 +69,8 @@ STATUS_COUNTERS = ["rx_entries", "tx_entries", "tx_full", "outq_overflow", "viol
                    "host_errors", "out_dropped", "parser_resyncs",
                    # appended later; older devices send fewer (decode_status uses n)
                    "tx_throttled", "kicks", "crq_reads", "out_write_errors",
-                   "out_error_bytes", "no_peer_msgs"]
+                   "out_error_bytes", "no_peer_msgs", "suspend_events", "suspend_refused",
+                   "mp_enables"]
 PHASES = ["DOWN", "WAIT_INIT", "WAIT_CAP", "READY"]
 
 
@@ -173,6 +174,7 @@ def decode_status(p):
     d["crq_registered"] = bool(flags & 1)
     d["engine_registered"] = bool(flags & 2)
     d["irq_enabled"] = bool(flags & 4)
+    d["suspended"] = bool(flags & 8)
     off = 32
     d["hmcs"] = []
     for _ in range(d["max_hmcs"]):

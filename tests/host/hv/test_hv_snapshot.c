@@ -21,12 +21,12 @@
 #define LOCAL	FAKE_LOCAL_LIOBN
 #define REMOTE	FAKE_REMOTE_LIOBN
 
-/* Offsets in format 1 (hv/hv_snapshot.c): header, configuration, transport. */
+/* Offsets in format 2 (hv/hv_snapshot.c): header, configuration, transport. */
 #define OFF_VERSION	8
 #define OFF_CONFIG	16
 #define CONFIG_BYTES	59
 #define OFF_PHASE	(OFF_CONFIG + CONFIG_BYTES)
-#define OFF_HMC0_STATE	(OFF_PHASE + 36)
+#define OFF_HMC0_STATE	(OFF_PHASE + 37)
 #define OFF_HMC0_SESSION (OFF_HMC0_STATE + 1)
 
 static uint8_t *save(struct fake_env *f, size_t *len)
@@ -229,8 +229,10 @@ static void test_bad_streams_are_refused_untouched(void **state)
 	bad[0] = 'X';
 	expect_refused(&a->cfg, bad, len, "bad magic");
 	memcpy(bad, snap, len);
-	bad[OFF_VERSION + 3] = 2;
-	expect_refused(&a->cfg, bad, len, "format 2");
+	bad[OFF_VERSION + 3] = 3;
+	expect_refused(&a->cfg, bad, len, "format 3");
+	bad[OFF_VERSION + 3] = 1;	/* the format before the suspension flag */
+	expect_refused(&a->cfg, bad, len, "format 1");
 	expect_refused(&a->cfg, snap, 0, "stream ends inside the header");
 	expect_refused(&a->cfg, snap, len - 1, "payload length");
 	memcpy(bad, snap, len);
