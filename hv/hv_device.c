@@ -5,6 +5,7 @@
 #include "hv/hv_device.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "hv/hv_tce.h"
 #include "lib/byteorder.h"
@@ -402,9 +403,10 @@ const char *hv_device_configure(struct hv_props *p, uint32_t unit_address, uint3
 
 int hv_device_init(struct hv_device *d, const struct vmc_hv_config *cfg,
 		   const struct hmc_link_config *link_cfg, const struct hv_device_ops *ops,
-		   void *opaque, void *hvmem, size_t hvmem_len, uint8_t *outbuf, size_t outcap)
+		   void *opaque, size_t hvmem_len, size_t outcap)
 {
-	int r;
+	uint8_t *hvmem = ops->alloc(hvmem_len), *outbuf = ops->alloc(outcap);
+	int r = hvmem && outbuf ? VMC_HV_OK : VMC_HV_ERR_NOBUF;
 
 	*d = (struct hv_device){ .ops = ops, .opaque = opaque, .hvmem_len = hvmem_len };
 	d->hv_ops = (struct vmc_hv_ops){
@@ -426,76 +428,186 @@ int hv_device_init(struct hv_device *d, const struct vmc_hv_config *cfg,
 	};
 	hmc_outq_init(&d->outq, outbuf, outcap);
 	hv_retry_init(&d->retry);
-	r = vmc_hv_init(&d->hv, cfg, &d->hv_ops, d, hvmem, hvmem_len);
+	if (r == VMC_HV_OK)
+		r = vmc_hv_init(&d->hv, cfg, &d->hv_ops, d, hvmem, hvmem_len);
 	if (r == VMC_HV_OK)
 		r = hmc_link_init(&d->link, link_cfg, &d->link_ops, d, &d->hv);
+	if (r == VMC_HV_OK) {
+		d->hvmem = hvmem;
+		return r;
+	}
+	if (hvmem)
+		ops->free(hvmem);
+	if (outbuf)
+		ops->free(outbuf);
+	d->outq.buf = NULL;
 	return r;
+}
+
+void hv_device_fini(struct hv_device *d)
+{
+	hv_device_snap_drop(d);
+	if (d->hvmem) {
+		d->ops->free(d->hvmem);
+		d->ops->free(d->outq.buf);
+	}
+	d->hvmem = NULL;
+	d->outq.buf = NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* Device tree and migration                                          */
 /* ------------------------------------------------------------------ */
 
-void hv_device_dma_window(const struct hv_device *d, uint32_t liobn, uint64_t bus_offset,
-			  uint64_t size, uint32_t remote_liobn, uint32_t cells[10])
+bool hv_device_dt(const struct hv_device *d, const char *loc_code, struct hv_device_dt *dt)
 {
-	uint8_t *p = (uint8_t *)cells;
+	static const char *const names[HV_DEVICE_DT_PROPS] = {
+		"ibm,my-dma-window", "ibm,#dma-address-cells", "ibm,#dma-size-cells",
+		"ibm,my-drc-index", "ibm,loc-code",
+	};
+	uint8_t *w = (uint8_t *)dt->window;
+	struct hv_device_tce t;
+	unsigned int i;
 
+	if (!d->ops->tce_get(d->opaque, &t))
+		return false;
+	if (!loc_code)
+		loc_code = HV_DEVICE_LOC_CODE;
 	/* #address-cells = #size-cells = 2; pane 1 starts at 0 */
-	store_be32(p, liobn);
-	store_be64(p + 4, bus_offset);
-	store_be64(p + 12, size);
-	store_be32(p + 20, remote_liobn);
-	store_be64(p + 24, 0);
-	store_be64(p + 32, vmc_hv_remote_window_size(&d->hv));
+	store_be32(w, t.liobn);
+	store_be64(w + 4, t.bus_offset);
+	store_be64(w + 12, t.nb_table << t.page_shift);
+	store_be32(w + 20, (uint32_t)d->hv.cfg.remote_liobn);
+	store_be64(w + 24, 0);
+	store_be64(w + 32, vmc_hv_remote_window_size(&d->hv));
+	store_be32((uint8_t *)&dt->cells[0], 2);
+	store_be32((uint8_t *)&dt->cells[1], 2);
+	store_be32((uint8_t *)&dt->cells[2], d->hv.cfg.drc_index);
+	dt->prop[0] = (struct hv_device_dt_prop){ names[0], dt->window, sizeof(dt->window) };
+	for (i = 1; i <= 3; i++)
+		dt->prop[i] = (struct hv_device_dt_prop){ names[i], &dt->cells[i - 1], 4 };
+	dt->prop[4] = (struct hv_device_dt_prop){ names[4], loc_code, (int)strlen(loc_code) + 1 };
+	return true;
 }
 
-uint32_t hv_device_snap_size(const struct hv_device *d)
+static void dev_snap_refused(struct hv_device *d, const char *why)
+{
+	char text[220];
+
+	snprintf(text, sizeof(text), "incoming engine state refused: %s", why);
+	d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
+}
+
+void hv_device_snap_drop(struct hv_device *d)
+{
+	if (d->snap)
+		d->ops->free(d->snap);
+	d->snap = NULL;
+	d->snap_len = 0;
+}
+
+int hv_device_snap_prepare(struct hv_device *d)
 {
 	size_t n = vmc_hv_snapshot_size(&d->hv);
+	uint8_t *p;
 	char text[96];
 
-	if (n == 0 || n > UINT32_MAX) {
+	hv_device_snap_drop(d);
+	if (n == 0 || n > UINT32_MAX - HV_DEVICE_SNAP_DEV_LEN) {
 		snprintf(text, sizeof(text), "engine state of %zu bytes cannot be saved", n);
 		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
-		return 0;
+		return -1;
 	}
-	return (uint32_t)n;
-}
-
-int hv_device_snap_save(const struct hv_device *d, void *buf, uint32_t len)
-{
-	if (vmc_hv_snapshot_save(&d->hv, buf, len, NULL) != VMC_HV_OK) {
+	p = d->ops->alloc ? d->ops->alloc(HV_DEVICE_SNAP_DEV_LEN + n) : NULL;
+	if (!p) {
+		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, "no memory for the device's state");
+		return -1;
+	}
+	d->snap = p;
+	d->snap_len = (uint32_t)(HV_DEVICE_SNAP_DEV_LEN + n);
+	memset(p, 0, HV_DEVICE_SNAP_DEV_LEN);
+	memcpy(p, HV_DEVICE_SNAP_MAGIC, 8);
+	p[8] = d->mp_registered;
+	store_be64(p + 16, d->flow.qladdr);
+	store_be32(p + 24, d->flow.qsize);
+	store_be32(p + 28, d->flow.pending);
+	store_be64(p + 32, d->crq_full_dropped);
+	store_be64(p + 40, d->crq_dma_errors);
+	if (vmc_hv_snapshot_save(&d->hv, p + HV_DEVICE_SNAP_DEV_LEN, n, NULL) != VMC_HV_OK) {
 		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, "the engine refused to save its state");
+		hv_device_snap_drop(d);
 		return -1;
 	}
 	return 0;
 }
 
 /* The engine's state is its backing store plus well under 1 MiB of bookkeeping. */
-bool hv_device_snap_len_ok(const struct hv_device *d, uint32_t len)
+bool hv_device_snap_len_ok(const struct hv_device *d)
 {
-	return len > 0 && len <= d->hvmem_len + HV_DEVICE_SNAP_SLACK;
+	return d->snap_len > HV_DEVICE_SNAP_DEV_LEN &&
+	       d->snap_len <= d->hvmem_len + HV_DEVICE_SNAP_SLACK;
 }
 
-int hv_device_snap_load(struct hv_device *d, const void *buf, uint32_t len)
+/* The device block: NULL when it is sound, else why not. */
+static const char *dev_snap_block_fault(const uint8_t *p)
 {
-	char why[160], text[220];
+	unsigned int i;
 
-	if (!buf) {
-		snprintf(text, sizeof(text), "incoming engine state refused: %u bytes announced, "
-			 "at most %zu expected", len, d->hvmem_len + HV_DEVICE_SNAP_SLACK);
-		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
+	if (memcmp(p, HV_DEVICE_SNAP_MAGIC, 8))
+		return "device block: bad magic";
+	if (p[8] > 1)
+		return "device block: CRQ registration flag is neither 0 nor 1";
+	for (i = 9; i < 16; i++)
+		if (p[i])
+			return "device block: reserved bytes are not zero";
+	return NULL;
+}
+
+static int dev_snap_load(struct hv_device *d)
+{
+	const uint8_t *p = d->snap;
+	const char *fault;
+	char why[160], text[160];
+
+	if (!p || !hv_device_snap_len_ok(d)) {
+		snprintf(text, sizeof(text), "%u bytes announced, at most %zu expected",
+			 d->snap_len, d->hvmem_len + HV_DEVICE_SNAP_SLACK);
+		dev_snap_refused(d, text);
 		return -1;
 	}
-	if (vmc_hv_snapshot_restore(&d->hv, buf, len, why, sizeof(why)) != VMC_HV_OK) {
-		snprintf(text, sizeof(text), "incoming engine state refused: %s", why);
-		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
+	fault = dev_snap_block_fault(p);
+	if (fault) {
+		dev_snap_refused(d, fault);
 		return -1;
 	}
+	if (vmc_hv_snapshot_restore(&d->hv, p + HV_DEVICE_SNAP_DEV_LEN,
+				    d->snap_len - HV_DEVICE_SNAP_DEV_LEN, why,
+				    sizeof(why)) != VMC_HV_OK) {
+		dev_snap_refused(d, why);
+		return -1;
+	}
+	/* the CRQ flow is re-checked against the registration at each use (hv_crq_flow_sync()) */
+	d->mp_registered = p[8];
+	d->flow.qladdr = load_be64(p + 16);
+	d->flow.qsize = load_be32(p + 24);
+	d->flow.pending = load_be32(p + 28);
+	d->crq_full_dropped = load_be64(p + 32);
+	d->crq_dma_errors = load_be64(p + 40);
+	return 0;
+}
+
+int hv_device_snap_load(struct hv_device *d, bool suspend)
+{
+	int r = dev_snap_load(d);
+
+	hv_device_snap_drop(d);
+	if (r)
+		return -1;
 	hv_retry_restart(&d->retry);
 	dev_rearm(d);
 	/* a peer connected before the state arrived was told "down": retell */
 	hmc_link_announce(&d->link);
+	if (suspend)
+		vmc_hv_suspend(&d->hv);	/* VMC_HV_ERR_STATE without a CRQ: nothing to tell */
 	return 0;
 }

@@ -11,7 +11,7 @@
  * says about the device, how the engine's state travels in a migration.
  * The embedder provides the world through struct hv_device_ops (the guest's
  * CRQ and pane 0, the connection to the peer, a bottom half, a timer) and
- * the memory (no allocation here: it builds inside QEMU). Every value from
+ * the memory (ops->alloc: it builds inside QEMU). Every value from
  * the guest or the peer is hostile; callers serialise all calls (QEMU: the
  * BQL).
  */
@@ -31,6 +31,20 @@
 
 /* Bookkeeping a snapshot may add to the engine's backing store. */
 #define HV_DEVICE_SNAP_SLACK	(1024u * 1024u)
+
+/*
+ * The device block that opens a migration stream, before the engine's own
+ * stream (docs/qemu-device.md §2.5): magic, the CRQ registration the engine
+ * was told of, the CRQ flow and the CRQ counters.
+ */
+#define HV_DEVICE_SNAP_MAGIC	"VMCHVDEV"
+#define HV_DEVICE_SNAP_DEV_LEN	48u
+
+/* ibm,loc-code when the embedder gives none */
+#define HV_DEVICE_LOC_CODE	"U8247.22L.VMC-V1-C1"
+
+/* The device node's properties (hv_device_dt()). */
+#define HV_DEVICE_DT_PROPS	5
 
 /**
  * struct hv_device_crq - the guest's CRQ registration as the platform holds it.
@@ -103,6 +117,10 @@ enum hv_device_log {
  * @log: the engine's log (struct vmc_hv_ops), also used for guest errors
  *	here, and for the core's host-side warnings and errors (enum
  *	hv_device_log, negative levels)
+ * @alloc: @len bytes of zeroed memory, or NULL: the backing store, the
+ *	backlog, a migration stream (the embedder's migration code may
+ *	allocate an incoming stream the same way)
+ * @free: give such memory back
  */
 struct hv_device_ops {
 	void (*crq_get)(void *opaque, struct hv_device_crq *q);
@@ -118,6 +136,8 @@ struct hv_device_ops {
 	bool (*running)(void *opaque);
 	uint64_t (*now_us)(void *opaque);
 	void (*log)(void *opaque, int level, const char *text);
+	void *(*alloc)(size_t len);
+	void (*free)(void *p);
 };
 
 /**
@@ -135,7 +155,13 @@ struct hv_device_ops {
  * @was_stopped: the machine stopped since it last ran (hv_device_run_state())
  * @crq_full_dropped: entries dropped on a full CRQ (crq-full-drop knob)
  * @crq_dma_errors: sends that found the CRQ page not writable
- * @hvmem_len: the engine's backing store size
+ * @hvmem: the engine's backing store (ops->alloc); NULL before
+ *	hv_device_init() succeeded
+ * @hvmem_len: its size
+ * @snap: a migration stream between the embedder's save or load steps
+ *	(hv_device_snap_*()), allocated with ops->alloc; NULL when none
+ * @snap_len: its length; on a load, the length announced before @snap
+ *	arrives
  */
 struct hv_device {
 	struct vmc_hv hv;
@@ -149,7 +175,10 @@ struct hv_device {
 	bool was_stopped;
 	uint64_t crq_full_dropped;
 	uint64_t crq_dma_errors;
+	uint8_t *hvmem;
 	size_t hvmem_len;
+	uint8_t *snap;
+	uint32_t snap_len;
 	/* private */
 	struct vmc_hv_ops hv_ops;
 	struct hmc_link_ops link_ops;
@@ -179,15 +208,25 @@ const char *hv_device_configure(struct hv_props *p, uint32_t unit_address, uint3
  * @link_cfg: the link's configuration
  * @ops: the world, kept by pointer
  * @opaque: passed to every @ops call
- * @hvmem: the engine's backing store, vmc_hv_backing_size(@cfg) bytes
- * @hvmem_len: its size
- * @outbuf: the backlog toward the peer
- * @outcap: its size
- * Return: VMC_HV_OK or the engine's/link's VMC_HV_E* refusal.
+ * @hvmem_len: the engine's backing store size, vmc_hv_backing_size(@cfg)
+ *	(hv_device_configure())
+ * @outcap: the size of the backlog toward the peer
+ *
+ * The backing store and the backlog come from ops->alloc; on a refusal
+ * nothing stays allocated, @d->hvmem is NULL.
+ * Return: VMC_HV_OK, VMC_HV_ERR_NOBUF when ops->alloc found no memory, or
+ * the engine's/link's VMC_HV_E* refusal.
  */
 int hv_device_init(struct hv_device *d, const struct vmc_hv_config *cfg,
 		   const struct hmc_link_config *link_cfg, const struct hv_device_ops *ops,
-		   void *opaque, void *hvmem, size_t hvmem_len, uint8_t *outbuf, size_t outcap);
+		   void *opaque, size_t hvmem_len, size_t outcap);
+
+/**
+ * hv_device_fini - free what hv_device_init() and a migration stream held
+ * (for embedders that remove a device; QEMU's spapr-vmc never is).
+ * @d: the core; its memory is stale afterwards
+ */
+void hv_device_fini(struct hv_device *d);
 
 /**
  * hv_device_kick - run the engine's deferred work now (bottom half, timer),
@@ -299,51 +338,74 @@ void hv_device_chr_writable(struct hv_device *d);
 bool hv_device_chr_close_due(const struct hv_device *d);
 
 /**
- * hv_device_dma_window - the ibm,my-dma-window property: two windows of
- * <liobn phys.hi phys.lo size.hi size.lo>, big-endian cells.
- * @d: the core (pane 1's size)
- * @liobn: pane 0's LIOBN
- * @bus_offset: pane 0's first IOBA
- * @size: pane 0's size in bytes
- * @remote_liobn: pane 1's LIOBN
- * @cells: the ten cells, written
+ * struct hv_device_dt_prop - one property of the device node.
+ * @name: its name
+ * @val: its value, as the device tree holds it (cells big-endian)
+ * @len: its length in bytes
  */
-void hv_device_dma_window(const struct hv_device *d, uint32_t liobn, uint64_t bus_offset,
-			  uint64_t size, uint32_t remote_liobn, uint32_t cells[10]);
+struct hv_device_dt_prop {
+	const char *name;
+	const void *val;
+	int len;
+};
 
 /**
- * hv_device_snap_size - bytes hv_device_snap_save() needs.
- * @d: the core
- * Return: the size; 0 when the state is too large to travel (reported).
+ * struct hv_device_dt - the device node's properties; @prop points into the
+ * struct itself, so it is used where hv_device_dt() filled it.
+ * @window: ibm,my-dma-window: two windows of <liobn phys.hi phys.lo size.hi
+ *	size.lo>, pane 0 (the TCE table) then pane 1 (the engine's buffers)
+ * @cells: ibm,#dma-address-cells, ibm,#dma-size-cells, ibm,my-drc-index
+ * @prop: the properties, in order
  */
-uint32_t hv_device_snap_size(const struct hv_device *d);
+struct hv_device_dt {
+	uint32_t window[10];
+	uint32_t cells[3];
+	struct hv_device_dt_prop prop[HV_DEVICE_DT_PROPS];
+};
 
 /**
- * hv_device_snap_save - write the engine's state for a migration.
- * @d: the core
- * @buf: hv_device_snap_size() bytes
- * @len: their count
- * Return: 0, or -1 when the engine refused (reported).
+ * hv_device_dt - the device node's properties: the DMA windows, the cell
+ * counts, the DRC index, the location code.
+ * @d: the core (pane 0 through ops->tce_get, pane 1, the DRC index)
+ * @loc_code: ibm,loc-code; NULL: HV_DEVICE_LOC_CODE
+ * @dt: filled
+ * Return: true, or false when the device has no TCE table.
  */
-int hv_device_snap_save(const struct hv_device *d, void *buf, uint32_t len);
+bool hv_device_dt(const struct hv_device *d, const char *loc_code, struct hv_device_dt *dt);
 
 /**
- * hv_device_snap_len_ok - may an incoming stream announce @len bytes?
- * Checked before the embedder allocates it.
+ * hv_device_snap_prepare - write the device's state for a migration into
+ * @d->snap (HV_DEVICE_SNAP_DEV_LEN bytes of device block, then the
+ * engine's stream), replacing any stream held.
  * @d: the core
- * @len: the announced length
+ * Return: 0, or -1 when the state cannot be saved (reported; nothing held).
+ */
+int hv_device_snap_prepare(struct hv_device *d);
+
+/**
+ * hv_device_snap_drop - free the stream held, if any.
+ * @d: the core
+ */
+void hv_device_snap_drop(struct hv_device *d);
+
+/**
+ * hv_device_snap_len_ok - may an incoming stream announce @d->snap_len
+ * bytes? Checked before the embedder allocates it.
+ * @d: the core
  * Return: true when it is in range.
  */
-bool hv_device_snap_len_ok(const struct hv_device *d, uint32_t len);
+bool hv_device_snap_len_ok(const struct hv_device *d);
 
 /**
- * hv_device_snap_load - load an incoming stream (@buf NULL: it was refused
- * for its length), then resume: timer, peer retold.
+ * hv_device_snap_load - load the incoming stream @d->snap (NULL: it was
+ * refused for its length @d->snap_len), drop it, then resume: timer, peer
+ * retold, and the partner-suspended state when @suspend.
  * @d: the core
- * @buf: the stream, or NULL
- * @len: its announced length
- * Return: 0, or -1 when refused (reported with the reason).
+ * @suspend: post the partner-suspended event after the load (the
+ *	suspend-event property: PowerVM after a partition migration)
+ * Return: 0, or -1 when refused (reported with the reason; nothing of the
+ * stream is applied).
  */
-int hv_device_snap_load(struct hv_device *d, const void *buf, uint32_t len);
+int hv_device_snap_load(struct hv_device *d, bool suspend);
 
 #endif /* VMCFW_HV_DEVICE_H */

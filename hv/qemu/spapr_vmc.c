@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * spapr-vmc: the hypervisor side of the IBM Virtual Management Channel as a
- * sPAPR VIO device for QEMU 7.2 (hw/ppc/spapr_vmc.c, via hv/qemu/build-qemu.sh).
- * QEMU glue only: the VIO device and its properties, the hcall hooks, CRQ and
- * pane-0 DMA, the chardev, bottom halves and the timer, VMState. Everything
- * portable (protocols, backlog, flow control, retries, STATUS, the snapshot
- * stream) is hv/hv_device.[ch] and what it drives (docs/qemu-device.md), all
- * host-tested. Every value from the guest or the peer is hostile. The BQL
- * protects the state (hcalls, timers, bottom halves, chardev handlers).
+ * spapr-vmc: the hypervisor side of the IBM Virtual Management Channel, a
+ * sPAPR VIO device for QEMU 7.2 (added by hv/qemu/build-qemu.sh). QEMU glue
+ * only: everything portable is hv/hv_device.[ch] (docs/qemu-device.md). Every
+ * value from the guest or the peer is hostile. The BQL protects the state.
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -27,17 +23,15 @@
 #include "hv/hv_device.h"
 #include "hv/hv_props.h"
 
-#ifndef H_REQUEST_VMC
-#define H_REQUEST_VMC 0x360
-#endif
+#define H_REQUEST_VMC 0x360 /* not in QEMU 7.2's hw/ppc/spapr.h */
 
 #define TYPE_SPAPR_VMC "spapr-vmc"
 OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 
 /* Pane 0: the guest's own TCE window (CRQ page and local buffer shadows). */
-#define SPAPR_VMC_PANE0_SIZE    0x01000000u
+#define SPAPR_VMC_PANE0_SIZE 0x01000000u
 /* Bytes of host-bound frames held while the peer is not reading. */
-#define SPAPR_VMC_OUT_MAX       (1024 * 1024)
+#define SPAPR_VMC_OUT_MAX (1024 * 1024)
 
 /* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
 extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
@@ -51,39 +45,43 @@ struct SpaprVmcState {
     struct hv_props props;
     char *loc_code;
 
-    /* everything portable: engine, link, backlog, CRQ flow, retries (hv/hv_device.c) */
+    /* everything portable (hv/hv_device.c) */
     struct hv_device dev;
     struct hv_device_ops dev_ops;
-    uint8_t *hvmem;            /* the engine's backing store; NULL until realized */
-    uint8_t *outbuf;
-    QEMUTimer *timer;          /* deadlines (delays, re-init) and retries with backoff */
-    QEMUBH *kick_bh;           /* new work: run the engine right after the current call */
-    QEMUBH *disconnect_bh;     /* close a connection that refused a write */
+    QEMUTimer *timer;      /* deadlines and retries with backoff */
+    QEMUBH *kick_bh;       /* new work: run the engine after the current call */
+    QEMUBH *disconnect_bh; /* close a connection that refused a write */
     guint out_watch;
-
-    /* migration: the engine's state as one stream (hv/hv_snapshot.c) */
-    uint8_t *snap;
-    uint32_t snap_len;
 };
 
 /* The one VMC device of the machine (the hcalls carry no unit address). */
 static SpaprVmcState *spapr_vmc_singleton;
 
+/* The device behind an hv_device_ops or chardev callback's opaque. */
+static SpaprVmcState *vmc(void *opaque)
+{
+    return opaque;
+}
+
+static DMADirection dma_dir(bool write)
+{
+    return write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE;
+}
+
 /* Bytes taken, 0 when the socket is full, -1 on any other error. */
 static long spapr_vmc_chr_write(void *opaque, const uint8_t *buf, size_t len)
 {
-    SpaprVmcState *s = opaque;
     int n;
 
     errno = 0;
-    n = qemu_chr_fe_write(&s->chr, buf, (int)MIN(len, (size_t)INT_MAX));
+    n = qemu_chr_fe_write(&vmc(opaque)->chr, buf, MIN(len, INT_MAX));
     if (n > 0) {
         return n;
     }
     return n < 0 && errno == EAGAIN ? 0 : -1;
 }
 
-static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *opaque)
+static gboolean spapr_vmc_out_ready(void *unused, GIOCondition c, void *opaque)
 {
     SpaprVmcState *s = opaque;
 
@@ -95,18 +93,19 @@ static gboolean spapr_vmc_out_ready(void *do_not_use, GIOCondition cond, void *o
 static bool spapr_vmc_chr_watch(void *opaque, bool on)
 {
     SpaprVmcState *s = opaque;
+    GIOCondition cond = G_IO_OUT | G_IO_HUP;
 
     if (s->out_watch) {
         g_source_remove(s->out_watch);
     }
-    s->out_watch = on ? qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
-                                              spapr_vmc_out_ready, s) : 0;
+    s->out_watch =
+        on ? qemu_chr_fe_add_watch(&s->chr, cond, spapr_vmc_out_ready, s) : 0;
     return s->out_watch != 0;
 }
 
 static void spapr_vmc_chr_close_later(void *opaque)
 {
-    qemu_bh_schedule(((SpaprVmcState *)opaque)->disconnect_bh);
+    qemu_bh_schedule(vmc(opaque)->disconnect_bh);
 }
 
 static void spapr_vmc_disconnect_bh(void *opaque)
@@ -120,12 +119,12 @@ static void spapr_vmc_disconnect_bh(void *opaque)
 
 static int spapr_vmc_can_receive(void *opaque)
 {
-    return 4096;    /* bytes accepted per read callback */
+    return 4096; /* bytes accepted per read callback */
 }
 
 static void spapr_vmc_receive(void *opaque, const uint8_t *buf, int size)
 {
-    hv_device_peer_bytes(&((SpaprVmcState *)opaque)->dev, buf, size > 0 ? size : 0);
+    hv_device_peer_bytes(&vmc(opaque)->dev, buf, size > 0 ? size : 0);
 }
 
 static void spapr_vmc_chr_event(void *opaque, QEMUChrEvent event)
@@ -156,64 +155,64 @@ static void spapr_vmc_timer_set(void *opaque, uint64_t due_us)
     if (due_us == UINT64_MAX) {
         timer_del(s->timer);
     } else {
-        timer_mod(s->timer, (int64_t)MIN(due_us, (uint64_t)INT64_MAX));
+        timer_mod(s->timer, MIN(due_us, INT64_MAX));
     }
 }
 
 static void spapr_vmc_kick_later(void *opaque)
 {
-    qemu_bh_schedule(((SpaprVmcState *)opaque)->kick_bh);
+    qemu_bh_schedule(vmc(opaque)->kick_bh);
 }
 
 static void spapr_vmc_kick_cb(void *opaque)
 {
-    hv_device_kick(&((SpaprVmcState *)opaque)->dev);
+    hv_device_kick(&vmc(opaque)->dev);
 }
 
 static void spapr_vmc_crq_get(void *opaque, struct hv_device_crq *q)
 {
-    SpaprVioDevice *dev = &((SpaprVmcState *)opaque)->sdev;
+    SpaprVioDevice *d = &vmc(opaque)->sdev;
+    SpaprVioCrq *c = &d->crq;
 
-    *q = (struct hv_device_crq) { dev->crq.qladdr, dev->crq.qsize, dev->crq.qnext,
-                                  dev->signal_state & 1, dev->reg };
+    *q = (struct hv_device_crq){ c->qladdr, c->qsize, c->qnext,
+                                 d->signal_state & 1, d->reg };
 }
 
 static int spapr_vmc_crq_send(void *opaque, const uint8_t entry[16])
 {
     /* spapr_vio_send_crq() only reads the entry */
-    return spapr_vio_send_crq(&((SpaprVmcState *)opaque)->sdev, (uint8_t *)entry);
+    return spapr_vio_send_crq(&vmc(opaque)->sdev, (uint8_t *)entry);
 }
 
 static bool spapr_vmc_tce_get(void *opaque, struct hv_device_tce *v)
 {
-    SpaprTceTable *t = ((SpaprVmcState *)opaque)->sdev.tcet;
+    SpaprTceTable *t = vmc(opaque)->sdev.tcet;
 
     if (t) {
-        *v = (struct hv_device_tce) { t->liobn, t->table, t->nb_table, t->page_shift,
-                                      t->bus_offset, t->bypass };
+        *v = (struct hv_device_tce){ t->liobn,      t->table,      t->nb_table,
+                                     t->page_shift, t->bus_offset, t->bypass };
     }
     return t != NULL;
 }
 
-static bool spapr_vmc_dma_valid(void *opaque, uint64_t ioba, uint64_t len, bool write)
+static bool spapr_vmc_dma_valid(void *opaque, uint64_t a, uint64_t n, bool w)
 {
-    return dma_memory_valid(&((SpaprVmcState *)opaque)->sdev.as, ioba, len,
-                            write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE,
+    return dma_memory_valid(&vmc(opaque)->sdev.as, a, n, dma_dir(w),
                             MEMTXATTRS_UNSPECIFIED);
 }
 
-static int spapr_vmc_dma_rw(void *opaque, uint64_t ioba, void *buf, uint64_t len, bool write)
+static int spapr_vmc_dma_rw(void *opaque, uint64_t a, void *buf, uint64_t n,
+                            bool w)
 {
-    return dma_memory_rw(&((SpaprVmcState *)opaque)->sdev.as, ioba, buf, len,
-                         write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE,
-                         MEMTXATTRS_UNSPECIFIED) == MEMTX_OK ? 0 : -1;
+    MemTxResult r = dma_memory_rw(&vmc(opaque)->sdev.as, a, buf, n, dma_dir(w),
+                                  MEMTXATTRS_UNSPECIFIED);
+
+    return r == MEMTX_OK ? 0 : -1;
 }
 
 /* Levels 0 and 1 are about the guest, negative ones about the host. */
 static void spapr_vmc_log(void *opaque, int level, const char *text)
 {
-    SpaprVmcState *s = opaque;
-
     if (level == HV_DEVICE_LOG_ERROR) {
         error_report("spapr-vmc: %s", text);
     } else if (level == HV_DEVICE_LOG_WARN) {
@@ -221,7 +220,7 @@ static void spapr_vmc_log(void *opaque, int level, const char *text)
     } else if (level <= 1) {
         qemu_log_mask(LOG_GUEST_ERROR, "spapr-vmc: %s\n", text);
     }
-    if (s->props.debug && level >= 0) {
+    if (vmc(opaque)->props.debug && level >= 0) {
         fprintf(stderr, "spapr-vmc[%d]: %s\n", level, text);
     }
 }
@@ -236,7 +235,7 @@ static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
     }
 }
 
-/* H_ENABLE_CRQ on our unit ends a partner-suspended state (hv/hv_transport.c). */
+/* H_ENABLE_CRQ on our unit ends a partner-suspended state (hv_transport.c) */
 static void spapr_vmc_crq_enable(SpaprVioDevice *dev)
 {
     SpaprVmcState *s = spapr_vmc_singleton;
@@ -256,7 +255,7 @@ static void spapr_vmc_runstate(void *opaque, bool running, RunState state)
 /* Guest H_SEND_CRQ on our unit address. */
 static int spapr_vmc_do_crq(SpaprVioDevice *dev, uint8_t *crq)
 {
-    return (int)hv_device_guest_crq(&SPAPR_VMC(dev)->dev, crq);
+    return hv_device_guest_crq(&SPAPR_VMC(dev)->dev, crq);
 }
 
 static target_ulong h_request_vmc(PowerPCCPU *cpu, SpaprMachineState *spapr,
@@ -280,40 +279,38 @@ static target_ulong h_copy_rdma(PowerPCCPU *cpu, SpaprMachineState *spapr,
     return s ? hv_device_copy_rdma(&s->dev, args) : H_FUNCTION;
 }
 
-static void spapr_vmc_snap_free(SpaprVmcState *s)
-{
-    g_free(s->snap);
-    s->snap = NULL;
-    s->snap_len = 0;
-}
-
 static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
 {
     SpaprVmcState *s = SPAPR_VMC(sdev);
+    bool chr = qemu_chr_fe_backend_connected(&s->chr);
     struct vmc_hv_config cfg;
-    struct hmc_link_config link_cfg;
+    struct hmc_link_config link;
     const char *why;
-    size_t hvmem_len;
+    size_t len;
     int r;
 
     if (spapr_vmc_singleton || !sdev->tcet) {
-        error_setg(errp, "spapr-vmc: %s", spapr_vmc_singleton ?
-                   "only one VMC device per machine" : "no TCE table");
+        why = spapr_vmc_singleton ? "only one VMC device per machine"
+                                  : "no TCE table";
+        error_setg(errp, "spapr-vmc: %s", why);
         return;
     }
-    why = hv_device_configure(&s->props, sdev->reg, sdev->tcet->liobn, &cfg, &link_cfg,
-                              &hvmem_len);
-    if (why || spapr_tce_find_by_liobn(s->props.remote_liobn)) {
-        error_setg(errp, "spapr-vmc: %s", why ? why : "remote-liobn is already in use");
+    why = hv_device_configure(&s->props, sdev->reg, sdev->tcet->liobn, &cfg,
+                              &link, &len);
+    if (!why && spapr_tce_find_by_liobn(s->props.remote_liobn)) {
+        why = "remote-liobn is already in use";
+    }
+    if (why) {
+        error_setg(errp, "spapr-vmc: %s", why);
         return;
     }
-    s->dev_ops = (struct hv_device_ops) {
+    s->dev_ops = (struct hv_device_ops){
         .crq_get = spapr_vmc_crq_get,
         .crq_send = spapr_vmc_crq_send,
         .tce_get = spapr_vmc_tce_get,
         .dma_valid = spapr_vmc_dma_valid,
         .dma_rw = spapr_vmc_dma_rw,
-        .chr_write = qemu_chr_fe_backend_connected(&s->chr) ? spapr_vmc_chr_write : NULL,
+        .chr_write = chr ? spapr_vmc_chr_write : NULL,
         .chr_watch = spapr_vmc_chr_watch,
         .chr_close_later = spapr_vmc_chr_close_later,
         .kick_later = spapr_vmc_kick_later,
@@ -321,24 +318,20 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
         .running = spapr_vmc_running,
         .now_us = spapr_vmc_now_us,
         .log = spapr_vmc_log,
+        .alloc = g_malloc0,
+        .free = g_free,
     };
-    s->hvmem = g_malloc0(hvmem_len);
-    s->outbuf = g_malloc(SPAPR_VMC_OUT_MAX);
+    r = hv_device_init(&s->dev, &cfg, &link, &s->dev_ops, s, len,
+                       SPAPR_VMC_OUT_MAX);
+    if (r != VMC_HV_OK) {
+        error_setg(errp, "spapr-vmc: engine init failed (%s)",
+                   vmc_hv_result_name(r));
+        return;
+    }
+    /* nothing has been called back yet (hv_device_init()) */
     s->timer = timer_new_us(QEMU_CLOCK_VIRTUAL, spapr_vmc_kick_cb, s);
     s->disconnect_bh = qemu_bh_new(spapr_vmc_disconnect_bh, s);
     s->kick_bh = qemu_bh_new(spapr_vmc_kick_cb, s);
-    r = hv_device_init(&s->dev, &cfg, &link_cfg, &s->dev_ops, s, s->hvmem, hvmem_len,
-                       s->outbuf, SPAPR_VMC_OUT_MAX);
-    if (r != VMC_HV_OK) {
-        error_setg(errp, "spapr-vmc: engine init failed (%s)", vmc_hv_result_name(r));
-        timer_free(s->timer);
-        qemu_bh_delete(s->disconnect_bh);
-        qemu_bh_delete(s->kick_bh);
-        g_free(s->outbuf);
-        g_free(s->hvmem);
-        s->hvmem = NULL;
-        return;
-    }
     sdev->crq.SendFunc = spapr_vmc_do_crq;
     spapr_vio_crq_notify = spapr_vmc_crq_notify;
     spapr_vio_crq_enable_notify = spapr_vmc_crq_enable;
@@ -346,10 +339,10 @@ static void spapr_vmc_realize(SpaprVioDevice *sdev, Error **errp)
         qemu_add_vm_change_state_handler(spapr_vmc_runstate, s);
     }
     spapr_vmc_singleton = s;
-
-    if (qemu_chr_fe_backend_connected(&s->chr)) {
-        qemu_chr_fe_set_handlers(&s->chr, spapr_vmc_can_receive, spapr_vmc_receive,
-                                 spapr_vmc_chr_event, NULL, s, NULL, true);
+    if (chr) {
+        qemu_chr_fe_set_handlers(&s->chr, spapr_vmc_can_receive,
+                                 spapr_vmc_receive, spapr_vmc_chr_event, NULL,
+                                 s, NULL, true);
     }
 }
 
@@ -358,99 +351,79 @@ static void spapr_vmc_reset(SpaprVioDevice *sdev)
     SpaprVmcState *s = SPAPR_VMC(sdev);
 
     /* The generic reset has freed the CRQ and cleared the TCE table. */
-    if (s->hvmem) {
+    if (s->dev.hvmem) {
         hv_device_reset(&s->dev);
     }
 }
 
-static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
+/* spapr_vio.c only checks for a negative return. */
+static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node)
 {
     SpaprVmcState *s = SPAPR_VMC(sdev);
-    SpaprTceTable *t = sdev->tcet;
-    uint32_t win[10];
-    int ret;
+    struct hv_device_dt dt;
+    int i;
 
-    if (!s->hvmem || !t) {
+    if (!s->dev.hvmem || !hv_device_dt(&s->dev, s->loc_code, &dt)) {
         return -1;
     }
-    hv_device_dma_window(&s->dev, t->liobn, t->bus_offset, (uint64_t)t->nb_table << t->page_shift,
-                         s->props.remote_liobn, win);
-    /* the first failure's code is returned */
-    ret = fdt_setprop(fdt, node_off, "ibm,my-dma-window", win, sizeof(win));
-    ret = ret < 0 ? ret : fdt_setprop_cell(fdt, node_off, "ibm,#dma-address-cells", 2);
-    ret = ret < 0 ? ret : fdt_setprop_cell(fdt, node_off, "ibm,#dma-size-cells", 2);
-    ret = ret < 0 ? ret : fdt_setprop_cell(fdt, node_off, "ibm,my-drc-index",
-                                           s->props.drc_index);
-    return ret < 0 ? ret : fdt_setprop_string(fdt, node_off, "ibm,loc-code",
-                                              s->loc_code ? s->loc_code : "U8247.22L.VMC-V1-C1");
+    for (i = 0; i < HV_DEVICE_DT_PROPS; i++) {
+        struct hv_device_dt_prop *p = &dt.prop[i];
+
+        if (fdt_setprop(fdt, node, p->name, p->val, p->len) < 0) {
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /*
- * Migration: the engine's state as one stream (hv_device_snap_*()), the CRQ
+ * Migration: the device's state as one stream (hv_device_snap_*()), the CRQ
  * registration in the VIO part, the TCE tables with sPAPR's IOMMU state;
  * the HMC connection does not travel (docs/qemu-device.md §2.5).
  */
 static int spapr_vmc_pre_save(void *opaque)
 {
-    SpaprVmcState *s = opaque;
-
-    spapr_vmc_snap_free(s);
-    s->snap_len = hv_device_snap_size(&s->dev);
-    s->snap = s->snap_len ? g_malloc(s->snap_len) : NULL;
-    if (!s->snap || hv_device_snap_save(&s->dev, s->snap, s->snap_len)) {
-        spapr_vmc_snap_free(s);
-        return -EINVAL;
-    }
-    return 0;
+    return hv_device_snap_prepare(&vmc(opaque)->dev) ? -EINVAL : 0;
 }
 
 /* post_save and pre_load: no stream is kept between migrations */
 static int spapr_vmc_snap_drop(void *opaque)
 {
-    spapr_vmc_snap_free(opaque);
+    hv_device_snap_drop(&vmc(opaque)->dev);
     return 0;
 }
 
-/* The stream's length is checked before QEMU allocates it. */
+/* The stream's length is checked before QEMU allocates it (g_malloc). */
 static bool spapr_vmc_snap_len_ok(void *opaque, int version_id)
 {
-    SpaprVmcState *s = opaque;
-
-    return hv_device_snap_len_ok(&s->dev, s->snap_len);
+    return hv_device_snap_len_ok(&vmc(opaque)->dev);
 }
 
 static int spapr_vmc_post_load(void *opaque, int version_id)
 {
     SpaprVmcState *s = opaque;
-    int r = hv_device_snap_load(&s->dev, s->snap, s->snap_len);
 
-    spapr_vmc_snap_free(s);
-    if (!r && s->props.suspend_event) {
-        hv_device_suspend(&s->dev); /* PowerVM after a partition migration */
-    }
-    return r ? -EINVAL : 0;
+    return hv_device_snap_load(&s->dev, s->props.suspend_event) ? -EINVAL : 0;
 }
 
+static const VMStateField spapr_vmc_fields[] = {
+    VMSTATE_SPAPR_VIO(sdev, SpaprVmcState),
+    VMSTATE_UINT32(dev.snap_len, SpaprVmcState),
+    VMSTATE_VBUFFER_ALLOC_UINT32(dev.snap, SpaprVmcState, 0,
+                                 spapr_vmc_snap_len_ok, dev.snap_len),
+    VMSTATE_END_OF_LIST(),
+};
+
+/* Version 1 carried the CRQ bookkeeping as fields: refused. */
 static const VMStateDescription vmstate_spapr_vmc = {
     .name = "spapr_vmc",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .pre_save = spapr_vmc_pre_save,
     .post_save = spapr_vmc_snap_drop,
     .pre_load = spapr_vmc_snap_drop,
     .post_load = spapr_vmc_post_load,
-    .fields = (VMStateField[]) {
-        VMSTATE_SPAPR_VIO(sdev, SpaprVmcState),
-        VMSTATE_BOOL(dev.mp_registered, SpaprVmcState),
-        VMSTATE_UINT64(dev.flow.qladdr, SpaprVmcState),
-        VMSTATE_UINT32(dev.flow.qsize, SpaprVmcState),
-        VMSTATE_UINT32(dev.flow.pending, SpaprVmcState),
-        VMSTATE_UINT64(dev.crq_full_dropped, SpaprVmcState),
-        VMSTATE_UINT64(dev.crq_dma_errors, SpaprVmcState),
-        VMSTATE_UINT32(snap_len, SpaprVmcState),
-        VMSTATE_VBUFFER_ALLOC_UINT32(snap, SpaprVmcState, 0, spapr_vmc_snap_len_ok, snap_len),
-        VMSTATE_END_OF_LIST()
-    },
+    .fields = spapr_vmc_fields,
 };
 
 static Property spapr_vmc_properties[] = {
@@ -463,15 +436,20 @@ static Property spapr_vmc_properties[] = {
     DEFINE_PROP_UINT32("session-hv-bufs", SpaprVmcState, props.hv_bufs, 4),
     DEFINE_PROP_UINT32("remote-liobn", SpaprVmcState, props.remote_liobn, 0),
     DEFINE_PROP_UINT32("drc-index", SpaprVmcState, props.drc_index, 0),
-    DEFINE_PROP_UINT32("max-copy", SpaprVmcState, props.max_copy, VMC_HV_DEFAULT_MAX_COPY),
+    DEFINE_PROP_UINT32("max-copy", SpaprVmcState, props.max_copy,
+                       VMC_HV_DEFAULT_MAX_COPY),
     DEFINE_PROP_UINT32("crq-entries", SpaprVmcState, props.crq_entries, 0),
     DEFINE_PROP_BOOL("strict", SpaprVmcState, props.strict, false),
     DEFINE_PROP_BOOL("trace-crq", SpaprVmcState, props.trace_crq, false),
     DEFINE_PROP_BOOL("debug", SpaprVmcState, props.debug, false),
-    DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, props.init_on_register, false),
-    DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, props.crq_full_drop, false),
-    DEFINE_PROP_BOOL("suspend-event", SpaprVmcState, props.suspend_event, false),
-    DEFINE_PROP_BOOL("suspend-on-resume", SpaprVmcState, props.suspend_on_resume, false),
+    DEFINE_PROP_BOOL("init-on-register", SpaprVmcState, props.init_on_register,
+                     false),
+    DEFINE_PROP_BOOL("crq-full-drop", SpaprVmcState, props.crq_full_drop,
+                     false),
+    DEFINE_PROP_BOOL("suspend-event", SpaprVmcState, props.suspend_event,
+                     false),
+    DEFINE_PROP_BOOL("suspend-on-resume", SpaprVmcState,
+                     props.suspend_on_resume, false),
     DEFINE_PROP_STRING("loc-code", SpaprVmcState, loc_code),
     DEFINE_PROP_END_OF_LIST(),
 };

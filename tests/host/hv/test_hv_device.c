@@ -5,7 +5,8 @@
  * bypass, sends into the guest's CRQ (busy slot, unmapped page, no queue),
  * scheduling (bottom half, timer, stopped machine), the output toward the
  * peer (full socket, hard error, no connection), STATUS's device part, the
- * device tree window and the snapshot stream. The world around it is a
+ * memory it takes through ops->alloc, the device tree properties and the
+ * migration stream (device block and engine stream). The world around it is a
  * small model of what QEMU gives the glue (spapr_vio_send_crq()'s rules, a
  * TCE table, a socket whose answers the test sets).
  */
@@ -33,8 +34,7 @@ enum chr_mode { CHR_TAKE_ALL, CHR_FULL, CHR_BROKEN };
 struct world {
 	struct hv_device d;
 	struct hv_device_ops ops;
-	void *hvmem;
-	uint8_t outbuf[512];
+	bool no_tce;
 	uint8_t pane0[PAGES * PAGE];
 	uint64_t tce[PAGES];
 	bool bypass;
@@ -53,10 +53,37 @@ static void w_crq_get(void *o, struct hv_device_crq *q)
 	*q = ((struct world *)o)->crq;
 }
 
+/* ops->alloc and ops->free: every allocation is checked for a leak at teardown */
+static int live_allocs;
+static int allocs_left = -1;	/* >= 0: that many succeed, then NULL */
+
+static void *w_alloc(size_t len)
+{
+	void *p;
+
+	if (allocs_left == 0)
+		return NULL;
+	if (allocs_left > 0)
+		allocs_left--;
+	p = calloc(1, len);
+	assert_non_null(p);
+	live_allocs++;
+	return p;
+}
+
+static void w_free(void *p)
+{
+	assert_non_null(p);
+	live_allocs--;
+	free(p);
+}
+
 static bool w_tce_get(void *o, struct hv_device_tce *t)
 {
 	struct world *w = o;
 
+	if (w->no_tce)
+		return false;
 	*t = (struct hv_device_tce){ UNIT, w->tce, PAGES, 12, 0, w->bypass };
 	return true;
 }
@@ -182,8 +209,6 @@ static struct world *world_new(void)
 
 	assert_non_null(w);
 	assert_null(hv_device_configure(&p, UNIT, UNIT, &cfg, &link, &len));
-	w->hvmem = calloc(1, len);
-	assert_non_null(w->hvmem);
 	for (i = 0; i < PAGES; i++)
 		w->tce[i] = ((uint64_t)i << 12) | VMC_HV_TCE_PERM;
 	w->crq = (struct hv_device_crq){ .unit_address = UNIT };
@@ -195,10 +220,10 @@ static struct world *world_new(void)
 		.dma_valid = w_dma_valid, .dma_rw = w_dma_rw, .chr_write = w_chr_write,
 		.chr_watch = w_chr_watch, .chr_close_later = w_close_later,
 		.kick_later = w_kick_later, .timer_set = w_timer_set, .running = w_running,
-		.now_us = w_now, .log = w_log,
+		.now_us = w_now, .log = w_log, .alloc = w_alloc, .free = w_free,
 	};
-	assert_int_equal(hv_device_init(&w->d, &cfg, &link, &w->ops, w, w->hvmem, len, w->outbuf,
-					sizeof(w->outbuf)), VMC_HV_OK);
+	assert_int_equal(hv_device_init(&w->d, &cfg, &link, &w->ops, w, len, 512), VMC_HV_OK);
+	assert_non_null(w->d.hvmem);
 	return w;
 }
 
@@ -208,13 +233,20 @@ static int setup(void **state)
 	return 0;
 }
 
+static void world_free(struct world *w)
+{
+	assert_int_equal(vmc_hv_check_invariants(&w->d.hv), 0);
+	hv_device_fini(&w->d);
+	assert_null(w->d.hvmem);
+	assert_null(w->d.snap);
+	free(w);
+}
+
+/* Every world of the test is gone by now: nothing it took stays allocated. */
 static int teardown(void **state)
 {
-	struct world *w = *state;
-
-	assert_int_equal(vmc_hv_check_invariants(&w->d.hv), 0);
-	free(w->hvmem);
-	free(w);
+	world_free(*state);
+	assert_int_equal(live_allocs, 0);
 	return 0;
 }
 
@@ -425,52 +457,173 @@ static void test_no_connection(void **state)
 	assert_int_equal(w->closes_asked, 0);
 }
 
-static void test_dma_window_cells(void **state)
+/* No memory: init refuses, and nothing it took stays allocated. */
+static void test_init_without_memory(void **state)
 {
-	struct world *w = *state;
-	uint32_t cells[10];
-	const uint8_t *p = (const uint8_t *)cells;
+	struct hv_props p = defaults();
+	struct vmc_hv_config cfg;
+	struct hmc_link_config link;
+	struct hv_device_ops ops = { .alloc = w_alloc, .free = w_free };
+	struct hv_device d;
+	size_t len;
+	int n;
 
-	hv_device_dma_window(&w->d, UNIT, 0x1000, PAGES * PAGE, 0x7f000010, cells);
-	assert_int_equal(load_be32(p), UNIT);
-	assert_int_equal(load_be64(p + 4), 0x1000);
-	assert_int_equal(load_be64(p + 12), PAGES * PAGE);
-	assert_int_equal(load_be32(p + 20), 0x7f000010);
-	assert_int_equal(load_be64(p + 24), 0);
-	assert_int_equal(load_be64(p + 32), vmc_hv_remote_window_size(&w->d.hv));
+	assert_null(hv_device_configure(&p, UNIT, UNIT, &cfg, &link, &len));
+	for (n = 0; n < 2; n++) {
+		allocs_left = n;
+		memset(&d, 0xA5, sizeof(d));
+		assert_int_equal(hv_device_init(&d, &cfg, &link, &ops, NULL, len, 512),
+				 VMC_HV_ERR_NOBUF);
+		assert_null(d.hvmem);
+		assert_int_equal(live_allocs, 0);
+	}
+	allocs_left = -1;
 }
 
-/* The stream: saved, its length bounded, loaded into another device, refusals reported. */
+static void test_device_tree_properties(void **state)
+{
+	struct world *w = *state;
+	struct hv_device_dt dt;
+	const uint8_t *p = (const uint8_t *)dt.window;
+	static const char *const names[HV_DEVICE_DT_PROPS] = {
+		"ibm,my-dma-window", "ibm,#dma-address-cells", "ibm,#dma-size-cells",
+		"ibm,my-drc-index", "ibm,loc-code",
+	};
+	const uint32_t cells[3] = { 2, 2, UNIT };
+	unsigned int i;
+
+	assert_true(hv_device_dt(&w->d, NULL, &dt));
+	assert_int_equal(load_be32(p), UNIT);
+	assert_int_equal(load_be64(p + 4), 0);
+	assert_int_equal(load_be64(p + 12), PAGES * PAGE);
+	assert_int_equal(load_be32(p + 20), 0x7f000010);	/* the default remote-liobn */
+	assert_int_equal(load_be64(p + 24), 0);
+	assert_int_equal(load_be64(p + 32), vmc_hv_remote_window_size(&w->d.hv));
+	for (i = 0; i < HV_DEVICE_DT_PROPS; i++)
+		assert_string_equal(dt.prop[i].name, names[i]);
+	assert_ptr_equal(dt.prop[0].val, dt.window);
+	assert_int_equal(dt.prop[0].len, 40);
+	for (i = 1; i <= 3; i++) {
+		assert_int_equal(dt.prop[i].len, 4);
+		assert_int_equal(load_be32(dt.prop[i].val), cells[i - 1]);
+	}
+	assert_string_equal(dt.prop[4].val, HV_DEVICE_LOC_CODE);
+	assert_int_equal(dt.prop[4].len, sizeof(HV_DEVICE_LOC_CODE));
+	assert_true(hv_device_dt(&w->d, "U1-C2", &dt));
+	assert_string_equal(dt.prop[4].val, "U1-C2");
+	assert_int_equal(dt.prop[4].len, 6);
+	w->no_tce = true;
+	assert_false(hv_device_dt(&w->d, NULL, &dt));
+}
+
+/* Hand @v a copy of @w's stream, as QEMU's VMState would on the destination. */
+static void give_stream(struct world *v, const struct world *w)
+{
+	hv_device_snap_drop(&v->d);
+	v->d.snap_len = w->d.snap_len;
+	assert_true(hv_device_snap_len_ok(&v->d));
+	v->d.snap = w_alloc(w->d.snap_len);
+	memcpy(v->d.snap, w->d.snap, w->d.snap_len);
+}
+
+/* The stream: device block and engine state, saved, bounded, loaded elsewhere. */
 static void test_snapshot_round_trip(void **state)
 {
 	struct world *w = *state, *v = world_new();
-	uint32_t n;
-	uint8_t *buf;
+	const uint8_t *p;
 
 	register_crq(w);
 	guest_send(w, 0xC0, 0x01);
 	hv_device_kick(&w->d);
-	n = hv_device_snap_size(&w->d);
-	assert_true(n > 0);
-	buf = malloc(n);
-	assert_non_null(buf);
-	assert_int_equal(hv_device_snap_save(&w->d, buf, n), 0);
-	assert_true(hv_device_snap_len_ok(&v->d, n));
-	assert_false(hv_device_snap_len_ok(&v->d, 0));
-	assert_false(hv_device_snap_len_ok(&v->d, (uint32_t)(v->d.hvmem_len +
-							       HV_DEVICE_SNAP_SLACK + 1)));
+	w->d.crq_full_dropped = 5;	/* the counters travel too */
+	w->d.crq_dma_errors = 7;
+	assert_int_equal(hv_device_snap_prepare(&w->d), 0);
+	p = w->d.snap;
+	assert_non_null(p);
+	assert_true(w->d.snap_len > HV_DEVICE_SNAP_DEV_LEN);
+	assert_memory_equal(p, HV_DEVICE_SNAP_MAGIC, 8);
+	assert_int_equal(p[8], 1);
+	assert_int_equal(load_be64(p + 16), CRQ_IOBA);
+	assert_int_equal(load_be32(p + 24), CRQ_BYTES);
+	assert_int_equal(load_be32(p + 28), w->d.flow.pending);
+	assert_int_equal(load_be64(p + 32), 5);
+	assert_int_equal(load_be64(p + 40), 7);
+	assert_memory_equal(p + HV_DEVICE_SNAP_DEV_LEN, "VMCHVSNP", 8);
+
+	v->d.snap_len = HV_DEVICE_SNAP_DEV_LEN;		/* no room for an engine */
+	assert_false(hv_device_snap_len_ok(&v->d));
+	v->d.snap_len = (uint32_t)(v->d.hvmem_len + HV_DEVICE_SNAP_SLACK + 1);
+	assert_false(hv_device_snap_len_ok(&v->d));
+	give_stream(v, w);
 	v->now = 42;
-	assert_int_equal(hv_device_snap_load(&v->d, buf, n), 0);
+	assert_int_equal(hv_device_snap_load(&v->d, false), 0);
+	assert_null(v->d.snap);
 	assert_int_equal(v->errors, 0);
 	assert_int_equal(vmc_hv_phase(&v->d.hv), vmc_hv_phase(&w->d.hv));
-	assert_int_equal(hv_device_snap_load(&v->d, NULL, 99), -1);
+	assert_true(v->d.mp_registered);
+	assert_int_equal(v->d.flow.qladdr, CRQ_IOBA);
+	assert_int_equal(v->d.flow.qsize, CRQ_BYTES);
+	assert_int_equal(v->d.flow.pending, w->d.flow.pending);
+	assert_int_equal(v->d.crq_full_dropped, 5);
+	assert_int_equal(v->d.crq_dma_errors, 7);
+	assert_false(vmc_hv_is_suspended(&v->d.hv));
+	hv_device_snap_drop(&w->d);
+	assert_null(w->d.snap);
+	assert_int_equal(w->d.snap_len, 0);
+	world_free(v);
+}
+
+/* suspend-event: the load ends in the partner-suspended state. */
+static void test_snapshot_load_then_suspend(void **state)
+{
+	struct world *w = *state, *v = world_new();
+
+	register_crq(w);
+	v->crq = w->crq;	/* the VIO part carried the registration */
+	assert_int_equal(hv_device_snap_prepare(&w->d), 0);
+	give_stream(v, w);
+	assert_int_equal(hv_device_snap_load(&v->d, true), 0);
+	assert_true(vmc_hv_is_suspended(&v->d.hv));
+	world_free(v);
+}
+
+/* Every damage is refused with its reason, and nothing of the stream is applied. */
+static void test_snapshot_refusals(void **state)
+{
+	struct world *w = *state, *v = world_new();
+	static const struct {
+		unsigned int at;
+		uint8_t xor;
+		const char *reason;
+	} damage[] = {
+		{ 0, 0xFF, "device block: bad magic" },
+		{ 8, 0x03, "device block: CRQ registration flag is neither 0 nor 1" },
+		{ 15, 0x01, "device block: reserved bytes are not zero" },
+		{ HV_DEVICE_SNAP_DEV_LEN, 0xFF, "bad magic" },	/* the engine's */
+	};
+	unsigned int i;
+
+	register_crq(w);
+	w->d.crq_full_dropped = 5;
+	assert_int_equal(hv_device_snap_prepare(&w->d), 0);
+	for (i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		give_stream(v, w);
+		v->d.snap[damage[i].at] ^= damage[i].xor;
+		assert_int_equal(hv_device_snap_load(&v->d, true), -1);
+		assert_int_equal(v->errors, (int)i + 1);
+		assert_non_null(strstr(v->last_report, "incoming engine state refused: "));
+		assert_non_null(strstr(v->last_report, damage[i].reason));
+		assert_null(v->d.snap);
+		assert_false(v->d.mp_registered);
+		assert_int_equal(v->d.crq_full_dropped, 0);
+		assert_false(vmc_hv_is_suspended(&v->d.hv));
+	}
+	/* refused for its length: QEMU gave no buffer */
+	v->d.snap_len = 99;
+	assert_int_equal(hv_device_snap_load(&v->d, false), -1);
 	assert_non_null(strstr(v->last_report, "99 bytes announced"));
-	buf[0] ^= 0xFF;
-	assert_int_equal(hv_device_snap_load(&v->d, buf, n), -1);
-	assert_int_equal(v->errors, 2);
-	assert_non_null(strstr(v->last_report, "incoming engine state refused"));
-	free(buf);
-	teardown((void **)&v);
+	assert_int_equal(v->d.snap_len, 0);
+	world_free(v);
 }
 
 int main(void)
@@ -489,8 +642,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_watch_drops_the_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_peer_is_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_connection, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dma_window_cells, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_tree_properties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_load_then_suspend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_refusals, setup, teardown),
+		cmocka_unit_test(test_init_without_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
