@@ -55,13 +55,20 @@ def test_session_survives_migration_on_sanitizer_qemu(tmp_path, monkeypatch):
     test_session_survives_migration(tmp_path, "big", "slof", "irq")
 
 
+REFUSED = r"spapr-vmc: incoming engine state refused: "
+
+
 @pytest.mark.parametrize("damage,reason", [
-    ("format", r"snapshot format 255; this engine reads format 2"),
-    ("phase", r"phase is 9, more than 3"),
+    ("format", REFUSED + r"snapshot format 255; this engine reads format 2"),
+    ("phase", REFUSED + r"phase is 9, more than 3"),
+    ("device", REFUSED + r"device block: CRQ registration flag is neither 0 nor 1"),
+    ("version", r"unsupported version 1 for 'spapr_vmc' v2"),
 ])
 def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
-    """A damaged engine stream in the migration data: the destination says
-    why and refuses the whole load (QEMU ends), never runs half-loaded."""
+    """A damaged stream in the migration data (the engine's, the device block
+    before it: docs/qemu-device.md §2.5), or the device's section from an
+    older format (version 1): the destination says why and refuses the whole
+    load (QEMU ends), never runs half-loaded."""
     state = str(tmp_path / "state")
     with MigVm("big", "vof", "poll") as src:
         c = src.connect(T)
@@ -71,14 +78,23 @@ def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
     data = bytearray(open(state, "rb").read())
     at = data.find(b"VMCHVSNP")
     assert at > 0 and data.find(b"VMCHVSNP", at + 1) < 0, "one engine stream in the file"
+    dev = data.find(b"VMCHVDEV")
+    assert dev == at - 48, "the device block opens the stream, before the engine's"
+    header = b"spapr_vmc\0\0\0\0\0\0\0\2"   # the section's idstr, instance 0, version 2
+    sec = data.find(header)
+    assert sec > 0 and data.find(header, sec + 1) < 0, "one spapr_vmc section"
     if damage == "format":
         data[at + 11] = 0xFF
-    else:
+    elif damage == "phase":
         data[at + 16 + 59] = 9      # the phase byte (hv/hv_snapshot.c format 2)
+    elif damage == "device":
+        data[dev + 8] = 2           # the CRQ registration flag (hv/hv_device.c)
+    else:
+        data[sec + 16] = 1          # the section's version_id, low byte
     open(state, "wb").write(bytes(data))
     with MigVm("big", "vof", "poll", incoming="exec:cat " + state) as dst:
         dst.p.expect(pexpect.EOF, timeout=T)
         out = open(os.path.join(dst.dir, "console.log"), errors="replace").read()
-        assert re.search(r"spapr-vmc: incoming engine state refused: " + reason, out), out[-2000:]
+        assert re.search(reason, out), out[-2000:]
         dst.p.close()
         assert dst.p.exitstatus not in (0, None), "QEMU must not run the partition"

@@ -4,11 +4,16 @@
  * with the real engine (every hv/ C file), compiled against a thin QEMU shim
  * (tests/host/glue/shim/), driven as a hostile guest and a hostile peer at
  * once: hcalls of any shape (H_REG_CRQ, H_FREE_CRQ, H_SEND_CRQ,
- * H_REQUEST_VMC, H_COPY_RDMA), TCE entries and bypass, guest memory
- * scribbles, machine reset, stop/continue, bottom halves and timers fired by
- * the fuzzer, chardev writes that take all, take part, say EAGAIN or fail
- * (EPIPE), peer connects, disconnects, half-closes and bytes, a migration
- * round trip, the device tree node.
+ * H_REQUEST_VMC, H_COPY_RDMA, H_ENABLE_CRQ), TCE entries and bypass, guest
+ * memory scribbles, machine reset, stop/continue (the run-state handler, so
+ * suspend-on-resume), bottom halves and timers fired by the fuzzer, chardev
+ * writes that take all, take part, say EAGAIN or fail (EPIPE), peer
+ * connects, disconnects, half-closes and bytes, a migration round trip
+ * (suspend-event on or off, the stream damaged or not), the device tree
+ * node.
+ *
+ * Input: two configuration bytes (the properties), then operations, one
+ * byte each plus their arguments; missing bytes read as 0.
  *
  * Besides ASan/UBSan it checks work budgets (abort on excess):
  *  - guest-memory reads per operation: at most 2 per CRQ entry sent plus a
@@ -22,7 +27,8 @@
  * (hw/ppc/spapr_vio.c: header byte non-zero = busy, payload then header),
  * H_REG_CRQ's checks, the sPAPR TCE IOMMU (permission bits per page, bypass
  * maps RAM 1:1), machine reset (TCE table cleared, CRQ freed, then the
- * device's reset).
+ * device's reset), H_ENABLE_CRQ (any existing unit, then the project's hook),
+ * stop and continue (run state set, then the handlers told).
  */
 #include "qemu_shim.h"
 
@@ -80,12 +86,17 @@ static struct {
 	spapr_hcall_fn h_request_vmc, h_copy_rdma;
 	const TypeInfo *type;
 	SpaprVioDeviceClass klass;
+	/* the run-state handler (suspend-on-resume) */
+	VMChangeStateHandler *vm_change;
+	void *vm_change_opaque;
 	/* budgets */
 	uint64_t dma_reads;
 	uint64_t crq_sent;
 } W;
 
+/* The project's hooks in QEMU's spapr_vio.c (hv/qemu/build-qemu.sh). */
 void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
+void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);
 
 static void budget_fail(const char *what)
 {
@@ -261,6 +272,16 @@ bool runstate_is_running(void)
 	return W.running;
 }
 
+/* One handler is all the glue registers (suspend-on-resume). */
+VMChangeStateEntry *qemu_add_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque)
+{
+	if (W.vm_change)
+		abort();
+	W.vm_change = cb;
+	W.vm_change_opaque = opaque;
+	return (VMChangeStateEntry *)&W.vm_change;
+}
+
 /* A socket chardev: EAGAIN when full, any other error as EINVAL (QEMU's tcp chardev). */
 int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len)
 {
@@ -407,19 +428,17 @@ void type_register_static(const TypeInfo *info)
 	W.type = info;
 }
 
+/* The value is copied whole, as libfdt does (ASan checks the read); a long one does not fit. */
 int fdt_setprop(void *fdt, int node, const char *name, const void *val, int len)
 {
-	return len >= 0 ? 0 : -1;
-}
+	static uint8_t copy[4096];
 
-int fdt_setprop_cell(void *fdt, int node, const char *name, uint32_t val)
-{
+	if (!name || !*name || len < 0 || (len && !val))
+		abort();
+	if ((size_t)len > sizeof(copy))
+		return -1;
+	memcpy(copy, val, (size_t)len);
 	return 0;
-}
-
-int fdt_setprop_string(void *fdt, int node, const char *name, const char *str)
-{
-	return strlen(str) < 4096 ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -523,6 +542,17 @@ static void peer_open(void)
 	}
 }
 
+/* vm_stop() / vm_start(): the run state changes, then the handlers hear of it. */
+static void machine_run(bool running)
+{
+	if (W.running == running)
+		return;
+	W.running = running;
+	if (W.vm_change)
+		W.vm_change(W.vm_change_opaque, running,
+			    running ? RUN_STATE_RUNNING : RUN_STATE_PAUSED);
+}
+
 static void machine_reset(SpaprVmcState *s)
 {
 	SpaprVioDevice *d = &s->sdev;
@@ -571,34 +601,41 @@ static void guest_consume(SpaprVmcState *s, unsigned int n)
 	}
 }
 
-/* savevm then loadvm into the same device (the stream through the VMState hooks). */
+/*
+ * savevm then loadvm into the same device (the stream through the VMState
+ * hooks); the destination was started with suspend-event on or off.
+ */
 static void migrate(SpaprVmcState *s, struct input *in)
 {
 	const VMStateDescription *vmsd = W.klass.parent.vmsd;
+	const VMStateField *f = vmsd->fields;
 	uint8_t *stream;
 	uint32_t len;
 
 	if (vmsd->pre_save(s))
 		return;
-	len = s->snap_len;
+	len = s->dev.snap_len;
 	stream = g_malloc(len);
-	memcpy(stream, s->snap, len);
+	memcpy(stream, s->dev.snap, len);
 	vmsd->post_save(s);
+	if (s->dev.snap)
+		abort();		/* no stream kept after the save */
 	if (len && (take(in, 1) & 7) == 0)
 		stream[take(in, 4) % len] ^= (uint8_t)take(in, 1);	/* a damaged stream */
+	s->props.suspend_event = take(in, 1) & 1;
 	vmsd->pre_load(s);
-	s->snap_len = len;
-	const VMStateField *f = vmsd->fields;
-
+	s->dev.snap_len = len;
 	while (f->name && !f->field_exists)
 		f++;
 	if (!f->name)
 		abort();		/* the length check must exist */
-	if (f->field_exists(s, 1)) {
-		s->snap = stream;
+	if (f->field_exists(s, vmsd->version_id)) {
+		s->dev.snap = stream;	/* QEMU allocated it with g_malloc */
 		stream = NULL;
 	}
-	vmsd->post_load(s, 1);
+	vmsd->post_load(s, vmsd->version_id);
+	if (s->dev.snap)
+		abort();		/* the stream is dropped after the load */
 	g_free(stream);
 }
 
@@ -607,10 +644,11 @@ static SpaprVmcState *device_new(struct input *in)
 	SpaprVmcState *s;
 	const Property *p;
 	Error *err = NULL;
-	uint8_t cfg = (uint8_t)take(in, 1);
+	uint8_t cfg = (uint8_t)take(in, 1), cfg2 = (uint8_t)take(in, 1);
 
 	memset(&W, 0, sizeof(W));
 	spapr_vio_crq_notify = NULL;
+	spapr_vio_crq_enable_notify = NULL;
 	spapr_vmc_singleton = NULL;
 	shim_type_init();
 	W.type->class_init((ObjectClass *)&W.klass, NULL);
@@ -628,6 +666,8 @@ static SpaprVmcState *device_new(struct input *in)
 	s->props.crq_full_drop = cfg & 0x20;
 	s->props.strict = cfg & 0x40;
 	s->props.crq_entries = cfg & 0x80 ? 16 : 0;
+	s->props.suspend_event = cfg2 & 1;
+	s->props.suspend_on_resume = cfg2 & 2;
 	W.tcet = (SpaprTceTable){ .liobn = UNIT, .nb_table = TCE_PAGES, .page_shift = 12,
 				  .table = W.tce };
 	s->sdev.tcet = &W.tcet;
@@ -642,9 +682,7 @@ static SpaprVmcState *device_new(struct input *in)
 
 static void device_free(SpaprVmcState *s)
 {
-	g_free(s->hvmem);
-	g_free(s->outbuf);
-	g_free(s->snap);
+	hv_device_fini(&s->dev);
 	g_free(s);
 }
 
@@ -656,6 +694,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t buf[512], entry[16];
 	uint64_t reads0, sent0, n;
 	unsigned int i, op, migrations = 0;
+	SpaprVioDevice other = { .reg = UNIT + 1 };	/* another VIO unit (a vty) */
 
 	if (!s)
 		return 0;
@@ -663,7 +702,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		W.tce[i] = ((uint64_t)i << 12) | 3;
 	peer_open();
 	while (in.n) {
-		op = (unsigned int)take(&in, 1) % 24;
+		op = (unsigned int)take(&in, 1) % 26;
 		reads0 = W.dma_reads;
 		sent0 = W.crq_sent;
 		switch (op) {
@@ -754,14 +793,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (migrations++ < 1)
 				migrate(s, &in);
 			break;
-		case 21:
-			W.running = !W.running;
+		case 21:	/* stop / cont */
+			machine_run(!W.running);
 			break;
 		case 22:
 			s->sdev.signal_state = take(&in, 1) & 1;
 			break;
-		default:
+		case 23:
 			W.klass.devnode(&s->sdev, NULL, 0);
+			break;
+		case 24:	/* H_ENABLE_CRQ on our unit, or on another existing one */
+			if (spapr_vio_crq_enable_notify)
+				spapr_vio_crq_enable_notify(take(&in, 1) & 1 ? &other : &s->sdev);
+			break;
+		default:	/* a stop and cont in one */
+			machine_run(false);
+			machine_run(true);
 			break;
 		}
 		/* H_COPY_RDMA local to local goes through a one-page bounce buffer */

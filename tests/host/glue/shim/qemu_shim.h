@@ -4,7 +4,8 @@
  * compiling the real glue into a host fuzzer (tests/host/glue/fuzz_spapr_vmc.c
  * implements the functions). Types carry only the fields the glue touches;
  * the behaviour the glue depends on (spapr_vio_send_crq(), DMA through the
- * TCE table, chardev writes, bottom halves, timers) follows QEMU 7.2 and is
+ * TCE table, chardev writes, bottom halves, timers, run-state handlers, the
+ * project's spapr_vio.c hooks) follows QEMU 7.2 and is
  * documented at each function in the fuzzer. VMState and properties are
  * recorded in tables so the fuzzer can apply defaults and run a migration.
  */
@@ -44,7 +45,7 @@ void warn_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define LOG_GUEST_ERROR		(1 << 11)
 void qemu_log_mask(int mask, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* main loop: bottom halves, the virtual clock, the run state */
+/* main loop: bottom halves, the virtual clock, the run state and its handlers */
 typedef void QEMUBHFunc(void *opaque);
 typedef struct QEMUBH QEMUBH;
 QEMUBH *qemu_bh_new(QEMUBHFunc *cb, void *opaque);
@@ -59,6 +60,10 @@ void timer_del(QEMUTimer *t);
 void timer_free(QEMUTimer *t);
 int64_t qemu_clock_get_us(QEMUClockType type);
 bool runstate_is_running(void);
+typedef enum { RUN_STATE_PAUSED, RUN_STATE_RUNNING } RunState;
+typedef void VMChangeStateHandler(void *opaque, bool running, RunState state);
+typedef struct VMChangeStateEntry VMChangeStateEntry;
+VMChangeStateEntry *qemu_add_vm_change_state_handler(VMChangeStateHandler *cb, void *opaque);
 
 /* chardev */
 typedef enum { CHR_EVENT_BREAK, CHR_EVENT_OPENED, CHR_EVENT_MUX_IN, CHR_EVENT_MUX_OUT,
@@ -197,7 +202,5 @@ struct VMStateDescription {
 
 /* device tree */
 int fdt_setprop(void *fdt, int node, const char *name, const void *val, int len);
-int fdt_setprop_cell(void *fdt, int node, const char *name, uint32_t val);
-int fdt_setprop_string(void *fdt, int node, const char *name, const char *str);
 
 #endif /* VMCFW_TESTS_GLUE_QEMU_SHIM_H */
