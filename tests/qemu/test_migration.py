@@ -62,7 +62,7 @@ REFUSED = r"spapr-vmc: incoming engine state refused: "
     ("format", REFUSED + r"snapshot format 255; this engine reads format 2"),
     ("phase", REFUSED + r"phase is 9, more than 3"),
     ("device", REFUSED + r"device block: CRQ registration flag is neither 0 nor 1"),
-    ("version", r"unsupported version 1 for 'spapr_vmc' v2"),
+    ("version", r"spapr_vmc: incoming version_id 1 is too old for local minimum version_id +2"),
 ])
 def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
     """A damaged stream in the migration data (the engine's, the device block
