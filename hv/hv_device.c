@@ -518,7 +518,7 @@ int hv_device_snap_prepare(struct hv_device *d)
 		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, text);
 		return -1;
 	}
-	p = d->ops->alloc ? d->ops->alloc(HV_DEVICE_SNAP_DEV_LEN + n) : NULL;
+	p = d->ops->alloc(HV_DEVICE_SNAP_DEV_LEN + n);
 	if (!p) {
 		d->ops->log(d->opaque, HV_DEVICE_LOG_ERROR, "no memory for the device's state");
 		return -1;

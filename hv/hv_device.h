@@ -142,8 +142,8 @@ struct hv_device_ops {
 
 /**
  * struct hv_device - one VMC device's portable state. The embedder may
- * read every field (the counters travel in its migration state) and
- * change none outside hv_device_*().
+ * read every field and change none outside hv_device_*(), except that its
+ * migration code fills @snap and @snap_len on a load.
  * @hv: the engine
  * @link: the HMC link layer
  * @outq: the bounded backlog toward the peer
