@@ -81,7 +81,8 @@ static long spapr_vmc_chr_write(void *opaque, const uint8_t *buf, size_t len)
     return n < 0 && errno == EAGAIN ? 0 : -1;
 }
 
-static gboolean spapr_vmc_out_ready(void *unused, GIOCondition c, void *opaque)
+static gboolean spapr_vmc_out_ready(void *unused, GIOCondition cond,
+                                    void *opaque)
 {
     SpaprVmcState *s = opaque;
 
@@ -195,17 +196,18 @@ static bool spapr_vmc_tce_get(void *opaque, struct hv_device_tce *v)
     return t != NULL;
 }
 
-static bool spapr_vmc_dma_valid(void *opaque, uint64_t a, uint64_t n, bool w)
+static bool spapr_vmc_dma_valid(void *opaque, uint64_t ioba, uint64_t len,
+                                bool write)
 {
-    return dma_memory_valid(&vmc(opaque)->sdev.as, a, n, dma_dir(w),
+    return dma_memory_valid(&vmc(opaque)->sdev.as, ioba, len, dma_dir(write),
                             MEMTXATTRS_UNSPECIFIED);
 }
 
-static int spapr_vmc_dma_rw(void *opaque, uint64_t a, void *buf, uint64_t n,
-                            bool w)
+static int spapr_vmc_dma_rw(void *opaque, uint64_t ioba, void *buf,
+                            uint64_t len, bool write)
 {
-    MemTxResult r = dma_memory_rw(&vmc(opaque)->sdev.as, a, buf, n, dma_dir(w),
-                                  MEMTXATTRS_UNSPECIFIED);
+    MemTxResult r = dma_memory_rw(&vmc(opaque)->sdev.as, ioba, buf, len,
+                                  dma_dir(write), MEMTXATTRS_UNSPECIFIED);
 
     return r == MEMTX_OK ? 0 : -1;
 }
