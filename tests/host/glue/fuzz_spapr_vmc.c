@@ -692,7 +692,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	SpaprVmcState *s = device_new(&in);
 	target_ulong args[8];
 	uint8_t buf[512], entry[16];
-	uint64_t reads0, sent0, n;
+	uint64_t reads0, sent0, kicks0, n, fed;
 	unsigned int i, op, migrations = 0;
 	SpaprVioDevice other = { .reg = UNIT + 1 };	/* another VIO unit (a vty) */
 
@@ -705,6 +705,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		op = (unsigned int)take(&in, 1) % 26;
 		reads0 = W.dma_reads;
 		sent0 = W.crq_sent;
+		kicks0 = s->dev.retry.kicks;
+		fed = 0;
 		switch (op) {
 		case 0:
 			h_reg_crq(s, (take(&in, 1) & 0x3f) << 12, 0x1000 * (1 + (take(&in, 1) & 1)));
@@ -779,8 +781,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = take(&in, 2) % sizeof(buf);
 			for (i = 0; i < n; i++)
 				buf[i] = (uint8_t)take(&in, 1);
-			if (W.connected && W.can_read(W.chr_opaque) > 0)
-				W.read(W.chr_opaque, buf, (int)MIN(n, (uint64_t)W.can_read(W.chr_opaque)));
+			if (W.connected && W.can_read(W.chr_opaque) > 0) {
+				fed = MIN(n, (uint64_t)W.can_read(W.chr_opaque));
+				W.read(W.chr_opaque, buf, (int)fed);
+			}
 			break;
 		case 18:
 			guest_consume(s, 1 + take(&in, 1) % 8);
@@ -813,6 +817,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		/* H_COPY_RDMA local to local goes through a one-page bounce buffer */
 		n = op == 6 ? MIN(args[0], (uint64_t)s->props.max_copy) / 4096 + 1 : 0;
+		/*
+		 * Every host frame that leaves the engine with work runs it at once,
+		 * and a run that delivers nothing probes the busy slot: one read
+		 * (docs/qemu-device.md §2.4). At most one run per frame ended here.
+		 */
+		if (op == 17) {
+			n = s->dev.retry.kicks - kicks0;
+			if (n > fed / HMC_FRAME_HDR_LEN + 1)
+				budget_fail("engine runs per host frame");
+		}
 		if (op != 11 && W.dma_reads - reads0 > 2 * (W.crq_sent - sent0) + 8 + n)
 			budget_fail("guest-memory reads per operation");	/* 11: per callback */
 		reads0 = W.dma_reads;
