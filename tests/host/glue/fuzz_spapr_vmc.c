@@ -16,8 +16,10 @@
  * byte each plus their arguments; missing bytes read as 0.
  *
  * Besides ASan/UBSan it checks work budgets (abort on excess):
- *  - guest-memory reads per operation: at most 2 per CRQ entry sent plus a
- *    constant (the documented cost: docs/qemu-device.md §2.4);
+ *  - guest-memory reads per operation: at most 2 per CRQ entry sent (or
+ *    dropped on a busy slot under crq-full-drop) plus a constant, and one
+ *    per engine run a host frame started (the documented cost:
+ *    docs/qemu-device.md §2.4);
  *  - timer callbacks per virtual millisecond (the retry backoff starts at
  *    1 ms) and bottom halves that keep rescheduling themselves;
  *  - watch wake-ups that make no progress (the socket was writable and the
@@ -92,11 +94,23 @@ static struct {
 	/* budgets */
 	uint64_t dma_reads;
 	uint64_t crq_sent;
+	SpaprVmcState *dev;
 } W;
 
 /* The project's hooks in QEMU's spapr_vio.c (hv/qemu/build-qemu.sh). */
 void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
 void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);
+
+/*
+ * CRQ entries out of the engine: written into the guest's CRQ, or dropped on
+ * a busy slot under crq-full-drop (the engine sees those as sent and goes on
+ * to the next; each cost its two reads too). A migration may restore the
+ * drop counter to any value: its operation reads no guest memory.
+ */
+static uint64_t entries_out(void)
+{
+	return W.crq_sent + (W.dev ? W.dev->dev.crq_full_dropped : 0);
+}
 
 static void budget_fail(const char *what)
 {
@@ -504,10 +518,10 @@ static void advance(uint64_t us)
 		if (++fired > budget)
 			budget_fail("timer callbacks per virtual millisecond");
 		reads0 = W.dma_reads;
-		sent0 = W.crq_sent;
+		sent0 = entries_out();
 		t->cb(t->opaque);
 		run_bhs();
-		if (W.dma_reads - reads0 > 2 * (W.crq_sent - sent0) + 4)
+		if (W.dma_reads - reads0 > 2 * (entries_out() - sent0) + 4)
 			budget_fail("guest-memory reads per timer callback");
 	}
 	W.now_us = end;
@@ -677,6 +691,7 @@ static SpaprVmcState *device_new(struct input *in)
 		g_free(s);
 		return NULL;
 	}
+	W.dev = s;
 	return s;
 }
 
@@ -704,7 +719,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (in.n) {
 		op = (unsigned int)take(&in, 1) % 26;
 		reads0 = W.dma_reads;
-		sent0 = W.crq_sent;
+		sent0 = entries_out();
 		kicks0 = s->dev.retry.kicks;
 		fed = 0;
 		switch (op) {
@@ -827,12 +842,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (n > fed / HMC_FRAME_HDR_LEN + 1)
 				budget_fail("engine runs per host frame");
 		}
-		if (op != 11 && W.dma_reads - reads0 > 2 * (W.crq_sent - sent0) + 8 + n)
+		if (op != 11 && W.dma_reads - reads0 > 2 * (entries_out() - sent0) + 8 + n)
 			budget_fail("guest-memory reads per operation");	/* 11: per callback */
 		reads0 = W.dma_reads;
-		sent0 = W.crq_sent;
+		sent0 = entries_out();
 		run_bhs();
-		if (W.dma_reads - reads0 > 2 * (W.crq_sent - sent0) + 8)
+		if (W.dma_reads - reads0 > 2 * (entries_out() - sent0) + 8)
 			budget_fail("guest-memory reads per bottom-half round");
 	}
 	device_free(s);
