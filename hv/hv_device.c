@@ -603,11 +603,16 @@ int hv_device_snap_load(struct hv_device *d, bool suspend)
 	hv_device_snap_drop(d);
 	if (r)
 		return -1;
+	/*
+	 * The suspension first (VMC_HV_ERR_STATE without a CRQ: nothing to
+	 * tell): a peer connected before the state arrived then learns the
+	 * state after it, never sessions the event ends at once.
+	 */
+	if (suspend)
+		vmc_hv_suspend(&d->hv);
 	hv_retry_restart(&d->retry);
 	dev_rearm(d);
 	/* a peer connected before the state arrived was told "down": retell */
 	hmc_link_announce(&d->link);
-	if (suspend)
-		vmc_hv_suspend(&d->hv);	/* VMC_HV_ERR_STATE without a CRQ: nothing to tell */
 	return 0;
 }

@@ -398,8 +398,9 @@ bool hv_device_snap_len_ok(const struct hv_device *d);
 
 /**
  * hv_device_snap_load - load the incoming stream @d->snap (NULL: it was
- * refused for its length @d->snap_len), drop it, then resume: timer, peer
- * retold, and the partner-suspended state when @suspend.
+ * refused for its length @d->snap_len), drop it, then resume: the
+ * partner-suspended state when @suspend, timer, peer retold (so a peer
+ * already connected never hears of sessions the suspension ends).
  * @d: the core
  * @suspend: post the partner-suspended event after the load (the
  *	suspend-event property: PowerVM after a partition migration)

@@ -19,8 +19,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv/hmc_frame.h"
 #include "hv/hv_device.h"
 #include "hv/hv_tce.h"
+#include "vmc/vmc_wire.h"
 #include "lib/byteorder.h"
 
 #define UNIT		0x71000010u
@@ -41,6 +43,8 @@ struct world {
 	struct hv_device_crq crq;
 	enum chr_mode chr;
 	size_t peer_bytes;
+	uint8_t peer_seen[4096];	/* the first bytes the peer was sent since cleared */
+	size_t peer_seen_len;
 	bool watch_possible;
 	int watches, unwatches, closes_asked, kicks_asked, guest_logs, warnings, errors;
 	uint64_t timer, now;
@@ -136,6 +140,10 @@ static long w_chr_write(void *o, const uint8_t *buf, size_t len)
 	if (w->chr == CHR_FULL)
 		return 0;
 	w->peer_bytes += len;
+	if (len <= sizeof(w->peer_seen) - w->peer_seen_len) {
+		memcpy(w->peer_seen + w->peer_seen_len, buf, len);
+		w->peer_seen_len += len;
+	}
 	return (long)len;
 }
 
@@ -573,17 +581,67 @@ static void test_snapshot_round_trip(void **state)
 	world_free(v);
 }
 
-/* suspend-event: the load ends in the partner-suspended state. */
+/* The guest sends a VMC message on its CRQ. */
+static long guest_msg(struct world *w, const struct vmc_msg *m)
+{
+	uint64_t hi, lo;
+	uint8_t e[16];
+
+	vmc_msg_encode(m, &hi, &lo);
+	store_be64(e, hi);
+	store_be64(e + 8, lo);
+	return hv_device_guest_crq(&w->d, e);
+}
+
+/* How many LINK frames with state @up the peer was sent. */
+static unsigned int link_frames(const struct world *w, uint8_t up)
+{
+	const uint8_t *p = w->peer_seen;
+	size_t at = 0, len;
+	unsigned int n = 0;
+
+	while (at + HMC_FRAME_HDR_LEN <= w->peer_seen_len) {
+		assert_int_equal(p[at], HMC_FRAME_MAGIC);
+		len = load_be32(p + at + 4);
+		if (p[at + 1] == HMC_EV_LINK && len == 1 && p[at + HMC_FRAME_HDR_LEN] == up)
+			n++;
+		at += HMC_FRAME_HDR_LEN + len;
+	}
+	assert_int_equal(at, w->peer_seen_len);
+	return n;
+}
+
+/*
+ * suspend-event: a source whose link was up; the load ends in the
+ * partner-suspended state, and a peer already connected to the destination
+ * is never told "up" (the suspension comes before the retelling).
+ */
 static void test_snapshot_load_then_suspend(void **state)
 {
 	struct world *w = *state, *v = world_new();
+	struct vmc_msg cap = vmc_msg_cap(VMC_MSG_CAP, 1, 16, 4096, 256, VMC_PROTOCOL_VERSION);
 
 	register_crq(w);
+	assert_int_equal(guest_send(w, 0xC0, 0x01), HV_H_SUCCESS);
+	hv_device_kick(&w->d);
+	assert_int_equal(guest_msg(w, &cap), HV_H_SUCCESS);
+	hv_device_kick(&w->d);
+	assert_int_equal(vmc_hv_phase(&w->d.hv), VMC_HV_PHASE_READY);
 	v->crq = w->crq;	/* the VIO part carried the registration */
+	hv_device_peer_opened(&v->d);
 	assert_int_equal(hv_device_snap_prepare(&w->d), 0);
 	give_stream(v, w);
+	v->peer_seen_len = 0;
 	assert_int_equal(hv_device_snap_load(&v->d, true), 0);
 	assert_true(vmc_hv_is_suspended(&v->d.hv));
+	assert_int_equal(link_frames(v, 1), 0);
+	assert_true(link_frames(v, 0) >= 1);
+	/* without suspend-event the same load tells the peer "up" */
+	give_stream(v, w);
+	v->peer_seen_len = 0;
+	assert_int_equal(hv_device_snap_load(&v->d, false), 0);
+	assert_false(vmc_hv_is_suspended(&v->d.hv));
+	assert_int_equal(link_frames(v, 1), 1);
 	world_free(v);
 }
 
