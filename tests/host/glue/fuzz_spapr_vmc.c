@@ -17,7 +17,7 @@
  *
  * Besides ASan/UBSan it checks work budgets (abort on excess):
  *  - guest-memory reads per operation: at most 2 per CRQ entry sent (or
- *    dropped on a busy slot under crq-full-drop) plus a constant, and one
+ *    dropped on a busy slot under crq-full-drop) plus a constant, and two
  *    per engine run a host frame started (the documented cost:
  *    docs/qemu-device.md §2.4);
  *  - timer callbacks per virtual millisecond (the retry backoff starts at
@@ -834,13 +834,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = op == 6 ? MIN(args[0], (uint64_t)s->props.max_copy) / 4096 + 1 : 0;
 		/*
 		 * Every host frame that leaves the engine with work runs it at once,
-		 * and a run that delivers nothing probes the busy slot: one read
-		 * (docs/qemu-device.md §2.4). At most one run per frame ended here.
+		 * and a run that delivers nothing reads at most two headers: the
+		 * oldest pending one and the busy slot at the enqueue point (the
+		 * guest wrote into a free slot) (docs/qemu-device.md §2.4). At most
+		 * one run per frame ended here.
 		 */
 		if (op == 17) {
 			n = s->dev.retry.kicks - kicks0;
 			if (n > fed / HMC_FRAME_HDR_LEN + 1)
 				budget_fail("engine runs per host frame");
+			n *= 2;
 		}
 		if (op != 11 && W.dma_reads - reads0 > 2 * (entries_out() - sent0) + 8 + n)
 			budget_fail("guest-memory reads per operation");	/* 11: per callback */
