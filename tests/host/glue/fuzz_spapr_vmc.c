@@ -11,8 +11,9 @@
  * round trip, the device tree node.
  *
  * Besides ASan/UBSan it checks work budgets (abort on excess):
- *  - guest-memory reads per operation: at most 2 per CRQ entry sent plus a
- *    constant (the documented cost: docs/qemu-device.md §2.4);
+ *  - guest-memory reads per operation: at most 2 per CRQ entry sent (or
+ *    dropped on a busy slot under crq-full-drop) plus a constant (the
+ *    documented cost: docs/qemu-device.md §2.4);
  *  - timer callbacks per virtual millisecond (the retry backoff starts at
  *    1 ms) and bottom halves that keep rescheduling themselves;
  *  - watch wake-ups that make no progress (the socket was writable and the
@@ -449,6 +450,18 @@ static uint64_t take(struct input *in, unsigned int bytes)
 /* Driving it                                                         */
 /* ------------------------------------------------------------------ */
 
+static SpaprVmcState *fuzz_dev;
+
+/*
+ * CRQ entries the device got rid of: written into the guest's queue, or
+ * dropped on a busy slot under crq-full-drop; each may cost two reads
+ * (the outstanding check and spapr_vio_send_crq()'s probe of the slot).
+ */
+static uint64_t entries_done(void)
+{
+	return W.crq_sent + (fuzz_dev ? fuzz_dev->dev.crq_full_dropped : 0);
+}
+
 static void run_bhs(void)
 {
 	unsigned int rounds, i;
@@ -485,10 +498,10 @@ static void advance(uint64_t us)
 		if (++fired > budget)
 			budget_fail("timer callbacks per virtual millisecond");
 		reads0 = W.dma_reads;
-		sent0 = W.crq_sent;
+		sent0 = entries_done();
 		t->cb(t->opaque);
 		run_bhs();
-		if (W.dma_reads - reads0 > 2 * (W.crq_sent - sent0) + 4)
+		if (W.dma_reads - reads0 > 2 * (entries_done() - sent0) + 4)
 			budget_fail("guest-memory reads per timer callback");
 	}
 	W.now_us = end;
@@ -659,13 +672,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!s)
 		return 0;
+	fuzz_dev = s;
 	for (i = 0; i < TCE_PAGES; i++)		/* a sane start the input may change */
 		W.tce[i] = ((uint64_t)i << 12) | 3;
 	peer_open();
 	while (in.n) {
 		op = (unsigned int)take(&in, 1) % 24;
 		reads0 = W.dma_reads;
-		sent0 = W.crq_sent;
+		sent0 = entries_done();
 		switch (op) {
 		case 0:
 			h_reg_crq(s, (take(&in, 1) & 0x3f) << 12, 0x1000 * (1 + (take(&in, 1) & 1)));
@@ -766,14 +780,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		/* H_COPY_RDMA local to local goes through a one-page bounce buffer */
 		n = op == 6 ? MIN(args[0], (uint64_t)s->props.max_copy) / 4096 + 1 : 0;
-		if (op != 11 && W.dma_reads - reads0 > 2 * (W.crq_sent - sent0) + 8 + n)
+		if (op != 11 && W.dma_reads - reads0 > 2 * (entries_done() - sent0) + 8 + n)
 			budget_fail("guest-memory reads per operation");	/* 11: per callback */
+		if (getenv("FUZZ_GLUE_TRACE"))	/* reading a finding: one line per operation */
+			fprintf(stderr, "op %2u: reads %llu sent %llu crq %u/%u\n", op,
+				(unsigned long long)(W.dma_reads - reads0),
+				(unsigned long long)(entries_done() - sent0), s->sdev.crq.qnext,
+				s->sdev.crq.qsize);
 		reads0 = W.dma_reads;
-		sent0 = W.crq_sent;
+		sent0 = entries_done();
 		run_bhs();
-		if (W.dma_reads - reads0 > 2 * (W.crq_sent - sent0) + 8)
+		if (getenv("FUZZ_GLUE_TRACE"))
+			fprintf(stderr, "   bh: reads %llu sent %llu kicks %llu tce0 %llx bypass %d\n",
+				(unsigned long long)(W.dma_reads - reads0),
+				(unsigned long long)(entries_done() - sent0),
+				(unsigned long long)s->dev.retry.kicks,
+				(unsigned long long)W.tce[0], W.tcet.bypass);
+		if (W.dma_reads - reads0 > 2 * (entries_done() - sent0) + 8)
 			budget_fail("guest-memory reads per bottom-half round");
 	}
+	fuzz_dev = NULL;
 	device_free(s);
 	return 0;
 }
