@@ -514,11 +514,13 @@ def like_for_like(rounds=5, count=1000):
             if name == "vmcfw_poll_1ms":
                 continue
             for size in L4L_SIZES:
-                rate, main, vcpu = t.echo_thread_shares(size, count)
+                # long enough for the 10 ms CPU-time ticks of /proc to resolve a few percent
+                n = 5 * count
+                rate, main, vcpu = t.echo_thread_shares(size, n)
                 put("l4l.%s.echo_%dB_thread_busy_percent" % (name, size),
                     "main %.0f vcpu %.0f" % (100 * main, 100 * vcpu),
                     "QEMU threads during one more run of %d (%.0f round trips/s): main loop "
-                    "(device, chardev) and busiest vCPU, share of wall time" % (count, rate))
+                    "(device, chardev) and busiest vCPU, share of wall time" % (n, rate))
         for name, t in targets.items():
             shares = [t.idle_cpu_share(IDLE_SECONDS) for _ in range(2)]
             put("l4l.%s.idle_qemu_cpu_percent" % name, "%.1f" % (100 * min(shares)),

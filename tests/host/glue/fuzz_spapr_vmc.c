@@ -830,7 +830,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			machine_run(true);
 			break;
 		}
-		/* H_COPY_RDMA local to local goes through a one-page bounce buffer */
+		if (getenv("FUZZ_GLUE_TRACE"))	/* reading a finding: one line per operation */
+			fprintf(stderr, "op %2u: reads %llu sent %llu crq %u/%u\n", op,
+				(unsigned long long)(W.dma_reads - reads0),
+				(unsigned long long)(entries_out() - sent0), s->sdev.crq.qnext,
+				s->sdev.crq.qsize);
+		/*
+		 * H_COPY_RDMA local to local goes through a one-page bounce
+		 * buffer; every peer command may run the engine once (one
+		 * fruitless send: two reads).
+		 */
 		n = op == 6 ? MIN(args[0], (uint64_t)s->props.max_copy) / 4096 + 1 : 0;
 		/*
 		 * Every host frame that leaves the engine with work runs it at once,
