@@ -10,6 +10,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 
 import pytest
 
@@ -28,11 +29,11 @@ class FakeDevice:
     @swallow: sequence numbers never answered; @hold: an Event, LINK down
     until it is set (a destination loading the state); @mute_after N: from
     the Nth message on nothing is answered (a stopped source) and @on_mute()
-    is called once."""
+    is called once; @close_after_echo S: close right after echoing S."""
 
     def __init__(self, path, session=1, carried=(), close_after=None, dup=None, corrupt=None,
                  break_after=None, swallow=(), link_down_first=False, hold=None,
-                 mute_after=None, on_mute=None):
+                 mute_after=None, on_mute=None, close_after_echo=None):
         self.path = path
         self.session = session
         self.carried = list(carried)
@@ -42,6 +43,7 @@ class FakeDevice:
         self.link_down_first = link_down_first
         self.hold = hold                # an Event: LINK down until it is set
         self.mute_after, self.on_mute = mute_after, on_mute
+        self.close_after_echo = close_after_echo
         self.received = []
         self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.srv.bind(path)
@@ -100,6 +102,9 @@ class FakeDevice:
                     if seq == self.dup:
                         conn.sendall(self._frame(proto.EV_MSG, payload, idx, ses))
                     echoed += 1
+                    if self.close_after_echo is not None and seq == self.close_after_echo:
+                        conn.shutdown(socket.SHUT_RDWR)
+                        return
                     if self.break_after and echoed == self.break_after:
                         self.break_after = None
                         self.session += 1
@@ -242,6 +247,28 @@ def test_standby_waits_after_the_source_closed(tmp):
     fl.close()
     assert (r.switches, r.reconnects) == (1, 0), r.line()
     assert r.lost == [7] and r.delivered == 19 and r.ok(max_lost=1), r.line()
+
+
+def test_answers_read_after_a_failed_send(tmp, monkeypatch):
+    """The source answers #9 and closes while the peer is sending #10: the
+    send fails (broken pipe) before #9's answer was taken. That answer is
+    still read and counted; only #10 is lost."""
+    src = FakeDevice(os.path.join(tmp, "src"), close_after_echo=9)
+    dst = FakeDevice(os.path.join(tmp, "dst"))
+    real_msg = follow.HmcClient.msg
+
+    def msg(self, data, index=0, session=0):
+        if proto.soak_check(data) == 10 and self.path == src.path:
+            time.sleep(0.3)             # #9's answer and the close arrive meanwhile
+            raise BrokenPipeError(32, "Broken pipe")
+        return real_msg(self, data, index, session)
+
+    monkeypatch.setattr(follow.HmcClient, "msg", msg)
+    fl = follower(src.path, dst.path)
+    r = follow.follow_soak(fl, 20, window=2, drain=0.2, answer_timeout=2, out=quiet)
+    fl.close()
+    assert r.lost == [10] and 9 in r.ledger.delivered and r.delivered == 19, r.line()
+    assert r.reconnects == 1 and r.ok(max_lost=1)
 
 
 def test_duplicate_and_corrupt_answers_fail_the_run(tmp):

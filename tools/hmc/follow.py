@@ -400,6 +400,20 @@ def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pa
         if on_answer:
             on_answer(proto.soak_check(f.payload), now)
 
+    def salvage(c):
+        """A link that is closing may still hold answers, read or not (a
+        send can fail before the last answers were read): take them."""
+        end = time.monotonic() + 1.0
+        try:
+            while time.monotonic() < end and c._read_some(end - time.monotonic()):
+                pass
+        except (EOFError, OSError):
+            pass
+        for f in c.backlog:
+            if f.type == proto.EV_MSG:
+                account(f, False)
+        c.backlog.clear()
+
     try:
         if fl.c is None:
             fl.connect()
@@ -422,6 +436,8 @@ def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pa
                                         else fl.reconnect_timeout)
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 broke_at = broke_at or last_answer or time.monotonic()
+                if fl.c is not None:
+                    salvage(fl.c)
                 if fl.standby and fl.c is not None:
                     out("follow: link to %s closed; waiting for a standby link" % fl.path)
                     fl.c.close()
@@ -453,6 +469,7 @@ def follow_soak(fl, count, size=64, window=4, answer_timeout=30.0, drain=1.0, pa
                 try:
                     fl.resume_session(fl.reconnect_timeout)
                 except EOFError:
+                    salvage(fl.c)
                     fl.rejoin()
         # the in-doubt messages of earlier epochs, and any late duplicate
         start = time.monotonic()
