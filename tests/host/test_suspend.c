@@ -4,7 +4,7 @@
  * (0xFF 0x06) against the HV engine's own rule (sim_suspend() ->
  * vmc_hv_suspend(): H_CLOSED until H_ENABLE_CRQ): the steps in order, an
  * H_ENABLE_CRQ that keeps failing (retried, then a fresh registration),
- * and a second suspension during the recovery.
+ * queued sends reported lost, and a second suspension during the recovery.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,6 +99,23 @@ static void test_enable_keeps_failing_then_registers_afresh(void **state)
 	assert_channel_works();
 }
 
+static void test_queued_sends_reported_lost(void **state)
+{
+	uint8_t m[8] = { 0 };
+	unsigned int free_bufs = vmc_buf_count(&H.v, 0, VMC_BUF_FREE), queued = 0, lost = 0;
+
+	for (unsigned int i = 0; i < free_bufs + 3; i++)
+		queued += vmc_send(&H.v, 0, m, sizeof(m)) == VMC_QUEUED;
+	assert_int_equal(queued, 3);
+	sim_suspend();
+	assert_true(harness_until(&H, reopened, 100000));
+	for (unsigned int i = 0; i < H.n_ev; i++)
+		lost += H.ev[i].kind == VMC_EV_SEND_FAILED && H.ev[i].result == VMC_ERR_RESET;
+	assert_int_equal(lost, 3);		/* each one reported, none sent late */
+	assert_int_equal(vmc_sendq_len(&H.v, 0), 0);
+	assert_channel_works();
+}
+
 static void test_second_suspension_during_recovery(void **state)
 {
 	sim_fault(H_ENABLE_CRQ, 1, 1u << 30, H_HARDWARE);
@@ -124,6 +141,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_steps_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enable_keeps_failing_then_registers_afresh,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queued_sends_reported_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_suspension_during_recovery, setup,
 						teardown),
 	};
