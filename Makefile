@@ -48,6 +48,7 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=i
 	-ffunction-sections -fdata-sections -fno-common -I. -DVMCFW_IMAGE
 TARGET_ASFLAGS := $(ABI_FLAGS) -I. -D__ASSEMBLY__
 TARGET_LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack --no-warn-rwx-segments -nostdlib \
+	-z pack-relative-relocs \
 	--gc-sections --defsym=LINK_BASE=$(LINK_BASE) -T linker.ld
 
 # Image sources: every C and assembly file of the image's folders.
