@@ -76,7 +76,7 @@ def smoke_times(runs=3):
 
 def crq_bench(cycles=1000):
     for mode in ("poll", "irq"):
-        argv = qemu_cmd.qemu_args(qemu_cmd.image_path(), "vof", "bench-crq=%d %s" % (cycles, mode),
+        argv = qemu_cmd.qemu_args(qemu_cmd.image_path(lab=True), "vof", "bench-crq=%d %s" % (cycles, mode),
                                   extra=["-device", "spapr-vscsi"])
         wall, rc, out = boot(argv)
         m = re.search(r"BENCH crq mode=\w+ cycles=(\d+) us=(\d+) per_sec=(\d+) "
@@ -286,7 +286,7 @@ def spread(rates):
 class Target:
     """One guest on spapr-vmc with the bench peer connected and a session open."""
 
-    def __init__(self, kind, append):
+    def __init__(self, kind, append, image=None):
         from tools.hmc import proto
         self.tmp = tempfile.mkdtemp(prefix="vmcl4l-")
         sock = os.path.join(self.tmp, "hmc.sock")
@@ -297,7 +297,7 @@ class Target:
             vmlinux, initramfs = qemu_cmd.linux_guest()
             image, extra = vmlinux, extra + ["-initrd", initramfs]
         else:
-            image = qemu_cmd.image_path()
+            image = image or qemu_cmd.image_path()
         argv = qemu_cmd.qemu_args(image, "vof", append, serial="file:" + self.console,
                                   qemu=qemu_cmd.patched_qemu(), extra=extra)
         self.kind = kind
@@ -464,8 +464,37 @@ def main():
     print("results written to %s" % path)
 
 
+def echo_images(images, rounds=5, count=1000):
+    """The poll-mode echo rate (64 B and 4 KiB, one in flight) of each image
+    given, in rounds that take the images in turn so a change of load on a
+    shared host hits all of them alike: a before/after speed check of two
+    builds (`tools/bench.py echo-images A.elf B.elf`). Prints the median and
+    spread per image and size, and the ratio of each image to the first."""
+    runs = {}
+    for _ in range(rounds):
+        for img in images:
+            t = Target("image", "echo quiet poll", image=img)
+            try:
+                for size in L4L_SIZES:
+                    t.echo(size, count // 10)
+                    runs.setdefault((img, size), []).append(t.echo(size, count))
+            finally:
+                t.close()
+    for size in L4L_SIZES:
+        first = statistics.median(runs[(images[0], size)])
+        for img in images:
+            rates = runs[(img, size)]
+            put("echo_image.%s.%dB_round_trips_per_s" % (os.path.basename(img), size),
+                "%.0f" % statistics.median(rates),
+                "%s; x%.3f of %s" % (spread(rates), statistics.median(rates) / first,
+                                     os.path.basename(images[0])))
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["l4l"]:     # make bench-echo: the like-for-like table alone
+    if sys.argv[1:2] == ["echo-images"] and len(sys.argv) > 2:
+        print("vmcfw echo rate per image (printed, never asserted)")
+        echo_images(sys.argv[2:])
+    elif sys.argv[1:] == ["l4l"]:     # make bench-echo: the like-for-like table alone
         print("vmcfw like-for-like echo (printed, never asserted)")
         like_for_like()
     else:
