@@ -45,6 +45,23 @@ def sizes():
         put("size.%s.file_bytes" % tag, os.path.getsize(img), "ELF with debug info")
 
 
+def image_sizes():
+    """Loaded bytes per owner (each folder, newlib, the symbol table, the
+    linker's part) of the default and the lab image, both endians, from the
+    link maps (tools/image_size.py), and each image's PT_LOAD."""
+    import image_size
+    for endian in ("big", "little"):
+        tag = "be" if endian == "big" else "le"
+        for variant, lab in (("default", False), ("lab", True)):
+            img = qemu_cmd.image_path(endian, lab=lab)
+            owners, _, _ = image_size.parse(img[:-len(".elf")] + ".map")
+            put("size.%s.%s.load_bytes" % (tag, variant), image_size.load_filesz(img),
+                "PT_LOAD file size")
+            for owner in image_size.ORDER:
+                if owners.get(owner):
+                    put("size.%s.%s.%s" % (tag, variant, owner.rstrip("/")), owners[owner])
+
+
 def boot(argv, timeout=120):
     t0 = time.monotonic()
     p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
@@ -449,6 +466,7 @@ def like_for_like(rounds=5, count=1000):
 def main():
     print("vmcfw benchmarks (printed, never asserted)")
     sizes()
+    image_sizes()
     d = dict(RESULTS)
     put("size.le_over_be.text", "%.2f" % (d["size.le.text"] / d["size.be.text"]))
     smoke_times()

@@ -27,6 +27,7 @@ import subprocess
 import sys
 
 FOLDERS = ("boot", "console", "drivers", "vmc", "hcall", "lib")
+ORDER = tuple(f + "/" for f in FOLDERS) + ("newlib", "libgcc", "symtab", "linker", "padding", "other")
 # Output sections that hold no loaded bytes of their own.
 NOT_LOADED = (".bss", ".note.powerpc", ".note.rpa")
 SECTION_RE = re.compile(r"^ (\S+)?\s*(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s*(.*)$")
@@ -116,8 +117,7 @@ def table(map_path, with_members=False):
     """The report as lines of text (also used by tools/bench.py)."""
     owners, members, _ = parse(map_path)
     total = sum(owners.values())
-    order = [f + "/" for f in FOLDERS] + ["newlib", "libgcc", "symtab", "linker", "padding", "other"]
-    rows = ["%-10s %7d B  %5.1f%%" % (k, owners[k], 100.0 * owners[k] / total) for k in order if owners.get(k)]
+    rows = ["%-10s %7d B  %5.1f%%" % (k, owners[k], 100.0 * owners[k] / total) for k in ORDER if owners.get(k)]
     rows.append("%-10s %7d B" % ("total", total))
     if with_members:
         for name, size in sorted(members.items(), key=lambda kv: -kv[1]):
