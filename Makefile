@@ -120,12 +120,23 @@ help:
 	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"  JUNIT=report.xml (make test, pytest)'
 	@$(MAKE) --no-print-directory help-bringup 2>/dev/null || true
 
-$(O)/%.o: %.c | newlib-check
+# The compile flags, the hot list and newlib's folder, in a stamp rewritten
+# only when they change: objects and links made with other ones are redone
+# (a build tree from before the -Os split, or an older newlib, would
+# otherwise keep its objects and miss the size budget).
+BUILD_STAMP = $(O)/.build-flags
+.PHONY: build-stamp-force
+$(BUILD_STAMP): build-stamp-force | newlib-check
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(TARGET_CFLAGS)' '$(HOT_C)' '$(NEWLIB_DIR)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(O)/%.o: %.c $(BUILD_STAMP) | newlib-check
 	$(quiet) CC $@
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(call opt_for,$<) $(TARGET_CFLAGS) -isystem $(NEWLIB_DIR)/include -MMD -MP -c $< -o $@
 
-$(O)/%.o: %.S
+$(O)/%.o: %.S $(BUILD_STAMP)
 	$(quiet) AS $@
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_ASFLAGS) -MMD -MP -c $< -o $@
@@ -152,7 +163,7 @@ $(O)/$(3)0.S: scripts/gen-symtab.py
 	@mkdir -p $$(dir $$@)
 	$(Q)$(PYTHON) scripts/gen-symtab.py "" "" $$@
 
-$(O)/$(1)0.elf: $(2) $(O)/$(3)0.o linker.ld
+$(O)/$(1)0.elf: $(2) $(O)/$(3)0.o linker.ld $(BUILD_STAMP)
 	$(quiet) LD $$@
 	$(Q)$$(call LINK,$(2) $(O)/$(3)0.o)
 
