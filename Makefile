@@ -76,13 +76,14 @@ LAB_BUDGET_little := 133120
 
 # Speed where the echo round trip runs, size everywhere else: the CRQ and VMC
 # hot path (hcalls, the CRQ ring and its service loop, the idle and interrupt
-# path, the VMC engine, the console's relay of messages, the clock) is built
-# -O2, the rest (boot, the monitor, self-tests, dumps, RTAS, the device-tree
-# walk) -Os. docs/architecture.md "Image size".
-HOT_C := hcall/hcall.c hcall/hcall_common.c drivers/crq.c drivers/crq_service.c drivers/idle.c drivers/irq_handlers.c \
+# path, the VMC engine's message path, the console's relay of messages, the
+# clock) is built -O2, the rest (boot, the monitor, self-tests, dumps, RTAS,
+# the device-tree walk, logging, hcall names and statistics, H_REQUEST_VMC)
+# -Os. docs/architecture.md "Image size".
+HOT_C := hcall/hcall.c drivers/crq.c drivers/crq_service.c drivers/idle.c drivers/irq_handlers.c \
 	drivers/timebase.c drivers/xics.c drivers/xive.c drivers/hvterm.c \
-	vmc/vmc_core.c vmc/vmc_session.c vmc/vmc_buf.c vmc/vmc_wire.c vmc/vmc_request.c \
-	console/vmc_app.c console/relay.c lib/time.c lib/log.c
+	vmc/vmc_core.c vmc/vmc_session.c vmc/vmc_buf.c vmc/vmc_wire.c \
+	console/vmc_app.c console/relay.c lib/time.c
 opt_for = $(if $(filter $(1),$(HOT_C)),-O2,-Os)
 
 .PHONY: all image help
