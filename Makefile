@@ -105,7 +105,7 @@ help:
 	@echo '  make check-image      verify relocations, entry and segments of both images, and their size budgets'
 	@echo '  make size             loaded bytes per folder, newlib member and symbol table, both images'
 	@echo '  make platform-matrix  boot on every CPU / decrementer / ic-mode / firmware / endian QEMU offers'
-	@echo '  make bench            print size and speed figures (never asserted)'
+	@echo '  make bench            print size (per folder, newlib, symbol table; both images), hcalls per echo and speed figures (never asserted)'
 	@echo '  make bench-echo       only the like-for-like echo table of make bench (image poll/irq, Linux, floors)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
 	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE, ASan+UBSan QEMU)'
