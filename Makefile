@@ -42,28 +42,58 @@ LINK_BASE ?= 0x4000000
 # no image (help, host-test, ...).
 NEWLIB_DIR = $(eval NEWLIB_DIR := $$(shell sh scripts/build-newlib.sh $$(CROSS_COMPILE) $$(CACHE)/newlib))$(NEWLIB_DIR)
 
-TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+TARGET_CFLAGS := -std=gnu11 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-ffreestanding -fno-builtin-printf -fno-stack-protector -fPIE -mcmodel=medium \
 	-msoft-float -mno-altivec -mno-vsx -mlong-double-64 -mcpu=power8 $(ABI_FLAGS) \
 	-ffunction-sections -fdata-sections -fno-common -I. -DVMCFW_IMAGE
 TARGET_ASFLAGS := $(ABI_FLAGS) -I. -D__ASSEMBLY__
 TARGET_LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack --no-warn-rwx-segments -nostdlib \
+	-z pack-relative-relocs \
 	--gc-sections --defsym=LINK_BASE=$(LINK_BASE) -T linker.ld
 
 # Image sources: every C and assembly file of the image's folders.
 IMAGE_DIRS := boot hcall drivers vmc console lib
 IMAGE_C := $(sort $(wildcard $(addsuffix /*.c,$(IMAGE_DIRS))))
 IMAGE_S := $(sort $(wildcard $(addsuffix /*.S,$(IMAGE_DIRS))))
-IMAGE_OBJS := $(patsubst %.S,$(O)/%.o,$(IMAGE_S)) $(patsubst %.c,$(O)/%.o,$(IMAGE_C))
+# Two images from the same objects (docs/architecture.md "Image size"): the
+# default image, and the lab image that adds the tools only a validation lab
+# boots (hvfuzz=, bench-crq=); the default image has boot/lab_absent.c in
+# their place, which names the lab image when asked for them.
+LAB_C := boot/hvfuzz.c boot/bench.c
+LAB_ABSENT_C := boot/lab_absent.c
+COMMON_OBJS := $(patsubst %.S,$(O)/%.o,$(IMAGE_S)) \
+	$(patsubst %.c,$(O)/%.o,$(filter-out $(LAB_C) $(LAB_ABSENT_C),$(IMAGE_C)))
+IMAGE_OBJS := $(COMMON_OBJS) $(patsubst %.c,$(O)/%.o,$(LAB_ABSENT_C))
+LAB_OBJS := $(COMMON_OBJS) $(patsubst %.c,$(O)/%.o,$(LAB_C))
 IMAGE := $(O)/vmcfw.elf
+LAB_IMAGE := $(O)/vmcfw-lab.elf
+# PT_LOAD budgets in bytes (make check-image); the figures and the floor are
+# in docs/architecture.md "Image size".
+IMAGE_BUDGET_big := 135168
+IMAGE_BUDGET_little := 131072
+LAB_BUDGET_big := 139264
+LAB_BUDGET_little := 133120
+
+# Speed where the echo round trip runs, size everywhere else: the CRQ and VMC
+# hot path (hcalls, the CRQ ring and its service loop, the idle and interrupt
+# path, the VMC engine's message path, the console's relay of messages, the
+# clock) is built -O2, the rest (boot, the monitor, self-tests, dumps, RTAS,
+# the device-tree walk, logging, hcall names and statistics, H_REQUEST_VMC)
+# -Os. docs/architecture.md "Image size".
+HOT_C := hcall/hcall.c drivers/crq.c drivers/crq_service.c drivers/idle.c drivers/irq_handlers.c \
+	drivers/timebase.c drivers/xics.c drivers/xive.c drivers/hvterm.c \
+	vmc/vmc_core.c vmc/vmc_session.c vmc/vmc_buf.c vmc/vmc_wire.c \
+	console/vmc_app.c console/relay.c lib/time.c
+opt_for = $(if $(filter $(1),$(HOT_C)),-O2,-Os)
 
 .PHONY: all image help
 all: image
-image: $(IMAGE)
+image: $(IMAGE) $(LAB_IMAGE)
 
 help:
 	@echo 'vmcfw targets:'
-	@echo '  make [ENDIAN=little]  build build/vmcfw.elf (BE, ELFv1) or build/le/vmcfw.elf (LE, ELFv2)'
+	@echo '  make [ENDIAN=little]  build build/vmcfw.elf (BE, ELFv1) or build/le/vmcfw.elf (LE, ELFv2),'
+	@echo '                        and the lab image vmcfw-lab.elf beside it (adds hvfuzz=, bench-crq=)'
 	@echo '  make setup            install Debian packages, build newlib (BE+LE) and the patched QEMU'
 	@echo '  make run              boot in the patched QEMU (SLOF) with spapr-vmc and the HMC peer; console here'
 	@echo '  make smoke            full VMC smoke (device + echoing peer); exit status is the image verdict'
@@ -72,9 +102,10 @@ help:
 	@echo '  make test             make check first, then the patched and sanitizer QEMUs, the Linux guest and every QEMU suite (pytest)'
 	@echo '  make host-test        host tests only: cmocka unit tests, fuzz seed replay, short fuzz runs (ASan+UBSan)'
 	@echo '  make host-unit        the cmocka programs only; host-unit-<suite> for one folder (host, hv); see tests/README.md'
-	@echo '  make check-image      verify relocations, entry and segments of the image'
+	@echo '  make check-image      verify relocations, entry and segments of both images, and their size budgets'
+	@echo '  make size             loaded bytes per folder, newlib member and symbol table, both images'
 	@echo '  make platform-matrix  boot on every CPU / decrementer / ic-mode / firmware / endian QEMU offers'
-	@echo '  make bench            print size and speed figures (never asserted)'
+	@echo '  make bench            print size (per folder, newlib, symbol table; both images), hcalls per echo and speed figures (never asserted)'
 	@echo '  make bench-echo       only the like-for-like echo table of make bench (image poll/irq, Linux, floors)'
 	@echo '  make bench-migration  only the migration downtime figures of make bench (peer gap, QEMU downtime)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
@@ -91,12 +122,23 @@ help:
 	@echo 'Variables: ENDIAN=big|little  CROSS_COMPILE=  V=1  APPEND="boot args"  FW=slof|vof  PEER="tools.hmc action"  JUNIT=report.xml (make test, pytest)'
 	@$(MAKE) --no-print-directory help-bringup 2>/dev/null || true
 
-$(O)/%.o: %.c | newlib-check
+# The compile flags, the hot list and newlib's folder, in a stamp rewritten
+# only when they change: objects and links made with other ones are redone
+# (a build tree from before the -Os split, or an older newlib, would
+# otherwise keep its objects and miss the size budget).
+BUILD_STAMP = $(O)/.build-flags
+.PHONY: build-stamp-force
+$(BUILD_STAMP): build-stamp-force | newlib-check
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(TARGET_CFLAGS)' '$(HOT_C)' '$(NEWLIB_DIR)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(O)/%.o: %.c $(BUILD_STAMP) | newlib-check
 	$(quiet) CC $@
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(TARGET_CFLAGS) -isystem $(NEWLIB_DIR)/include -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(call opt_for,$<) $(TARGET_CFLAGS) -isystem $(NEWLIB_DIR)/include -MMD -MP -c $< -o $@
 
-$(O)/%.o: %.S
+$(O)/%.o: %.S $(BUILD_STAMP)
 	$(quiet) AS $@
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_ASFLAGS) -MMD -MP -c $< -o $@
@@ -112,40 +154,52 @@ ENTRY_SYM := _start
 else
 ENTRY_SYM := _start_opd
 endif
-LINK = $(LD) $(TARGET_LDFLAGS) -e $(ENTRY_SYM) -Map $(basename $@).map -o $@ $(IMAGE_OBJS) $(1) \
+LINK = $(LD) $(TARGET_LDFLAGS) -e $(ENTRY_SYM) -Map $(basename $@).map -o $@ $(1) \
 	--start-group $(NEWLIB_DIR)/lib/libc.a $(LIBGCC) --end-group
 
-# Two links: the first gives the addresses for the symbol table that the
-# second carries (after all code, so no function moves; checked below).
-$(O)/syms0.S: scripts/gen-symtab.py
-	@mkdir -p $(dir $@)
-	$(Q)$(PYTHON) scripts/gen-symtab.py "" "" $@
+# Two links per image: the first gives the addresses for the symbol table
+# that the second carries (after all code, so no function moves; checked).
+# $(1): the image's name, $(2): its objects, $(3): its symbol table's stem.
+define image_rules
+$(O)/$(3)0.S: scripts/gen-symtab.py
+	@mkdir -p $$(dir $$@)
+	$(Q)$(PYTHON) scripts/gen-symtab.py "" "" $$@
 
-$(O)/vmcfw0.elf: $(IMAGE_OBJS) $(O)/syms0.o linker.ld
-	$(quiet) LD $@
-	$(Q)$(call LINK,$(O)/syms0.o)
+$(O)/$(1)0.elf: $(2) $(O)/$(3)0.o linker.ld $(BUILD_STAMP)
+	$(quiet) LD $$@
+	$(Q)$$(call LINK,$(2) $(O)/$(3)0.o)
 
-$(O)/syms.S: $(O)/vmcfw0.elf scripts/gen-symtab.py
-	$(Q)$(PYTHON) scripts/gen-symtab.py $(NM) $< $@
+$(O)/$(3).S: $(O)/$(1)0.elf scripts/gen-symtab.py
+	$(Q)$(PYTHON) scripts/gen-symtab.py $(NM) $$< $$@
 
-$(IMAGE): $(O)/vmcfw0.elf $(O)/syms.o scripts/check-relocs.sh
-	$(quiet) LD $@
-	$(Q)$(call LINK,$(O)/syms.o)
-	$(Q)$(NM) -n --synthetic $(O)/vmcfw0.elf | grep ' [tT] ' > $(O)/syms0.txt
-	$(Q)$(NM) -n --synthetic $@ | grep ' [tT] ' > $(O)/syms1.txt
-	$(Q)cmp -s $(O)/syms0.txt $(O)/syms1.txt || { echo "symbol table moved code" >&2; rm -f $@; exit 1; }
-	$(Q)sh scripts/check-relocs.sh $(READELF) $@ || { rm -f $@; exit 1; }
-	$(Q)$(SIZE) $@ | tail -n1 | awk '{printf "  SIZE     %s: text=%s data=%s bss=%s\n","$@",$$1,$$2,$$3}'
+$(O)/$(1).elf: $(O)/$(1)0.elf $(O)/$(3).o scripts/check-relocs.sh
+	$(quiet) LD $$@
+	$(Q)$$(call LINK,$(2) $(O)/$(3).o)
+	$(Q)$(NM) -n --synthetic $(O)/$(1)0.elf | grep ' [tT] ' > $(O)/$(3)0.txt
+	$(Q)$(NM) -n --synthetic $$@ | grep ' [tT] ' > $(O)/$(3)1.txt
+	$(Q)cmp -s $(O)/$(3)0.txt $(O)/$(3)1.txt || { echo "symbol table moved code" >&2; rm -f $$@; exit 1; }
+	$(Q)sh scripts/check-relocs.sh $(READELF) $$@ || { rm -f $$@; exit 1; }
+	$(Q)$(SIZE) $$@ | tail -n1 | awk '{printf "  SIZE     %s: text=%s data=%s bss=%s\n","$$@",$$$$1,$$$$2,$$$$3}'
+endef
+$(eval $(call image_rules,vmcfw,$(IMAGE_OBJS),syms))
+$(eval $(call image_rules,vmcfw-lab,$(LAB_OBJS),syms-lab))
 
 $(O)/%.o: $(O)/%.S
 	$(quiet) AS $@
 	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_ASFLAGS) -c $< -o $@
 
--include $(IMAGE_OBJS:.o=.d)
+-include $(IMAGE_OBJS:.o=.d) $(LAB_OBJS:.o=.d)
 
-.PHONY: check-image
-check-image: $(IMAGE)
+.PHONY: check-image size
+check-image: $(IMAGE) $(LAB_IMAGE)
 	$(Q)sh scripts/check-image.sh $(READELF) $(IMAGE) $(ENDIAN)
+	$(Q)$(PYTHON) tools/image_size.py --budget $(IMAGE_BUDGET_$(ENDIAN)) $(IMAGE) $(O)/vmcfw.map
+	$(Q)sh scripts/check-image.sh $(READELF) $(LAB_IMAGE) $(ENDIAN)
+	$(Q)$(PYTHON) tools/image_size.py --budget $(LAB_BUDGET_$(ENDIAN)) $(LAB_IMAGE) $(O)/vmcfw-lab.map
+
+# Where the loaded bytes go, per folder, newlib member and symbol table.
+size: $(IMAGE) $(LAB_IMAGE)
+	$(Q)for i in $(IMAGE) $(LAB_IMAGE); do echo "$$i:"; $(PYTHON) tools/image_size.py --members $${i%.elf}.map; done
 
 # Every document and section cited in code and docs exists; the checker's
 # self-test runs first, so a checker that cannot fail is caught.

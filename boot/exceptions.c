@@ -16,7 +16,8 @@
 #include "lib/dt.h"
 #include "lib/log.h"
 
-extern char vectors_block[], vectors_block_end[];
+extern const uint32_t vector_stub[4];
+extern const char vec_common[], vec_common_end[];
 extern char exception_stack_top[];
 
 volatile uint64_t exc_program_checks_recovered;
@@ -58,6 +59,39 @@ static void flush_icache_range(uintptr_t start, uintptr_t end)
 	__asm__ volatile("sync; isync" ::: "memory");
 }
 
+/* Every vector the block has; the 0xE00/0xF00 rows are 0x20 apart. */
+static const uint16_t vector_offsets[] = {
+	0x100, 0x200, 0x300, 0x380, 0x400, 0x480, 0x500, 0x600, 0x700, 0x800, 0x900, 0x980,
+	0xA00, 0xB00, 0xC00, 0xD00, 0xE00, 0xE20, 0xE40, 0xE60, 0xE80, 0xEA0,
+	0xF00, 0xF20, 0xF40, 0xF60,
+};
+
+#define PPC_LI_R0(imm)		(0x38000000u | (uint16_t)(imm))	/* addi r0,0,imm */
+#define PPC_B(from, to)		(0x48000000u | ((uint32_t)((to) - (from)) & 0x03FFFFFCu))
+
+/*
+ * Lay out 0x100..0x2000 from the pieces of boot/vectors.S: zeros (as the
+ * assembled block had between its vectors), each vector's six instructions,
+ * the common code at VEC_COMMON. The instructions are written as words of
+ * the image's own byte order, the order the CPU fetches them in (LE: ILE).
+ */
+static void build_vectors(void)
+{
+	size_t common = (size_t)(vec_common_end - vec_common);
+
+	if (VEC_COMMON + common > VECTOR_HANDLER_SLOT)
+		fatal("exception common code of %zu bytes overlaps the handler slots", common);
+	memset(real_ptr(0x100), 0, 0x2000 - 0x100);
+	for (size_t i = 0; i < sizeof(vector_offsets) / sizeof(vector_offsets[0]); i++) {
+		uint32_t *v = real_ptr(vector_offsets[i]);
+
+		memcpy(v, vector_stub, sizeof(vector_stub));
+		v[4] = PPC_LI_R0(vector_offsets[i]);
+		v[5] = PPC_B(vector_offsets[i] + 20u, VEC_COMMON);
+	}
+	memcpy(real_ptr(VEC_COMMON), vec_common, common);
+}
+
 void exceptions_install(void)
 {
 	uint64_t code, toc;
@@ -70,7 +104,7 @@ void exceptions_install(void)
 	code = ((uint64_t *)(uintptr_t)exception_handler)[0];	/* ELFv1 descriptor */
 	toc = ((uint64_t *)(uintptr_t)exception_handler)[1];
 #endif
-	memcpy(real_ptr(0x100), vectors_block + 0x100, 0x2000 - 0x100);
+	build_vectors();
 	slots[0] = code;
 	slots[1] = toc;
 	flush_icache_range(0x100, 0x2000);

@@ -12,6 +12,7 @@ struct exc_frame {
 	uint64_t nip, msr, lr, ctr, xer, cr, dar, dsisr, trap, pad;
 };
 
+#define VEC_COMMON		0x1000	/* the vectors' common code (boot/vectors.S) */
 #define VECTOR_HANDLER_SLOT	0x1FF0	/* code address of exception_handler */
 #define VECTOR_TOC_SLOT		0x1FF8	/* its TOC */
 

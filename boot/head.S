@@ -6,7 +6,7 @@
  * ignore e_entry), in real mode, possibly 32-bit (MSR[SF]=0) and always
  * big-endian except SLOF's disk boot of an ELFv2 file. From here: fix the
  * endianness, go 64-bit, find where we were loaded, clear the BSS, apply
- * our R_PPC64_RELATIVE relocations, switch to our own stack, call C.
+ * our relative relocations (packed, DT_RELR), switch to our own stack, call C.
  */
 #include "lib/asm.h"
 
@@ -54,26 +54,45 @@ _start:
 2:	stdu	r0, 8(r3)
 	bdnz	2b
 3:
-	/* Relocate: for each Elf64_Rela {offset, info, addend} with
-	 * info == R_PPC64_RELATIVE (22): *(delta + offset) = delta + addend.
+	/* Relocate: the linker packs the R_PPC64_RELATIVE relocations as
+	 * DT_RELR (-z pack-relative-relocs: 8 bytes per run of up to 64 words
+	 * instead of 24 per word), each word's link-time value kept in place.
+	 * An even entry is the link-time address of a word to relocate, and
+	 * the next word becomes the base; an odd entry is a bitmap: bit i
+	 * (1..63) relocates the word at base + 8 * (i - 1), then the base
+	 * moves on 63 words. Relocating a word adds the load delta to it.
 	 * The build refuses images with any other dynamic relocation. */
 	cmpdi	r30, 0
 	beq	6f
-	ld	r3, (p_rela_start - _start)(r31)
+	ld	r3, (p_relr_start - _start)(r31)
 	add	r3, r3, r31
-	ld	r4, (p_rela_end - _start)(r31)
+	ld	r4, (p_relr_end - _start)(r31)
 	add	r4, r4, r31
 4:	cmpld	r3, r4
 	bge	6f
-	ld	r5, 8(r3)
-	cmpdi	r5, 22
+	ld	r5, 0(r3)
+	addi	r3, r3, 8
+	andi.	r0, r5, 1
 	bne	5f
-	ld	r6, 0(r3)
-	ld	r7, 16(r3)
-	add	r6, r6, r30
+	add	r6, r5, r30		/* address entry: run-time address */
+	ld	r7, 0(r6)
 	add	r7, r7, r30
 	std	r7, 0(r6)
-5:	addi	r3, r3, 24
+	addi	r8, r6, 8		/* r8 = base for the bitmaps after it */
+	b	4b
+5:	mr	r9, r8			/* bitmap entry */
+	srdi	r5, r5, 1
+8:	cmpdi	r5, 0
+	beq	10f
+	andi.	r0, r5, 1
+	beq	9f
+	ld	r7, 0(r9)
+	add	r7, r7, r30
+	std	r7, 0(r9)
+9:	srdi	r5, r5, 1
+	addi	r9, r9, 8
+	b	8b
+10:	addi	r8, r8, 63 * 8
 	b	4b
 6:
 	/* Our own stack, with a zero back chain. */
@@ -98,8 +117,8 @@ _start:
 p_toc:		.8byte .TOC. - _start
 p_bss_start:	.8byte __bss_start - _start
 p_bss_end:	.8byte __bss_end - _start
-p_rela_start:	.8byte __rela_start - _start
-p_rela_end:	.8byte __rela_end - _start
+p_relr_start:	.8byte __relr_start - _start
+p_relr_end:	.8byte __relr_end - _start
 p_stack:	.8byte boot_stack_top - _start
 
 #if !defined(_CALL_ELF) || _CALL_ELF != 2

@@ -3,21 +3,22 @@
  * symbols.c - the image carries a sorted table of its function symbols in
  * section .vmcfw_syms (generated after a first link by scripts/gen-symtab.py
  * and placed after all code, so it cannot move any function). Layout:
- *   u64 count; count x { u64 offset from _image_start; u64 name offset };
+ *   u32 count; count x { u32 offset from _image_start; u32 name offset };
  *   then NUL-terminated names, name offsets relative to the table start.
+ * 32-bit words (the image is far below 4 GiB) keep the table small.
  */
 #include <stddef.h>
 
 #include "boot/symbols.h"
 
-extern const uint64_t vmcfw_syms[];
+extern const uint32_t vmcfw_syms[];
 extern char _image_start[], _image_end[];
 
 const char *sym_lookup(uint64_t addr, uint64_t *off)
 {
 	uint64_t base = (uint64_t)(uintptr_t)_image_start;
 	uint64_t n = vmcfw_syms[0], lo = 0, hi, rel;
-	const uint64_t *e = vmcfw_syms + 1;
+	const uint32_t *e = vmcfw_syms + 1;
 
 	if (addr < base || addr >= (uint64_t)(uintptr_t)_image_end || n == 0)
 		return NULL;

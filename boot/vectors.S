@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vectors.S - the exception vector block. Assembled at offset 0 of its
- * own section and copied to real address 0x100..0x2000 once Open Firmware
- * is no longer needed. Branches inside the block are relative, so they
- * survive the copy; the C handler and its TOC are read from absolute slots
- * that exceptions_install() fills in.
+ * vectors.S - the pieces of the exception vector block. exceptions_install()
+ * builds the block at real address 0x100..0x2000 once Open Firmware is no
+ * longer needed: every vector is the four instructions of vector_stub plus
+ * `li r0, <vector>` and a relative branch to the common code, which is
+ * copied to VEC_COMMON (0x1000). The image carries these pieces, not the
+ * 8 KiB block with its zero fill (docs/platform.md §2.2). The common code
+ * has no branch of its own but `bctrl` and `rfid`, so it runs wherever it is
+ * copied; the C handler and its TOC are read from absolute slots that
+ * exceptions_install() fills in.
  *
  * Each vector: save r1 in SPRG1, switch to the exception stack in SPRG0,
  * carve a frame, save r0, load the vector number, go to the common code.
@@ -26,47 +30,17 @@
 #define C_FRAME		128
 
 	.section .vectors,"ax"
-	.globl vectors_block
-vectors_block:
-
-.macro VEC n
-	.org \n
+	.balign 4
+	/* The first four instructions of every vector. */
+	.globl vector_stub
+vector_stub:
 	mtspr	SPRN_SPRG1, r1
 	mfspr	r1, SPRN_SPRG0
 	addi	r1, r1, -EF_SIZE
 	std	r0, EF_GPR(0)(r1)
-	li	r0, \n
-	b	vec_common
-.endm
 
-	VEC 0x100
-	VEC 0x200
-	VEC 0x300
-	VEC 0x380
-	VEC 0x400
-	VEC 0x480
-	VEC 0x500
-	VEC 0x600
-	VEC 0x700
-	VEC 0x800
-	VEC 0x900
-	VEC 0x980
-	VEC 0xA00
-	VEC 0xB00
-	VEC 0xC00
-	VEC 0xD00
-	VEC 0xE00
-	VEC 0xE20
-	VEC 0xE40
-	VEC 0xE60
-	VEC 0xE80
-	VEC 0xEA0
-	VEC 0xF00
-	VEC 0xF20
-	VEC 0xF40
-	VEC 0xF60
-
-	.org 0x1000
+	/* The common code, copied to VEC_COMMON: r0 = vector, r1 = frame. */
+	.globl vec_common
 vec_common:
 	std	r0, EF_TRAP(r1)
 	std	r2, EF_GPR(2)(r1)
@@ -171,9 +145,5 @@ vec_common:
 	ld	r31, EF_GPR(31)(r1)
 	ld	r1, EF_GPR(1)(r1)
 	rfid
-
-	.org 0x1FF0
-	.quad 0		/* VECTOR_HANDLER_SLOT */
-	.quad 0		/* VECTOR_TOC_SLOT */
-	.globl vectors_block_end
-vectors_block_end:
+	.globl vec_common_end
+vec_common_end:

@@ -45,9 +45,10 @@ else
 	[ -n "$toc" ] && [ $((0x$(echo "$desc" | cut -c17-32))) -eq $((0x$toc)) ] || fail "_start_opd TOC word is not .TOC."
 fi
 
-# Only R_PPC64_RELATIVE dynamic relocations (boot/head.S applies nothing else).
+# Only packed relative relocations (boot/head.S applies nothing else); n is
+# how many words they relocate (readelf: "N offsets").
 sh "$(dirname "$0")/check-relocs.sh" "$READELF" "$IMAGE"
-n=$("$READELF" -W -r "$IMAGE" | grep -c R_PPC64_RELATIVE || true)
+n=$("$READELF" -W -r "$IMAGE" | awk '/^ *[0-9]+ offsets$/ {s += $1} END {print s + 0}')
 
 # ELF notes for partition firmware (docs/platform.md §3.1, emitted by linker.ld):
 # two PT_NOTE program headers, names, types and every descriptor word.
@@ -122,7 +123,7 @@ cmp -s -i "$((load_off)):$((load_off))" -n "$((load_filesz))" "$IMAGE" "$tmpd/ea
 # Symbol table for register dumps.
 "$READELF" -W -S "$IMAGE" | grep -q "\.vmcfw_syms" || fail "no .vmcfw_syms"
 
-[ "$n" -gt 0 ] || fail "no R_PPC64_RELATIVE relocations: not a self-relocating image"
+[ "$n" -gt 0 ] || fail "no packed relative relocations (.relr.dyn): not a self-relocating image"
 rtypes=$("$READELF" -W -d "$IMAGE" | awk '/\(TEXTREL\)|\(NEEDED\)|\(INTERP\)/ {print $2}')
 [ -z "$rtypes" ] || fail "unexpected dynamic tags: $rtypes"
 "$READELF" -W -l "$IMAGE" | grep -q INTERP && fail "has a PT_INTERP"

@@ -28,12 +28,15 @@ if nm:
         sys.exit("gen-symtab: no _image_start in " + image)
     syms = sorted({(a - base, n) for a, n in syms})
 
-lines = ['\t.section .vmcfw_syms,"a"', "\t.balign 8", "\t.globl vmcfw_syms", "vmcfw_syms:",
-         f"\t.quad {len(syms)}"]
-names_off = 8 + 16 * len(syms)
+# Layout (boot/symbols.c): u32 count; count x { u32 offset from
+# _image_start; u32 name offset from the table start }; then the names.
+# 32-bit words: the image and the table are far below 4 GiB.
+lines = ['\t.section .vmcfw_syms,"a"', "\t.balign 4", "\t.globl vmcfw_syms", "vmcfw_syms:",
+         f"\t.long {len(syms)}"]
+names_off = 4 + 8 * len(syms)
 strtab = []
 for off, name in syms:
-    lines.append(f"\t.quad {off}, {names_off}")
+    lines.append(f"\t.long {off}, {names_off}")
     strtab.append(name)
     names_off += len(name) + 1
 for name in strtab:

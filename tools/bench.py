@@ -46,6 +46,23 @@ def sizes():
         put("size.%s.file_bytes" % tag, os.path.getsize(img), "ELF with debug info")
 
 
+def image_sizes():
+    """Loaded bytes per owner (each folder, newlib, the symbol table, the
+    linker's part) of the default and the lab image, both endians, from the
+    link maps (tools/image_size.py), and each image's PT_LOAD."""
+    import image_size
+    for endian in ("big", "little"):
+        tag = "be" if endian == "big" else "le"
+        for variant, lab in (("default", False), ("lab", True)):
+            img = qemu_cmd.image_path(endian, lab=lab)
+            owners, _, _ = image_size.parse(img[:-len(".elf")] + ".map")
+            put("size.%s.%s.load_bytes" % (tag, variant), image_size.load_filesz(img),
+                "PT_LOAD file size")
+            for owner in image_size.ORDER:
+                if owners.get(owner):
+                    put("size.%s.%s.%s" % (tag, variant, owner.rstrip("/")), owners[owner])
+
+
 def boot(argv, timeout=120):
     t0 = time.monotonic()
     p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
@@ -77,7 +94,7 @@ def smoke_times(runs=3):
 
 def crq_bench(cycles=1000):
     for mode in ("poll", "irq"):
-        argv = qemu_cmd.qemu_args(qemu_cmd.image_path(), "vof", "bench-crq=%d %s" % (cycles, mode),
+        argv = qemu_cmd.qemu_args(qemu_cmd.image_path(lab=True), "vof", "bench-crq=%d %s" % (cycles, mode),
                                   extra=["-device", "spapr-vscsi"])
         wall, rc, out = boot(argv)
         m = re.search(r"BENCH crq mode=\w+ cycles=(\d+) us=(\d+) per_sec=(\d+) "
@@ -371,7 +388,7 @@ def spread(rates):
 class Target:
     """One guest on spapr-vmc with the bench peer connected and a session open."""
 
-    def __init__(self, kind, append):
+    def __init__(self, kind, append, image=None):
         from tools.hmc import proto
         self.tmp = tempfile.mkdtemp(prefix="vmcl4l-")
         sock = os.path.join(self.tmp, "hmc.sock")
@@ -382,7 +399,7 @@ class Target:
             vmlinux, initramfs = qemu_cmd.linux_guest()
             image, extra = vmlinux, extra + ["-initrd", initramfs]
         else:
-            image = qemu_cmd.image_path()
+            image = image or qemu_cmd.image_path()
         argv = qemu_cmd.qemu_args(image, "vof", append, serial="file:" + self.console,
                                   qemu=qemu_cmd.patched_qemu(), extra=extra)
         self.kind = kind
@@ -642,6 +659,8 @@ def migration_bench(runs=(("poll", True), ("irq", True), ("poll", False)), befor
 def main():
     print("vmcfw benchmarks (printed, never asserted)")
     sizes()
+    image_sizes()
+    echo_hcalls()
     d = dict(RESULTS)
     put("size.le_over_be.text", "%.2f" % (d["size.le.text"] / d["size.be.text"]))
     smoke_times()
@@ -660,8 +679,106 @@ def main():
     print("results written to %s" % path)
 
 
+STATS_LINE = re.compile(r"^  (\S+)\s+calls (\d+) errors \d+ busy \d+\s*$", re.M)
+
+
+def image_hcalls(p):
+    """{hcall name: calls} from the image's `stats` command on console @p."""
+    p.sendline("stats")
+    p.expect(r"hcalls: \d+ total\r*\n((?:  \S+\s+calls[^\n]*\n)*)rtas:")
+    return {m.group(1): int(m.group(2)) for m in STATS_LINE.finditer(p.match.group(1).replace("\r", ""))}
+
+
+def echo_hcalls(count=1000, size=64):
+    """Hypervisor calls the image makes per echo round trip in poll mode, per
+    call, counted by the image itself (the monitor's `stats`, before and
+    after `count` round trips of `size` bytes, one in flight). The floor is
+    2 H_COPY_RDMA (the message in, the echo out) + 1 H_SEND_CRQ (the
+    echo's MSG entry) and no other. H_CEDE and H_GET_TERM_CHAR are the
+    poll loop waiting for the peer's next message (5 us cedes, the console
+    read every 10 ms): they grow with the peer's latency, not with the work
+    per message."""
+    import pexpect
+    from tools.hmc import proto
+    qemu = qemu_cmd.patched_qemu()
+    if not qemu:
+        put("hcalls.error", "no-patched-qemu", "run make qemu")
+        return
+    tmp = tempfile.mkdtemp(prefix="vmchcalls-")
+    sock = os.path.join(tmp, "hmc.sock")
+    argv = qemu_cmd.qemu_args(qemu_cmd.image_path(), "vof", "echo quiet poll", qemu=qemu,
+                              extra=["-chardev", "socket,id=hmc0,path=%s,server=on,wait=on" % sock,
+                                     "-device", "spapr-vmc,chardev=hmc0,max-mtu=4096"])
+    p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace", timeout=60)
+    c = None
+    try:
+        deadline = time.monotonic() + 60
+        while not os.path.exists(sock):
+            if not p.isalive() or time.monotonic() > deadline:
+                raise RuntimeError("QEMU did not create the HMC socket")
+            time.sleep(0.01)
+        c = bench_client(sock)
+        c.wait_link(True, 120)
+        op = c.wait(lambda f: f.type == proto.EV_OPEN, 120, "session OPEN")
+        c.backlog[:] = [f for f in c.backlog if f.type != proto.EV_LINK]
+        p.expect_exact("vmcfw> ")
+        echo = lambda d: c.msg(d, op.index, op.session)     # noqa: E731
+        echo_rate(c, echo, proto.EV_MSG, size, 10)          # warm
+        before = image_hcalls(p)
+        echo_rate(c, echo, proto.EV_MSG, size, count)
+        after = image_hcalls(p)
+        # the second `stats` itself adds console writes: count them out by
+        # a third reading with no traffic in between
+        again = image_hcalls(p)
+        total = 0.0
+        for name in sorted(set(after) | set(before)):
+            stats_cost = again.get(name, 0) - after.get(name, 0)
+            n = (after.get(name, 0) - before.get(name, 0) - stats_cost) / count
+            if n > 0:
+                total += n
+                put("hcalls.echo_%dB_poll.%s" % (size, name), "%.3f" % n, "per round trip")
+        put("hcalls.echo_%dB_poll.total" % size, "%.3f" % total,
+            "per round trip; floor 3 (2 H_COPY_RDMA + 1 H_SEND_CRQ)")
+    finally:
+        if c:
+            c.close()
+        p.terminate(force=True)
+
+
+def echo_images(images, rounds=5, count=1000):
+    """The poll-mode echo rate (64 B and 4 KiB, one in flight) of each image
+    given, in rounds that take the images in turn so a change of load on a
+    shared host hits all of them alike: a before/after speed check of two
+    builds (`tools/bench.py echo-images A.elf B.elf`). Prints the median and
+    spread per image and size, and the ratio of each image to the first."""
+    runs = {}
+    for _ in range(rounds):
+        for img in images:
+            t = Target("image", "echo quiet poll", image=img)
+            try:
+                for size in L4L_SIZES:
+                    t.echo(size, count // 10)
+                    runs.setdefault((img, size), []).append(t.echo(size, count))
+            finally:
+                t.close()
+    for size in L4L_SIZES:
+        first = statistics.median(runs[(images[0], size)])
+        for img in images:
+            rates = runs[(img, size)]
+            put("echo_image.%s.%dB_round_trips_per_s" % (os.path.basename(img), size),
+                "%.0f" % statistics.median(rates),
+                "%s; x%.3f of %s" % (spread(rates), statistics.median(rates) / first,
+                                     os.path.basename(images[0])))
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["l4l"]:     # make bench-echo: the like-for-like table alone
+    if sys.argv[1:2] == ["echo-images"] and len(sys.argv) > 2:
+        print("vmcfw echo rate per image (printed, never asserted)")
+        echo_images(sys.argv[2:])
+    elif sys.argv[1:] == ["hcalls"]:
+        print("vmcfw hcalls per echo round trip (printed, never asserted)")
+        echo_hcalls()
+    elif sys.argv[1:] == ["l4l"]:     # make bench-echo: the like-for-like table alone
         print("vmcfw like-for-like echo (printed, never asserted)")
         like_for_like()
     elif sys.argv[1:] == ["migration"]:     # the migration downtime figures alone

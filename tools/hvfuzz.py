@@ -37,7 +37,7 @@ def main():
     for endian in ("big", "little") if a.endian == "both" else (a.endian,):
         sock = os.path.join(tempfile.mkdtemp(prefix="hvfuzz-"), "hmc.sock")
         # SLOF: QEMU's own vof.c has a misaligned load that UBSan reports.
-        argv = qemu_cmd.qemu_args(qemu_cmd.image_path(endian), "slof",
+        argv = qemu_cmd.qemu_args(qemu_cmd.image_path(endian, lab=True), "slof",
                                   "hvfuzz=%d seed=%d" % (a.ops, a.seed), qemu=qemu,
                                   extra=["-chardev", "socket,id=hmc0,path=%s,server=on,wait=off" % sock,
                                          "-device", "spapr-vmc,chardev=hmc0"])

@@ -86,8 +86,12 @@ def linux_guest():
     return vmlinux, initramfs
 
 
-def image_path(endian="big"):
-    return os.path.join(REPO, "build", "le" if endian == "little" else "", "vmcfw.elf").replace("//", "/")
+def image_path(endian="big", lab=False):
+    """The built image: the default one, or with @lab the lab image that adds
+    the tools only a validation lab boots (hvfuzz=, bench-crq=; the default
+    image refuses them and names this one). Return: its path."""
+    name = "vmcfw-lab.elf" if lab else "vmcfw.elf"
+    return os.path.join(REPO, "build", "le" if endian == "little" else "", name).replace("//", "/")
 
 
 def qemu_args(image, fw="slof", append="", machine_opts="", mem="512", extra=(), serial="stdio",

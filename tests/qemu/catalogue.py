@@ -33,6 +33,7 @@ KEYS = {
     "mode": "values for {mode} in append/expectations; one case per value",
     "append": "boot arguments (the kernel command line)",
     "qemu": "stock (Debian's QEMU, direct boot) or patched (spapr-vmc + echoing HMC peer)",
+    "image": "default (build/vmcfw.elf) or lab (build/vmcfw-lab.elf: adds hvfuzz=, bench-crq=)",
     "machine": "extra -M pseries options, e.g. kernel-addr=0x2000000",
     "mem": "guest RAM in MiB (default 512)",
     "extra": "extra QEMU arguments (stock only), split like a shell would not: on spaces",
@@ -49,7 +50,8 @@ KEYS = {
     "expect_re": "regular expressions searched in the console output (multi-line mode), one per line",
     "stderr": "substrings of QEMU's stderr, one per line",
 }
-DEFAULTS = {"endian": "big little", "firmware": "slof vof", "qemu": "stock", "mem": "512",
+IMAGES = ("default", "lab")
+DEFAULTS = {"endian": "big little", "firmware": "slof vof", "qemu": "stock", "image": "default", "mem": "512",
             "serial": "stdio", "timeout": "90"}
 
 
@@ -111,6 +113,7 @@ class Case:
     expect: list = field(default_factory=list)
     expect_re: list = field(default_factory=list)
     stderr: list = field(default_factory=list)
+    image: str = "default"
 
     @property
     def id(self):
@@ -187,7 +190,8 @@ def load(path=CATALOGUE, names=None):
         endians, fws = e["endian"].split(), e["firmware"].split()
         modes = e.get("mode", "").split() or [""]
         for val, allowed, key in ((endians, ENDIANS, "endian"), (fws, FIRMWARES, "firmware"),
-                                  ([e["qemu"]], QEMUS, "qemu"), ([e["serial"]], ("stdio", "none"), "serial")):
+                                  ([e["qemu"]], QEMUS, "qemu"), ([e["serial"]], ("stdio", "none"), "serial"),
+                                  ([e["image"]], IMAGES, "image")):
             bad = [v for v in val if v not in allowed]
             if bad or not val:
                 raise CatalogueError("[%s] %s = %r: choose from %s" % (sec, key, e[key], allowed))
@@ -227,7 +231,8 @@ def load(path=CATALOGUE, names=None):
                              timeout=float(e["timeout"]), groups=groups, exit=exit_, status=status,
                              tap_all=tap == "all", expect=[s(x) for x in _lines(e.get("expect", ""))],
                              expect_re=[s(x) for x in _lines(e.get("expect_re", ""))],
-                             stderr=[s(x) for x in _lines(e.get("stderr", ""))], **tap_sets)
+                             stderr=[s(x) for x in _lines(e.get("stderr", ""))], image=e["image"],
+                             **tap_sets)
                     if c.id in ids:
                         raise CatalogueError("[%s] case id %s appears twice" % (sec, c.id))
                     ids.add(c.id)

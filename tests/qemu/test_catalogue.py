@@ -21,7 +21,7 @@ def _param(case):
 
 def run_case(case):
     """Boot one case; return the conftest Run (rc 124: it hung)."""
-    image = qemu_cmd.image_path(case.endian)
+    image = qemu_cmd.image_path(case.endian, lab=case.image == "lab")
     assert os.path.exists(image), f"{image} missing: run make images"
     if case.qemu == "stock":
         argv = qemu_cmd.qemu_args(image, case.firmware, case.append, case.machine, case.mem,

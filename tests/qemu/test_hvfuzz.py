@@ -21,7 +21,7 @@ OPS = int(os.environ.get("HVFUZZ_OPS", "30000"))
 @pytest.mark.parametrize("endian,seed", [("big", 1), ("big", 0xBADC0DE), ("little", 7)])
 def test_device_survives_hostile_guest(endian, seed, tmp_path):
     qemu = sanitizer_qemu()
-    image = qemu_cmd.image_path(endian)
+    image = qemu_cmd.image_path(endian, lab=True)    # hvfuzz= is in the lab image only
     # SLOF, not VOF: QEMU 7.2's own hw/ppc/vof.c has a misaligned 64-bit
     # load that UBSan reports before our device is ever reached.
     argv = [qemu, "-M", "pseries", "-m", "512", "-nodefaults", "-display", "none",
