@@ -47,3 +47,17 @@ fuzz-hmc-frame: $(HMC_FUZZ_OUT)/fuzz_hmc_frame
 		>$(HMC_FUZZ_OUT)/fuzz.log 2>&1 || { tail -n 40 $(HMC_FUZZ_OUT)/fuzz.log; exit 1; }
 	@grep -E '^stat::number_of_executed_units|DONE' $(HMC_FUZZ_OUT)/fuzz.log | tail -n 2
 fuzz: fuzz-hmc-frame
+
+# QEMU coding style for the project files QEMU compiles (docs/qemu-device.md §1.2).
+#   make format              clang-format-15 (hv/qemu/qemu.clang-format) on those files
+#   make check-format        fail when one of them drifts from that style
+QEMU_STYLE_FILES := $(sort $(wildcard hv/*.c hv/*.h)) hv/qemu/spapr_vmc.c \
+	vmc/vmc_wire.c vmc/vmc_wire.h lib/byteorder.h lib/crq_format.h
+
+.PHONY: format check-format
+format:
+	$(Q)$(PYTHON) hv/qemu/qemu-format.py $(QEMU_STYLE_FILES)
+
+check-format:
+	$(Q)$(PYTHON) hv/qemu/qemu-format.py --check $(QEMU_STYLE_FILES)
+	@echo "check-format: $(words $(QEMU_STYLE_FILES)) files in QEMU style"
