@@ -55,9 +55,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 /* Bytes accepted from the chardev per read callback. */
 #define SPAPR_VMC_IN_CHUNK      4096
 
-/* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
-extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
-
 struct SpaprVmcState {
     SpaprVioDevice sdev;
 
