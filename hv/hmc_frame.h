@@ -32,7 +32,7 @@ enum hmc_event_type {
 	HMC_EV_CLOSE  = 0x02, /* payload: none */
 	HMC_EV_MSG    = 0x03, /* payload: message bytes (<= negotiated MTU) */
 	HMC_EV_LINK   = 0x04, /* payload: u8 state (0 down, 1 ready) */
-	HMC_EV_CRQ    = 0x05, /* payload: 16 raw bytes, u8 direction (0 guest->HV, 1 HV->guest) */
+	HMC_EV_CRQ    = 0x05, /* 16 raw bytes, u8 dir: 0 guest->HV, 1 HV->guest */
 	HMC_EV_ERROR  = 0x06, /* payload: struct hmc_err_payload (+ text) */
 	HMC_EV_ACK    = 0x07, /* payload: u8 cmd, u8 0, u16 0, u32 value */
 	HMC_EV_STATUS = 0x08, /* payload: status block, see docs/hmc-protocol.md */
@@ -63,7 +63,8 @@ enum hmc_cmd_type {
 	HMC_CMD_REM_BUF = 0x94, /* payload: none */
 	HMC_CMD_STATUS  = 0x95, /* payload: none; answered with a STATUS event */
 	HMC_CMD_PING    = 0x96, /* payload: 0..64 bytes; answered with PONG */
-	HMC_CMD_FAULT_MSG  = 0x97, /* u8 dir, u8 action, u16 match, u32 nth, u32 count, u32 delay ms */
+	/* u8 dir, u8 action, u16 match, u32 nth, u32 count, u32 delay ms */
+	HMC_CMD_FAULT_MSG  = 0x97,
 	HMC_CMD_KNOB       = 0x98, /* u8 knob, s32 value (INT32_MIN = normal) */
 	HMC_CMD_FAULT_RDMA = 0x99, /* u32 nth, u32 count, s32 rc */
 };

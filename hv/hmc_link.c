@@ -84,7 +84,7 @@ void hmc_link_announce(struct hmc_link *link)
 	uint32_t i;
 
 	emit(link, HMC_EV_LINK, 0, 0, &up, 1);
-	/* a peer that connects after the guest opened its sessions learns them here */
+	/* a peer connecting after the guest opened sessions learns them here */
 	for (i = 0; i < link->cfg.max_hmcs; i++) {
 		const uint8_t *id = vmc_hv_session_hmc_id(link->hv, i);
 

@@ -112,7 +112,7 @@ enum vmc_hv_event_kind {
 	VMC_HV_EV_SENT,		/* a queued host message went out as SIGNAL: len */
 	VMC_HV_EV_DROPPED,	/* a queued host message was discarded: len, code */
 	VMC_HV_EV_REM_BUF,	/* REM_BUF_RESP: code = status, buffer_id */
-	VMC_HV_EV_VIOLATION,	/* guest protocol violation: code = enum vmc_hv_violation */
+	VMC_HV_EV_VIOLATION,	/* protocol violation: code = vmc_hv_violation */
 };
 
 enum vmc_hv_close_reason {
@@ -356,9 +356,12 @@ struct vmc_hv_buf {
 	uint8_t owner;		/* enum vmc_hv_owner */
 	uint8_t add_session;	/* session byte of the ADD_BUF (to match the RESP) */
 	bool seed;		/* added as the seed of an idle index */
-	bool retired;		/* ABSENT after a close, but the MP may still be copying
-				 * out a SIGNAL sent before the CLOSE_RESP: pane 1 still
-				 * reaches it until the MP shows it processed the close */
+	/*
+	 * ABSENT after a close, but the MP may still be copying out a SIGNAL
+	 * sent before the CLOSE_RESP: pane 1 still reaches it until the MP
+	 * shows it processed the close.
+	 */
+	bool retired;
 	bool late_resp;		/* an ADD_BUF_RESP of the closed session may still come */
 	uint8_t late_session;	/* ...carrying this session byte */
 };
