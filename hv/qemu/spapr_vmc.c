@@ -102,7 +102,10 @@ static SpaprVmcState *spapr_vmc_singleton;
 
 static void spapr_vmc_out_state(SpaprVmcState *s, int state);
 
-/* The connection's write for hv/hmc_outq.c: bytes taken, 0 when full, -1 hard error. */
+/*
+ * The connection's write for hv/hmc_outq.c: bytes taken, 0 when full, -1 on a
+ * hard error.
+ */
 static long spapr_vmc_chr_write(void *opaque, const uint8_t *buf, size_t len)
 {
     SpaprVmcState *s = opaque;
@@ -147,7 +150,10 @@ static void spapr_vmc_out_state(SpaprVmcState *s, int state)
             s->out_watch = 0;
         }
         if (!s->link_error_logged) {
-            /* QEMU's socket chardev reports every hard error as EINVAL: no errno here */
+            /*
+             * QEMU's socket chardev reports every hard error as EINVAL: no
+             * errno here.
+             */
             s->link_error_logged = true;
             warn_report("spapr-vmc: the HMC peer no longer accepts data (write error, not a "
                         "full socket): %" PRIu64 " bytes dropped, closing the connection; "
@@ -657,7 +663,10 @@ static int spapr_vmc_devnode(SpaprVioDevice *sdev, void *fdt, int node_off)
     if (!s->hv || !sdev->tcet) {
         return -1;
     }
-    /* <liobn phys.hi phys.lo size.hi size.lo> twice, #address/#size cells = 2 */
+    /*
+     * <liobn phys.hi phys.lo size.hi size.lo> twice, #address and #size
+     * cells = 2.
+     */
     uint64_t size0 = (uint64_t)sdev->tcet->nb_table << sdev->tcet->page_shift;
 
     win[0] = cpu_to_be32(sdev->tcet->liobn);
