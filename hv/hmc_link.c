@@ -513,7 +513,8 @@ static void cmd_buffer(struct hmc_link *link, const struct hmc_frame *f)
 	}
 	code = hmc_link_error_code(link, r, false);
 	if (r == VMC_HV_ERR_STATE && vmc_hv_phase(link->hv) == VMC_HV_PHASE_READY)
-		code = HMC_ERR_NO_RESOURCE;	/* e.g. REM_BUF would take the last buffer */
+		/* e.g. REM_BUF would take the last buffer */
+		code = HMC_ERR_NO_RESOURCE;
 	emit_error(link, f->type, f->hmc_index, f->session, code, idx, vmc_hv_result_name(r));
 }
 

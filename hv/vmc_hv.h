@@ -326,7 +326,8 @@ struct vmc_hv_stats {
 	uint64_t host_msgs_dropped;	/* accepted, then discarded (reset/close) */
 	uint64_t bufs_added, bufs_add_failed, bufs_removed;
 	uint64_t faults_fired;		/* message/RDMA faults that took effect */
-	uint64_t stale_dropped;		/* MP messages ignored while our Init is unanswered */
+	/* MP messages ignored while our Init is unanswered */
+	uint64_t stale_dropped;
 };
 
 /* ------------------------------------------------------------------ */
@@ -390,7 +391,8 @@ struct vmc_hv_hmc {
 struct vmc_hv_qentry {
 	uint64_t hi, lo;
 	uint64_t due_us;	/* not before this time (delay fault) */
-	bool host_msg;		/* a SIGNAL carrying a host message (counted in msgs_to_mp) */
+	/* a SIGNAL carrying a host message (counted in msgs_to_mp) */
+	bool host_msg;
 };
 
 struct vmc_hv_msg_fault {
