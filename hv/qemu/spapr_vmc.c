@@ -73,7 +73,8 @@ struct SpaprVmcState {
     bool mp_registered;        /* what we told the engine */
     struct hv_retry retry;     /* deadlines and the backoff of blocked retries */
 
-    struct hv_crq_flow flow;   /* the guest's CRQ: our entries it has not consumed */
+    /* the guest's CRQ: our entries it has not consumed */
+    struct hv_crq_flow flow;
 
     /* host link: the protocol in hv/hmc_link.c, the connection here */
     struct hmc_link *link;
