@@ -11,7 +11,7 @@ gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu \
 qemu-system-ppc newlib-source libcmocka-dev clang libclang-rt-14-dev \
 python3-pytest python3-pexpect valgrind ccache ninja-build meson pkg-config clang-format-15 \
 libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev flex bison dpkg-dev \
-xz-utils python3-venv gdb-multiarch tmux \
+xz-utils python3-venv gdb-multiarch tmux git patch \
 linux-source-6.1 libc6-dev-ppc64el-cross bc libelf-dev libssl-dev"
 LABEL=setup
 if [ $# -gt 0 ]; then

@@ -153,7 +153,7 @@ fetch_source() {
 ensure_deps() {
 	need=
 	for p in build-essential ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev \
-		 libfdt-dev zlib1g-dev ccache flex bison libslirp-dev python3 rsync; do
+		 libfdt-dev zlib1g-dev ccache flex bison libslirp-dev python3 rsync git patch; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			need="$need $p"
 	done
@@ -318,8 +318,8 @@ build() {
 
 fetch_source
 if [ $PRISTINE_ONLY = 1 ]; then echo "$PRISTINE"; exit 0; fi
+ensure_deps	# git makes the series to compare with, patch applies it
 check_series
 if [ $CHECK_ONLY = 1 ]; then exit 0; fi
-ensure_deps
 prepare_tree
 build
