@@ -98,7 +98,7 @@ help:
 	@echo '  make run              boot in the patched QEMU (SLOF) with spapr-vmc and the HMC peer; console here'
 	@echo '  make smoke            full VMC smoke (device + echoing peer); exit status is the image verdict'
 	@echo '  make run-stock / smoke-stock   the same in Debian QEMU, without a VMC device'
-	@echo '  make check            the inner loop: citation and layer checks, host tests, both images, check-image for both (needs packages + newlib only)'
+	@echo '  make check            the inner loop: citation, layer and format checks, host tests, both images, check-image for both (needs packages + newlib only)'
 	@echo '  make test             make check first, then the patched and sanitizer QEMUs, the Linux guest and every QEMU suite (pytest)'
 	@echo '  make host-test        host tests only: cmocka unit tests, fuzz seed replay, short fuzz runs (ASan+UBSan)'
 	@echo '  make host-unit        the cmocka programs only; host-unit-<suite> for one folder (host, hv); see tests/README.md'
@@ -112,6 +112,10 @@ help:
 	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE, ASan+UBSan QEMU)'
 	@echo '  make fuzz-corpus-e2e  re-record the fuzz seeds of tests/host/hv/corpus-e2e from end-to-end runs'
 	@echo '  make qemu [SANITIZE=1]  build the patched qemu-system-ppc64 (ASan+UBSan build with SANITIZE=1; path printed last)'
+	@echo '  make qemu-patches     regenerate the QEMU patch series hv/qemu/patches/ from the sources (make qemu does it first)'
+	@echo '  make check-qemu-patches  fail when the checked-in series is out of date (make test runs it)'
+	@echo '  make checkpatch       QEMU'"'"'s scripts/checkpatch.pl over every patch of the series; fails on errors (make test runs it)'
+	@echo '  make format           QEMU coding style (clang-format-15) for the files QEMU compiles; check-format fails on drift (make check)'
 	@echo '  make host-bench       the VMC engine in the host simulator: round trips/s, hcalls per round trip'
 	@echo '  make linux            build (cached) the Linux guest: Debian linux-source-6.1 with its own ibmvmc driver'
 	@echo '  make linux-run [LINUX_PLAN=echo|two]  boot it against spapr-vmc with a greet-echo HMC peer; exit status = its verdict'
@@ -259,6 +263,7 @@ images:
 check: packages
 	$(Q)$(MAKE) --no-print-directory check-docs
 	$(Q)$(MAKE) --no-print-directory check-layers
+	$(Q)$(MAKE) --no-print-directory check-format
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory newlib
 	$(Q)$(MAKE) --no-print-directory images
@@ -270,6 +275,8 @@ test-setup: setup linux
 test:
 	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory test-setup
+	$(Q)$(MAKE) --no-print-directory check-qemu-patches
+	$(Q)$(MAKE) --no-print-directory checkpatch
 	$(Q)$(MAKE) --no-print-directory pytest
 
 # JUNIT=path: pytest also writes a JUnit XML report there (docs/lab.md §5).

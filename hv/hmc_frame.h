@@ -32,38 +32,46 @@ enum hmc_event_type {
 	HMC_EV_CLOSE  = 0x02, /* payload: none */
 	HMC_EV_MSG    = 0x03, /* payload: message bytes (<= negotiated MTU) */
 	HMC_EV_LINK   = 0x04, /* payload: u8 state (0 down, 1 ready) */
-	HMC_EV_CRQ    = 0x05, /* payload: 16 raw bytes, u8 direction (0 guest->HV, 1 HV->guest) */
+	HMC_EV_CRQ    = 0x05, /* 16 raw bytes, u8 dir: 0 guest->HV, 1 HV->guest */
 	HMC_EV_ERROR  = 0x06, /* payload: struct hmc_err_payload (+ text) */
 	HMC_EV_ACK    = 0x07, /* payload: u8 cmd, u8 0, u16 0, u32 value */
 	HMC_EV_STATUS = 0x08, /* payload: status block, see docs/hmc-protocol.md */
 	HMC_EV_PONG   = 0x09, /* payload: the PING payload echoed */
 	HMC_EV_VIOLATION = 0x0A, /* payload: u8 code, u8 0, u16 buffer id, text */
 	HMC_EV_REM_BUF   = 0x0B, /* payload: u8 status, u8 0, u16 buffer id */
-	HMC_EV_DELIVERED = 0x0C, /* payload: u32 length of a host message now in the MP */
-	HMC_EV_CALL      = 0x0D, /* trace-crq=on: u8 what, 7 x 0, u64 time us, u64 args, data */
+	/* payload: u32 length of a host message now in the MP */
+	HMC_EV_DELIVERED = 0x0C,
+	/* trace-crq=on: u8 what, 7 x 0, u64 time us, u64 args, data */
+	HMC_EV_CALL      = 0x0D,
 };
 
 /* What a CALL frame records (trace-crq=on): the engine's other inputs. */
 enum hmc_trace_call {
-	HMC_TRACE_COPY_RDMA   = 1, /* args: len, src LIOBN, src IOBA, dst LIOBN, dst IOBA, rc */
+	/* args: len, src LIOBN, src IOBA, dst LIOBN, dst IOBA, rc */
+	HMC_TRACE_COPY_RDMA   = 1,
 	HMC_TRACE_REQUEST_VMC = 2, /* args: rc */
-	HMC_TRACE_REGISTER    = 3, /* args: CRQ entries (the guest registered its CRQ) */
+	/* args: CRQ entries (the guest registered its CRQ) */
+	HMC_TRACE_REGISTER    = 3,
 	HMC_TRACE_FREE        = 4, /* no args (CRQ freed, machine reset) */
-	HMC_TRACE_HOST_FRAME  = 5, /* args: type, index, session, length; data: payload head */
+	/* args: type, index, session, length; data: payload head */
+	HMC_TRACE_HOST_FRAME  = 5,
 };
 #define HMC_TRACE_MAX_DATA     64u
 
 /* Host -> device ("commands"). */
 enum hmc_cmd_type {
 	HMC_CMD_MSG     = 0x83, /* payload: 1..MTU message bytes for the guest */
-	HMC_CMD_RAW_CRQ = 0x90, /* payload: 16 bytes put verbatim on the guest CRQ */
-	HMC_CMD_RESET   = 0x91, /* payload: [u8 event format [u32 re-init delay ms]] */
+	/* payload: 16 bytes put verbatim on the guest CRQ */
+	HMC_CMD_RAW_CRQ = 0x90,
+	/* payload: [u8 event format [u32 re-init delay ms]] */
+	HMC_CMD_RESET   = 0x91,
 	HMC_CMD_FAULT   = 0x92, /* payload: u8 kind, u32 arg */
 	HMC_CMD_ADD_BUF = 0x93, /* payload: u8 owner (0 MP, 1 HV) */
 	HMC_CMD_REM_BUF = 0x94, /* payload: none */
 	HMC_CMD_STATUS  = 0x95, /* payload: none; answered with a STATUS event */
 	HMC_CMD_PING    = 0x96, /* payload: 0..64 bytes; answered with PONG */
-	HMC_CMD_FAULT_MSG  = 0x97, /* u8 dir, u8 action, u16 match, u32 nth, u32 count, u32 delay ms */
+	/* u8 dir, u8 action, u16 match, u32 nth, u32 count, u32 delay ms */
+	HMC_CMD_FAULT_MSG  = 0x97,
 	HMC_CMD_KNOB       = 0x98, /* u8 knob, s32 value (INT32_MIN = normal) */
 	HMC_CMD_FAULT_RDMA = 0x99, /* u32 nth, u32 count, s32 rc */
 };
@@ -73,10 +81,14 @@ enum hmc_fault_kind {
 	HMC_FAULT_CLEAR          = 0, /* clear every fault */
 	HMC_FAULT_DROP_GUEST_CRQ = 1, /* drop the next N guest->HV CRQ entries */
 	HMC_FAULT_DELAY_HV_CRQ   = 2, /* delay every HV->guest CRQ entry by N ms */
-	HMC_FAULT_FAIL_COPY_RDMA = 3, /* fail the next N H_COPY_RDMA with H_PERMISSION */
-	HMC_FAULT_REQUEST_VMC_RC = 4, /* H_REQUEST_VMC returns (int32)N (0 = normal) */
-	HMC_FAULT_DROP_HV_CRQ    = 5, /* silently drop the next N HV->guest CRQ entries */
-	HMC_FAULT_CRQ_FULL_DROP  = 6, /* N != 0: drop instead of retry when the CRQ is full */
+	/* fail the next N H_COPY_RDMA with H_PERMISSION */
+	HMC_FAULT_FAIL_COPY_RDMA = 3,
+	/* H_REQUEST_VMC returns (int32)N (0 = normal) */
+	HMC_FAULT_REQUEST_VMC_RC = 4,
+	/* silently drop the next N HV->guest CRQ entries */
+	HMC_FAULT_DROP_HV_CRQ    = 5,
+	/* N != 0: drop instead of retry when the CRQ is full */
+	HMC_FAULT_CRQ_FULL_DROP  = 6,
 	HMC_FAULT_MAX            = 6,
 };
 
@@ -88,12 +100,14 @@ enum hmc_err_code {
 	HMC_ERR_BAD_PAYLOAD  = 4,  /* payload size or content wrong for the type */
 	HMC_ERR_BAD_INDEX    = 5,  /* hmc_index >= negotiated/maximum HMC count */
 	HMC_ERR_NOT_READY    = 6,  /* link not ready (no CAP exchange yet) */
-	HMC_ERR_NO_SESSION   = 7,  /* no open session on that index, or session mismatch */
+	/* no open session on that index, or session mismatch */
+	HMC_ERR_NO_SESSION   = 7,
 	HMC_ERR_TOO_LONG     = 8,  /* message longer than the negotiated MTU */
 	HMC_ERR_QUEUE_FULL   = 9,  /* too many host messages pending for the guest */
 	HMC_ERR_BAD_VALUE    = 10, /* unknown fault kind, owner, event format... */
 	HMC_ERR_NO_RESOURCE  = 11, /* no free buffer id, nothing to remove... */
-	HMC_ERR_UNSUPPORTED  = 12, /* command known but not available in this build */
+	/* command known but not available in this build */
+	HMC_ERR_UNSUPPORTED  = 12,
 	HMC_ERR_INTERNAL     = 13, /* the engine refused for another reason */
 };
 

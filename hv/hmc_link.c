@@ -89,7 +89,7 @@ void hmc_link_announce(struct hmc_link *link)
 	uint32_t i;
 
 	emit(link, HMC_EV_LINK, 0, 0, &up, 1);
-	/* a peer that connects after the guest opened its sessions learns them here */
+	/* a peer connecting after the guest opened sessions learns them here */
 	for (i = 0; i < link->cfg.max_hmcs; i++) {
 		const uint8_t *id = vmc_hv_session_hmc_id(link->hv, i);
 
@@ -523,7 +523,8 @@ static void cmd_buffer(struct hmc_link *link, const struct hmc_frame *f)
 	}
 	code = hmc_link_error_code(link, r, false);
 	if (r == VMC_HV_ERR_STATE && vmc_hv_phase(link->hv) == VMC_HV_PHASE_READY)
-		code = HMC_ERR_NO_RESOURCE;	/* e.g. REM_BUF would take the last buffer */
+		/* e.g. REM_BUF would take the last buffer */
+		code = HMC_ERR_NO_RESOURCE;
 	emit_error(link, f->type, f->hmc_index, f->session, code, idx, vmc_hv_result_name(r));
 }
 

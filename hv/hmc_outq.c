@@ -88,7 +88,7 @@ int hmc_outq_put(struct hmc_outq *q, const uint8_t *frame, size_t len, hmc_outq_
 	}
 	if (!len)
 		return HMC_OUTQ_IDLE;
-	/* nothing queued before it: straight to the connection, queue only the rest */
+	/* nothing queued before it: straight to the connection, queue the rest */
 	n = write(opaque, frame, len);
 	if (n < 0)
 		return fail(q, len);

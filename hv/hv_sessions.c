@@ -164,7 +164,7 @@ static void hmc_retire(struct vmc_hv *hv, unsigned int index, enum vmc_hv_close_
 	hv_hmc_clear(hv, index, why);
 	if (hv->phase != VMC_HV_PHASE_READY || index >= hv->nhmc)
 		return;		/* a callback reset the channel: pane 1 is gone */
-	/* Responses to requests of the closed session may still come: expect them. */
+	/* Responses to requests of the closed session may still come. */
 	h->late_rem = late_rem < VMC_HV_MAX_POOL ? late_rem : VMC_HV_MAX_POOL;
 	for (id = 0; id < hv->pool; id++) {
 		if (known[id] && h->bufs[id].state == VMC_HV_BUF_ABSENT) {
@@ -497,7 +497,7 @@ static void on_add_buf_resp(struct vmc_hv *hv, const struct vmc_msg *m)
 	hv_violation(hv, VMC_HV_V_RESP_FAILED, "ADD_BUF_RESP status %u (%s) index %u buffer %u",
 		     m->status, vmc_status_name(m->type, m->status), i, id);
 	if (b->seed && m->status == VMC_ST_INVALID_BUFFER_ID) {
-		/* Linux kept a stale seed with this very ID and LIOBA (§12 item 15). */
+		/* Linux kept a stale seed with this ID and LIOBA (§12 item 15). */
 		b->state = VMC_HV_BUF_PRESENT;
 		return;
 	}

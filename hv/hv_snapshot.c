@@ -28,15 +28,47 @@
 #define SNAP_VERSION	2u	/* 2: suspension flag and its counters */
 #define SNAP_HEADER	16u	/* magic, version, payload length */
 
-/* The scalar statistics, in stream order (the arrays follow them). */
+/*
+ * The scalar statistics, in stream order (the arrays follow them). One a
+ * line, kept out of clang-format, which repacks such lists differently on
+ * every run.
+ */
+/* clang-format off */
 #define SNAP_STATS_U64(X) \
-	X(rx_entries) X(rx_inits) X(rx_init_completes) X(tx_entries) X(tx_full) \
-	X(tx_throttled) X(outq_overflow) X(violations_total) X(rdma_calls) X(rdma_ok) \
-	X(rdma_bytes) X(rdma_errors) X(request_vmc_calls) X(mp_registers) X(mp_frees) \
-	X(resets) X(sessions_opened) X(sessions_closed) X(opens_failed) X(msgs_to_hmc) \
-	X(bytes_to_hmc) X(msgs_to_mp) X(bytes_to_mp) X(host_msgs_accepted) \
-	X(host_msgs_dropped) X(bufs_added) X(bufs_add_failed) X(bufs_removed) \
-	X(faults_fired) X(stale_dropped) X(suspend_events) X(suspend_refused) X(mp_enables)
+    X(rx_entries)         \
+    X(rx_inits)           \
+    X(rx_init_completes)  \
+    X(tx_entries)         \
+    X(tx_full)            \
+    X(tx_throttled)       \
+    X(outq_overflow)      \
+    X(violations_total)   \
+    X(rdma_calls)         \
+    X(rdma_ok)            \
+    X(rdma_bytes)         \
+    X(rdma_errors)        \
+    X(request_vmc_calls)  \
+    X(mp_registers)       \
+    X(mp_frees)           \
+    X(resets)             \
+    X(sessions_opened)    \
+    X(sessions_closed)    \
+    X(opens_failed)       \
+    X(msgs_to_hmc)        \
+    X(bytes_to_hmc)       \
+    X(msgs_to_mp)         \
+    X(bytes_to_mp)        \
+    X(host_msgs_accepted) \
+    X(host_msgs_dropped)  \
+    X(bufs_added)         \
+    X(bufs_add_failed)    \
+    X(bufs_removed)       \
+    X(faults_fired)       \
+    X(stale_dropped)      \
+    X(suspend_events)     \
+    X(suspend_refused)    \
+    X(mp_enables)
+/* clang-format on */
 
 /* A cursor over the stream. @buf NULL: only count (vmc_hv_snapshot_size). */
 struct snap {

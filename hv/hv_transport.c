@@ -54,8 +54,10 @@ void hv_outq_clear(struct vmc_hv *hv)
 	struct { uint8_t index, session; uint32_t len; } lost[VMC_HV_OUTQ_MAX];
 	uint32_t n = 0, k;
 
-	/* A host message whose SIGNAL never reached the MP's ring is lost:
-	 * move it from "sent" to "dropped" and say so, once. */
+	/*
+	 * A host message whose SIGNAL never reached the MP's ring is lost:
+	 * move it from "sent" to "dropped" and say so, once.
+	 */
 	for (k = 0; k < hv->outq_count; k++) {
 		const struct vmc_hv_qentry *e = &hv->outq[(hv->outq_head + k) % VMC_HV_OUTQ_MAX];
 
@@ -497,7 +499,10 @@ int vmc_hv_send_init(struct vmc_hv *hv)
 	}
 	hv->phase = VMC_HV_PHASE_WAIT_INIT;
 	rc = hv_queue_entry(hv, CRQ_INIT_HI, 0, true);
-	/* Even if the Init is lost (fault, full queue), we restarted: wait for the MP. */
+	/*
+	 * Even if the Init is lost (fault, full queue), we restarted: wait for
+	 * the MP.
+	 */
 	hv->init_sent = true;
 	hv->init_after_reset = true;
 	hv_output_ready(hv);

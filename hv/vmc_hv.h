@@ -112,7 +112,7 @@ enum vmc_hv_event_kind {
 	VMC_HV_EV_SENT,		/* a queued host message went out as SIGNAL: len */
 	VMC_HV_EV_DROPPED,	/* a queued host message was discarded: len, code */
 	VMC_HV_EV_REM_BUF,	/* REM_BUF_RESP: code = status, buffer_id */
-	VMC_HV_EV_VIOLATION,	/* guest protocol violation: code = enum vmc_hv_violation */
+	VMC_HV_EV_VIOLATION,	/* protocol violation: code = vmc_hv_violation */
 };
 
 enum vmc_hv_close_reason {
@@ -326,7 +326,8 @@ struct vmc_hv_stats {
 	uint64_t host_msgs_dropped;	/* accepted, then discarded (reset/close) */
 	uint64_t bufs_added, bufs_add_failed, bufs_removed;
 	uint64_t faults_fired;		/* message/RDMA faults that took effect */
-	uint64_t stale_dropped;		/* MP messages ignored while our Init is unanswered */
+	/* MP messages ignored while our Init is unanswered */
+	uint64_t stale_dropped;
 	uint64_t suspend_events;	/* partner-suspended events posted (vmc_hv_suspend) */
 	uint64_t suspend_refused;	/* H_SEND_CRQ answered H_CLOSED while suspended */
 	uint64_t mp_enables;		/* H_ENABLE_CRQ calls that ended a suspension */
@@ -359,9 +360,12 @@ struct vmc_hv_buf {
 	uint8_t owner;		/* enum vmc_hv_owner */
 	uint8_t add_session;	/* session byte of the ADD_BUF (to match the RESP) */
 	bool seed;		/* added as the seed of an idle index */
-	bool retired;		/* ABSENT after a close, but the MP may still be copying
-				 * out a SIGNAL sent before the CLOSE_RESP: pane 1 still
-				 * reaches it until the MP shows it processed the close */
+	/*
+	 * ABSENT after a close, but the MP may still be copying out a SIGNAL
+	 * sent before the CLOSE_RESP: pane 1 still reaches it until the MP
+	 * shows it processed the close.
+	 */
+	bool retired;
 	bool late_resp;		/* an ADD_BUF_RESP of the closed session may still come */
 	uint8_t late_session;	/* ...carrying this session byte */
 };
@@ -390,7 +394,8 @@ struct vmc_hv_hmc {
 struct vmc_hv_qentry {
 	uint64_t hi, lo;
 	uint64_t due_us;	/* not before this time (delay fault) */
-	bool host_msg;		/* a SIGNAL carrying a host message (counted in msgs_to_mp) */
+	/* a SIGNAL carrying a host message (counted in msgs_to_mp) */
+	bool host_msg;
 };
 
 struct vmc_hv_msg_fault {

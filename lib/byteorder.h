@@ -27,7 +27,8 @@
  */
 static inline uint32_t be32_swap(uint32_t v)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__	/* GCC on x86 lacks __LITTLE_ENDIAN__ */
+/* GCC on x86 lacks __LITTLE_ENDIAN__ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return __builtin_bswap32(v);
 #else
 	return v;

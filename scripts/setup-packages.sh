@@ -9,9 +9,9 @@ set -eu
 PKGS="make gcc gcc-powerpc64-linux-gnu binutils-powerpc64-linux-gnu \
 gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu \
 qemu-system-ppc newlib-source libcmocka-dev clang libclang-rt-14-dev \
-python3-pytest python3-pexpect valgrind ccache ninja-build meson pkg-config \
+python3-pytest python3-pexpect valgrind ccache ninja-build meson pkg-config clang-format-15 \
 libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev flex bison dpkg-dev \
-xz-utils python3-venv gdb-multiarch tmux qemu-utils \
+xz-utils python3-venv gdb-multiarch tmux qemu-utils git patch \
 linux-source-6.1 libc6-dev-ppc64el-cross bc libelf-dev libssl-dev"
 LABEL=setup
 if [ $# -gt 0 ]; then

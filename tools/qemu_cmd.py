@@ -19,9 +19,10 @@ class StaleQemu(RuntimeError):
 
 
 def input_hash(root=REPO):
-    """Hash of every input build-qemu.sh syncs into QEMU's tree, computed from
-    the checkout at @root by the script itself (`--input-hash`), so the list of
-    inputs lives in one place: the script that copies them.
+    """Hash of every input of the patched QEMU (the patch series, the sources it
+    is generated from, its generator, build-qemu.sh), computed from the
+    checkout at @root by the script itself (`--input-hash`), so the list of
+    inputs lives in one place: the script that applies them.
 
     Return: the hex digest; RuntimeError if the script fails.
     """
@@ -51,7 +52,7 @@ def check_fresh(binary, root=REPO, sanitize=False):
     want = input_hash(root)
     if built != want:
         raise StaleQemu("%s was built from other sources than the checkout %s (stamp %s, checkout "
-                        "%s: hv/, vmc/vmc_wire.*, hv/qemu/spapr_vmc.c or build-qemu.sh differ); %s"
+                        "%s: hv/, hv/qemu/patches/, vmc/vmc_wire.*, lib/ headers or build-qemu.sh differ); %s"
                         % (binary, root, built[:12], want[:12], rebuild))
     return binary
 

@@ -2,20 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build the patched qemu-system-ppc64 that carries the spapr-vmc device.
 #
-#   hv/qemu/build-qemu.sh [--sanitize] [--print-path]
+#   hv/qemu/build-qemu.sh [--sanitize] [--print-path|--input-hash|--pristine-path|--check-series]
 #
 # Idempotent. Steps: deb-src entry, `apt-get source --download-only qemu`,
 # `dpkg-source -x`, build dependencies, a patched copy of Debian's tree in a
-# folder keyed by (Debian version, hash of the structural patch inputs, flags),
-# configure for ppc64-softmmu only, `ninja qemu-system-ppc64`.
-# The device glue and the hv/ engine sources are synced into the keyed tree on
-# every run (only changed files are rewritten), so editing them costs one
-# compile and a relink. The absolute path of the binary is the LAST line
-# printed. --print-path prints that path (or nothing) without building.
-# Next to the binary, qemu-system-ppc64.inputs holds a hash of every project
-# file synced into the tree plus this script (its device list, Kconfig hunk,
-# configure flags and spapr_vio.c patch); --input-hash prints that hash for
-# the checkout, and tools/qemu_cmd.py refuses a binary whose stamp differs.
+# folder keyed by (Debian version, device list, configure flags), configure
+# for ppc64-softmmu only, `ninja qemu-system-ppc64`.
+# The tree is patched with the series in hv/qemu/patches/ (patch -p1, in the
+# order of its `series` file): the series is applied to fresh copies of the
+# files it touches on every run and only files whose result changed are
+# rewritten, so editing the engine and `make qemu` costs one compile and a
+# relink. The series must be up to date with the sources
+# (hv/qemu/gen-patches.sh, `make qemu-patches`): the build refuses a stale one.
+# The absolute path of the binary is the LAST line printed. --print-path
+# prints that path (or nothing) without building; --pristine-path fetches
+# and unpacks Debian's source if needed and prints its folder; --check-series
+# only checks that the series is up to date.
+# Next to the binary, qemu-system-ppc64.inputs holds a hash of the series,
+# the sources it is generated from, its generator and this script (its device
+# list and configure flags); --input-hash prints that hash for the checkout,
+# and tools/qemu_cmd.py refuses a binary whose stamp differs.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,12 +32,17 @@ JOBS=${JOBS:-2}
 SANITIZE=0
 PRINT_ONLY=0
 HASH_ONLY=0
+PRISTINE_ONLY=0
+CHECK_ONLY=0
 for a in "$@"; do
 	case $a in
 	--sanitize) SANITIZE=1 ;;
 	--print-path) PRINT_ONLY=1 ;;
 	--input-hash) HASH_ONLY=1 ;;
-	*) echo "usage: $0 [--sanitize] [--print-path|--input-hash]" >&2; exit 2 ;;
+	--pristine-path) PRISTINE_ONLY=1 ;;
+	--check-series) CHECK_ONLY=1 ;;
+	*) echo "usage: $0 [--sanitize] [--print-path|--input-hash|--pristine-path|--check-series]" >&2
+	   exit 2 ;;
 	esac
 done
 [ "${SANITIZE_ENV:-}" = 1 ] && SANITIZE=1
@@ -60,12 +71,6 @@ CONFIG_VIRTIO_NET=y
 CONFIG_VIRTIO_RNG=y
 CONFIG_VIRTIO_SERIAL=y
 '
-KCONFIG_HUNK='
-config SPAPR_VMC
-    bool
-    default y
-    depends on PSERIES
-'
 CONF_FLAGS="--target-list=ppc64-softmmu --without-default-devices --with-devices-ppc64=vmcfw
  --disable-docs --disable-tools --disable-install-blobs --disable-guest-agent --disable-user
  --enable-slirp --disable-werror --firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu"
@@ -87,7 +92,7 @@ fi
 latest_dsc() { ls "$QCACHE"/src/qemu_*.dsc 2>/dev/null | sort -V | tail -n1; }
 
 key_of() { # $1 = dsc
-	{ cat "$1"; printf '%s' "$DEVICES_MAK" "$KCONFIG_HUNK" "$CONF_FLAGS"; echo v1; } |
+	{ cat "$1"; printf '%s' "$DEVICES_MAK" "$CONF_FLAGS"; echo v2-series; } |
 		sha256sum | cut -c1-12
 }
 
@@ -148,7 +153,7 @@ fetch_source() {
 ensure_deps() {
 	need=
 	for p in build-essential ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev \
-		 libfdt-dev zlib1g-dev ccache flex bison libslirp-dev python3 rsync; do
+		 libfdt-dev zlib1g-dev ccache flex bison libslirp-dev python3 rsync git patch; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			need="$need $p"
 	done
@@ -161,23 +166,61 @@ ensure_deps() {
 }
 
 # ----------------------------------------------------- (d) patched tree ---
-# Project files outside hv/ that the engine needs, copied to the same
-# relative path in QEMU's tree (QEMU compiles with -iquote <source root>).
-SHARED_SOURCES="vmc/vmc_wire.c"
-SHARED_HEADERS="vmc/vmc_wire.h lib/byteorder.h lib/crq_format.h"
+PATCHES=$HERE/patches
 
-# Engine sources: hv/*.c except host-only harness files (fuzzers, tests, mains).
-engine_sources() {
-	for f in "$ROOT"/hv/*.c; do
-		[ -f "$f" ] || continue
-		b=$(basename "$f")
-		case $b in
-		*fuzz*|*test*|*main*|*sim*) continue ;;
-		esac
-		grep -qE '^[[:space:]]*int[[:space:]]+main[[:space:]]*\(' "$f" && continue
-		grep -q 'LLVMFuzzerTestOneInput' "$f" && continue
-		echo "$b"
+# The patches of the series, in order (comment and blank lines skipped).
+series_patches() {
+	[ -f "$PATCHES/series" ] || die "missing $PATCHES/series"
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES/series"
+}
+
+# The freshness stamp: sha256 over the `sha256sum` lines of the inputs, sorted
+# by path: the series, the project files it is generated from, its generator
+# and this script.
+input_hash() {
+	list=$(cd "$ROOT" && {
+		echo hv/qemu/build-qemu.sh
+		echo hv/qemu/gen-patches.sh
+		echo hv/qemu/spapr-vmc.rst
+		echo hv/qemu/spapr_vmc.c
+		echo hv/qemu/patches/series
+		if [ -f hv/qemu/patches/series ]; then
+			series_patches | sed 's|^|hv/qemu/patches/|'
+		fi
+		for f in hv/*.c hv/*.h; do if [ -f "$f" ]; then echo "$f"; fi; done
+		for b in vmc/vmc_wire.c vmc/vmc_wire.h lib/byteorder.h lib/crq_format.h; do echo "$b"; done
+	} | LC_ALL=C sort -u)
+	for f in $list; do [ -f "$ROOT/$f" ] || die "stamp input $f missing"; done
+	# shellcheck disable=SC2086
+	(cd "$ROOT" && sha256sum $list) | sha256sum | cut -c1-64
+}
+if [ $HASH_ONLY = 1 ]; then input_hash; exit 0; fi
+
+# The checked-in series must be what hv/qemu/gen-patches.sh makes of the
+# sources now; otherwise the binary would carry other code than the checkout.
+check_series() {
+	gen=$(mktemp -d)
+	sh "$HERE/gen-patches.sh" "$PRISTINE" "$gen" || { rm -rf "$gen"; die "gen-patches.sh failed"; }
+	stale=
+	for f in "$gen"/*; do
+		cmp -s "$f" "$PATCHES/$(basename "$f")" || stale="$stale $(basename "$f")"
 	done
+	rm -rf "$gen"
+	for p in $(series_patches); do
+		[ -f "$PATCHES/$p" ] || stale="$stale $p(missing)"
+	done
+	for f in "$PATCHES"/*; do
+		b=$(basename "$f")
+		[ "$b" = series ] && continue
+		series_patches | grep -qxF "$b" || stale="$stale $b(not in series)"
+	done
+	[ -z "$stale" ] ||
+		die "the QEMU patch series in hv/qemu/patches is out of date with the sources ($stale ): run make qemu-patches"
+}
+
+# The paths a patch creates or edits (its +++ lines).
+patch_paths() {
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"
 }
 
 # Copy $1 to $2 only if the content differs (so ninja sees only real changes).
@@ -189,35 +232,8 @@ sync_file() {
 	fi
 }
 
-# The freshness stamp: sha256 over the `sha256sum` lines of the inputs, sorted
-# by path (the same project files prepare_tree syncs, plus this script).
-input_hash() {
-	list=$(cd "$ROOT" && {
-		echo hv/qemu/build-qemu.sh
-		echo hv/qemu/spapr_vmc.c
-		for f in hv/*.c hv/*.h; do if [ -f "$f" ]; then echo "$f"; fi; done
-		for b in $SHARED_SOURCES $SHARED_HEADERS; do echo "$b"; done
-	} | LC_ALL=C sort -u)
-	for f in $list; do [ -f "$ROOT/$f" ] || die "stamp input $f missing"; done
-	# shellcheck disable=SC2086
-	(cd "$ROOT" && sha256sum $list) | sha256sum | cut -c1-64
-}
-if [ $HASH_ONLY = 1 ]; then input_hash; exit 0; fi
-
-# Each patched QEMU file is edited at anchor lines that must occur exactly
-# once, so a Debian update that moves them stops the build instead of
-# patching the wrong place.
-anchors_unique() {
-	af=$1
-	shift
-	for anchor in "$@"; do
-		[ "$(grep -cF "$anchor" "$af")" = 1 ] ||
-			die "$(basename "$af"): anchor not unique: $anchor"
-	done
-}
-
 prepare_tree() {
-	INPUT_HASH=$(input_hash)	# before the sync: the stamp describes what was copied
+	INPUT_HASH=$(input_hash)	# before the patching: the stamp describes what was applied
 	KEY=$(key_of "$DSC")
 	TREE=$QCACHE/tree-$VER-$KEY$SUFFIX
 	if [ ! -f "$TREE/.src-complete" ]; then
@@ -233,147 +249,37 @@ prepare_tree() {
 	# device list
 	printf '%s' "$DEVICES_MAK" > "$stage/vmcfw.mak"
 	sync_file "$stage/vmcfw.mak" "$S/configs/devices/ppc64-softmmu/vmcfw.mak"
-	# Kconfig: pristine + hunk
-	{ cat "$PRISTINE/hw/ppc/Kconfig"; printf '%s' "$KCONFIG_HUNK"; } > "$stage/Kconfig"
-	sync_file "$stage/Kconfig" "$S/hw/ppc/Kconfig"
-	# meson.build: pristine + one line after the SPAPR_RNG line
-	files="'spapr_vmc.c'"
-	for b in $(engine_sources); do files="$files, '../../hv/$b'"; done
-	for b in $SHARED_SOURCES; do files="$files, '../../$b'"; done
-	grep -q "CONFIG_SPAPR_RNG'" "$PRISTINE/hw/ppc/meson.build" ||
-		die "hw/ppc/meson.build has no CONFIG_SPAPR_RNG line to anchor the patch"
-	awk -v line="ppc_ss.add(when: 'CONFIG_SPAPR_VMC', if_true: files($files))" '
-		{ print } /CONFIG_SPAPR_RNG'"'"'/ { print line }' \
-		"$PRISTINE/hw/ppc/meson.build" > "$stage/meson.build"
-	sync_file "$stage/meson.build" "$S/hw/ppc/meson.build"
-	# spapr_vio.c: a notification hook for H_REG_CRQ / H_FREE_CRQ (and the
-	# CRQ teardown of reset and RTAS quiesce), which QEMU 7.2 lacks.
-	f=$PRISTINE/hw/ppc/spapr_vio.c
-	anchors_unique "$f" 'static target_ulong h_reg_crq(' \
-		'    trace_spapr_vio_h_reg_crq(reg, queue_addr, queue_len);' \
-		'    trace_spapr_vio_free_crq(dev->reg);'
-	awk '
-	$0 == "static target_ulong h_reg_crq(PowerPCCPU *cpu, SpaprMachineState *spapr," {
-		print "/* vmcfw: called after a CRQ is registered or freed (NULL: nobody listens). */"
-		print "void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);"
-		print ""
-	}
-	$0 == "    trace_spapr_vio_h_reg_crq(reg, queue_addr, queue_len);" {
-		print
-		print "    if (spapr_vio_crq_notify) {"
-		print "        spapr_vio_crq_notify(dev, true);"
-		print "    }"
-		next
-	}
-	$0 == "    trace_spapr_vio_free_crq(dev->reg);" {
-		print
-		print "    if (spapr_vio_crq_notify) {"
-		print "        spapr_vio_crq_notify(dev, false);"
-		print "    }"
-		next
-	}
-	{ print }' "$f" > "$stage/spapr_vio.c"
-	[ "$(grep -c spapr_vio_crq_notify "$stage/spapr_vio.c")" = 5 ] || die "spapr_vio.c hook not applied"
-	# spapr_vio.c: a notification hook for H_ENABLE_CRQ, which QEMU 7.2 answers
-	# without telling the device (spapr-vmc's suspend-event needs it).
-	anchors_unique "$f" 'static target_ulong h_enable_crq('
-	awk '
-	$0 == "static target_ulong h_enable_crq(PowerPCCPU *cpu, SpaprMachineState *spapr," {
-		print "/* vmcfw: called after H_ENABLE_CRQ on an existing unit (NULL: nobody listens). */"
-		print "void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);"
-		print ""
-		in_enable = 1
-	}
-	in_enable && $0 == "    return 0;" {
-		print "    if (spapr_vio_crq_enable_notify) {"
-		print "        spapr_vio_crq_enable_notify(dev);"
-		print "    }"
-		in_enable = 0
-	}
-	{ print }' "$stage/spapr_vio.c" > "$stage/spapr_vio.c.enable"
-	mv "$stage/spapr_vio.c.enable" "$stage/spapr_vio.c"
-	[ "$(grep -c spapr_vio_crq_enable_notify "$stage/spapr_vio.c")" = 3 ] ||
-		die "spapr_vio.c H_ENABLE_CRQ hook not applied"
-	sync_file "$stage/spapr_vio.c" "$S/hw/ppc/spapr_vio.c"
-	# spapr.c: an opt-in machine property, x-vmcfw-tcg-smt, that lets TCG start
-	# with several threads per core (QEMU 7.2 refuses; the secondary threads
-	# stay stopped, as firmware expects). Only for tests of SMT device trees
-	# (tests/qemu/test_interrupt_server.py); off by default.
-	f=$PRISTINE/hw/ppc/spapr.c
-	anchors_unique "$f" 'static void spapr_set_vsmt_mode(SpaprMachineState *spapr, Error **errp)' \
-		'    if (!kvm_enabled() && (smp_threads > 1)) {' \
-		'    object_property_add_bool(obj, "x-vof", spapr_get_vof, spapr_set_vof);'
-	awk '
-	$0 == "static void spapr_set_vsmt_mode(SpaprMachineState *spapr, Error **errp)" {
-		print "/* vmcfw: -M pseries,x-vmcfw-tcg-smt=on: SMT device trees under TCG, for tests. */"
-		print "static bool vmcfw_tcg_smt;"
-		print ""
-		print "static bool vmcfw_get_tcg_smt(Object *obj, Error **errp)"
-		print "{"
-		print "    return vmcfw_tcg_smt;"
-		print "}"
-		print ""
-		print "static void vmcfw_set_tcg_smt(Object *obj, bool value, Error **errp)"
-		print "{"
-		print "    vmcfw_tcg_smt = value;"
-		print "}"
-		print ""
-	}
-	$0 == "    if (!kvm_enabled() && (smp_threads > 1)) {" {
-		print "    if (!kvm_enabled() && (smp_threads > 1) && !vmcfw_tcg_smt) {"
-		next
-	}
-	$0 == "    object_property_add_bool(obj, \"x-vof\", spapr_get_vof, spapr_set_vof);" {
-		print
-		print "    object_property_add_bool(obj, \"x-vmcfw-tcg-smt\", vmcfw_get_tcg_smt,"
-		print "                             vmcfw_set_tcg_smt);"
-		next
-	}
-	{ print }' "$f" > "$stage/spapr.c"
-	[ "$(grep -c vmcfw_tcg_smt "$stage/spapr.c")" = 4 ] || die "spapr.c TCG SMT property not applied"
-	sync_file "$stage/spapr.c" "$S/hw/ppc/spapr.c"
-	# target/ppc/machine.c: under TCG, QEMU 7.2 neither migrates the decrementer
-	# nor re-arms its timer on the destination, so a partition ceded until its
-	# next decrementer tick sleeps on after a migration. Save the decrementer
-	# into the migrated SPR array and re-arm it on load (QEMU fixed this after
-	# 7.2 in the same way). tests/qemu/test_migration.py needs it in poll mode.
-	f=$PRISTINE/target/ppc/machine.c
-	anchors_unique "$f" '    env->hflags_compat_nmsr = 0;' '        pmu_mmcr01_updated(env);'
-	awk '
-	$0 == "    env->hflags_compat_nmsr = 0;" {
-		print
-		print "    /* vmcfw: TCG keeps the decrementer in a timer: carry its value */"
-		print "    if (tcg_enabled()) {"
-		print "        env->spr[SPR_DECR] = cpu_ppc_load_decr(env);"
-		print "    }"
-		next
-	}
-	$0 == "        pmu_mmcr01_updated(env);" {
-		print
-		print "        cpu_ppc_store_decr(env, env->spr[SPR_DECR]);	/* vmcfw: re-arm */"
-		next
-	}
-	{ print }' "$f" > "$stage/machine.c"
-	[ "$(grep -c "SPR_DECR" "$stage/machine.c")" = 2 ] || die "machine.c decrementer patch not applied"
-	sync_file "$stage/machine.c" "$S/target/ppc/machine.c"
-	# device glue and engine (the whole hv/*.[ch] set; only listed .c are compiled)
-	[ -f "$HERE/spapr_vmc.c" ] || die "missing $HERE/spapr_vmc.c"
-	sync_file "$HERE/spapr_vmc.c" "$S/hw/ppc/spapr_vmc.c"
-	mkdir -p "$S/hv"
-	for f in "$ROOT"/hv/*.c "$ROOT"/hv/*.h; do
-		[ -f "$f" ] || continue
-		sync_file "$f" "$S/hv/$(basename "$f")"
+	# the series, applied to pristine copies of the files it touches
+	mkdir -p "$stage/src"
+	: > "$stage/paths"
+	for p in $(series_patches); do patch_paths "$PATCHES/$p" >> "$stage/paths"; done
+	LC_ALL=C sort -u "$stage/paths" -o "$stage/paths"
+	while read -r f; do
+		if [ -f "$PRISTINE/$f" ]; then
+			mkdir -p "$stage/src/$(dirname "$f")"
+			cp "$PRISTINE/$f" "$stage/src/$f"
+		fi
+	done < "$stage/paths"
+	for p in $(series_patches); do
+		patch -d "$stage/src" -p1 --batch --forward --fuzz=0 --no-backup-if-mismatch -s \
+			-i "$PATCHES/$p" >&2 || die "$p does not apply to Debian's QEMU $VER"
 	done
-	# shared project sources the engine uses (the VMC wire codec)
-	for b in $SHARED_SOURCES $SHARED_HEADERS; do
-		[ -f "$ROOT/$b" ] || die "missing $ROOT/$b"
-		sync_file "$ROOT/$b" "$S/$b"
-	done
-	# drop engine files that disappeared from the project
-	for f in "$S"/hv/*.c "$S"/hv/*.h; do
-		[ -f "$f" ] || continue
-		[ -f "$ROOT/hv/$(basename "$f")" ] || { rm -f "$f"; log "removed hv/$(basename "$f")"; }
-	done
+	while read -r f; do
+		[ -f "$stage/src/$f" ] || die "the series leaves no $f"
+		sync_file "$stage/src/$f" "$S/$f"
+	done < "$stage/paths"
+	# files an earlier series touched and this one does not: back to Debian's
+	if [ -f "$TREE/.vmcfw-series-paths" ]; then
+		LC_ALL=C comm -23 "$TREE/.vmcfw-series-paths" "$stage/paths" | while read -r f; do
+			if [ -f "$PRISTINE/$f" ]; then
+				sync_file "$PRISTINE/$f" "$S/$f"
+			else
+				rm -f "$S/$f"
+				log "removed $f"
+			fi
+		done
+	fi
+	cp "$stage/paths" "$TREE/.vmcfw-series-paths"
 	rm -rf "$stage"
 }
 
@@ -411,6 +317,9 @@ build() {
 }
 
 fetch_source
-ensure_deps
+if [ $PRISTINE_ONLY = 1 ]; then echo "$PRISTINE"; exit 0; fi
+ensure_deps	# git makes the series to compare with, patch applies it
+check_series
+if [ $CHECK_ONLY = 1 ]; then exit 0; fi
 prepare_tree
 build

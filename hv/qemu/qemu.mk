@@ -47,3 +47,38 @@ fuzz-hmc-frame: $(HMC_FUZZ_OUT)/fuzz_hmc_frame
 		>$(HMC_FUZZ_OUT)/fuzz.log 2>&1 || { tail -n 40 $(HMC_FUZZ_OUT)/fuzz.log; exit 1; }
 	@grep -E '^stat::number_of_executed_units|DONE' $(HMC_FUZZ_OUT)/fuzz.log | tail -n 2
 fuzz: fuzz-hmc-frame
+
+# The QEMU patch series (hv/qemu/patches/, docs/qemu-device.md §1.1) and QEMU
+# coding style for the project files QEMU compiles (§1.2).
+#   make qemu-patches        regenerate the generated patches and `series`
+#   make check-qemu-patches  fail when the checked-in series is out of date
+#   make checkpatch          QEMU's scripts/checkpatch.pl over every patch; 0 errors
+#   make format              clang-format-15 (hv/qemu/qemu.clang-format) on those files
+#   make check-format        fail when one of them drifts from that style
+QEMU_PRISTINE = $(shell CACHE=$(CACHE) sh $(QEMU_BUILD_SH) --pristine-path)
+QEMU_STYLE_FILES := $(sort $(wildcard hv/*.c hv/*.h)) hv/qemu/spapr_vmc.c \
+	vmc/vmc_wire.c vmc/vmc_wire.h lib/byteorder.h lib/crq_format.h
+
+.PHONY: qemu-patches check-qemu-patches checkpatch format check-format
+qemu-patches:
+	$(Q)p="$(QEMU_PRISTINE)" && test -n "$$p" && sh hv/qemu/gen-patches.sh "$$p" hv/qemu/patches
+	@echo "qemu-patches: hv/qemu/patches/ regenerated (commit it with the sources)"
+
+check-qemu-patches:
+	$(Q)CACHE=$(CACHE) sh $(QEMU_BUILD_SH) --check-series
+	@echo "check-qemu-patches: hv/qemu/patches/ is up to date with the sources"
+
+checkpatch:
+	$(Q)p="$(QEMU_PRISTINE)" && test -n "$$p" && sh hv/qemu/checkpatch.sh "$$p"
+
+format:
+	$(Q)$(PYTHON) hv/qemu/qemu-format.py $(QEMU_STYLE_FILES)
+
+check-format:
+	$(Q)$(PYTHON) hv/qemu/qemu-format.py --check $(QEMU_STYLE_FILES)
+	@echo "check-format: $(words $(QEMU_STYLE_FILES)) files in QEMU style"
+
+# make qemu rebuilds from what the sources say now: it regenerates the series
+# first. qemu-setup (make setup / test / run) does not, so a stale checked-in
+# series stops those with "run make qemu-patches".
+qemu: qemu-patches

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * spapr-vmc: the hypervisor side of the IBM Virtual Management Channel, a
- * sPAPR VIO device for QEMU 7.2 (added by hv/qemu/build-qemu.sh). QEMU glue
+ * sPAPR VIO device for QEMU 7.2 (added by hv/qemu/patches/). QEMU glue
  * only: everything portable is hv/hv_device.[ch] (docs/qemu-device.md). Every
  * value from the guest or the peer is hostile. The BQL protects the state.
  */
@@ -32,10 +32,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(SpaprVmcState, SPAPR_VMC)
 #define SPAPR_VMC_PANE0_SIZE 0x01000000u
 /* Bytes of host-bound frames held while the peer is not reading. */
 #define SPAPR_VMC_OUT_MAX (1024 * 1024)
-
-/* Hook added to spapr_vio.c by the project's patch (build-qemu.sh). */
-extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
-extern void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);
 
 struct SpaprVmcState {
     SpaprVioDevice sdev;
@@ -227,7 +223,7 @@ static void spapr_vmc_log(void *opaque, int level, const char *text)
     }
 }
 
-/* Hook added to spapr_vio.c: H_REG_CRQ, H_FREE_CRQ. */
+/* spapr_vio.c's hook (patch 0001): H_REG_CRQ, H_FREE_CRQ. */
 static void spapr_vmc_crq_notify(SpaprVioDevice *dev, bool registered)
 {
     SpaprVmcState *s = spapr_vmc_singleton;

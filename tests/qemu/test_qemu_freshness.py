@@ -12,11 +12,14 @@ from conftest import REPO
 
 
 def copy_inputs(dst):
-    """The files build-qemu.sh syncs into QEMU's tree, plus the script and a
-    non-input (hv/qemu/qemu-path.sh), at the same relative paths under @dst."""
-    rels = ["hv/qemu/build-qemu.sh", "hv/qemu/spapr_vmc.c", "vmc/vmc_wire.c", "vmc/vmc_wire.h",
+    """The QEMU patch series (hv/qemu/patches/), the project files it is
+    generated from, its generator and the build script, plus a non-input
+    (hv/qemu/qemu-path.sh), at the same relative paths under @dst."""
+    rels = ["hv/qemu/build-qemu.sh", "hv/qemu/gen-patches.sh", "hv/qemu/spapr-vmc.rst",
+            "hv/qemu/spapr_vmc.c", "vmc/vmc_wire.c", "vmc/vmc_wire.h",
             "lib/byteorder.h", "lib/crq_format.h", "hv/qemu/qemu-path.sh"]
     rels += [os.path.relpath(p, REPO) for p in glob.glob(os.path.join(REPO, "hv", "*.[ch]"))]
+    rels += [os.path.relpath(p, REPO) for p in glob.glob(os.path.join(REPO, "hv", "qemu", "patches", "*"))]
     for rel in rels:
         os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
         shutil.copy2(os.path.join(REPO, rel), os.path.join(dst, rel))
@@ -52,10 +55,14 @@ def _append(path, text):
 
 @pytest.mark.parametrize("rel", ["hv/qemu/spapr_vmc.c", "hv/vmc_hv.c", "hv/vmc_hv.h",
                                  "vmc/vmc_wire.c", "vmc/vmc_wire.h", "hv/qemu/build-qemu.sh",
-                                 "lib/byteorder.h"])
+                                 "lib/byteorder.h", "hv/qemu/gen-patches.sh",
+                                 "hv/qemu/spapr-vmc.rst", "hv/qemu/patches/series",
+                                 "hv/qemu/patches/0001-spapr_vio-crq-notify-hook.patch",
+                                 "hv/qemu/patches/0004-hv-vmc-engine.patch"])
 def test_modified_input_is_refused(tree, rel):
     root, binary = tree
-    _append(os.path.join(root, rel), "\n/* one more line */\n" if not rel.endswith(".sh") else "\n# x\n")
+    comment = "\n# x\n" if rel.endswith((".sh", "series")) else "\n/* one more line */\n"
+    _append(os.path.join(root, rel), comment)
     with pytest.raises(qemu_cmd.StaleQemu, match=r"built from other sources.*rebuild with `make qemu`"):
         qemu_cmd.check_fresh(binary, root)
 
@@ -78,6 +85,26 @@ def test_missing_stamp_is_refused_and_names_the_sanitizer_build(tree):
     os.unlink(binary + ".inputs")
     with pytest.raises(qemu_cmd.StaleQemu, match=r"no source stamp.*make qemu SANITIZE=1"):
         qemu_cmd.check_fresh(binary, root, sanitize=True)
+
+
+def test_patch_outside_the_series_does_not_matter(tree):
+    """Only the patches the series file lists are applied, so only they count."""
+    root, binary = tree
+    _append(os.path.join(root, "hv", "qemu", "patches", "notes.txt"), "not a patch\n")
+    assert qemu_cmd.check_fresh(binary, root) == binary
+
+
+def test_patch_added_to_the_series_is_refused(tree):
+    root, binary = tree
+    with open(os.path.join(root, "hv", "qemu", "patches", "0007-extra.patch"), "w") as f:
+        f.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n")
+    _append(os.path.join(root, "hv", "qemu", "patches", "series"), "0007-extra.patch\n")
+    # the series file changed, and the new patch is an input of its own
+    stamp_before = qemu_cmd.input_hash(root)
+    _append(os.path.join(root, "hv", "qemu", "patches", "0007-extra.patch"), "more\n")
+    assert qemu_cmd.input_hash(root) != stamp_before
+    with pytest.raises(qemu_cmd.StaleQemu):
+        qemu_cmd.check_fresh(binary, root)
 
 
 def test_missing_input_is_an_error_not_a_hash(tree):

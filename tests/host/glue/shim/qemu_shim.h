@@ -124,6 +124,9 @@ typedef target_ulong (*spapr_hcall_fn)(PowerPCCPU *cpu, SpaprMachineState *sm,
 				       target_ulong opcode, target_ulong *args);
 void spapr_register_hypercall(target_ulong opcode, spapr_hcall_fn fn);
 int spapr_vio_send_crq(SpaprVioDevice *dev, uint8_t *crq);
+/* the project's hooks in spapr_vio.c (hv/qemu/patches/0001) */
+extern void (*spapr_vio_crq_notify)(SpaprVioDevice *dev, bool registered);
+extern void (*spapr_vio_crq_enable_notify)(SpaprVioDevice *dev);
 SpaprTceTable *spapr_tce_find_by_liobn(target_ulong liobn);
 
 /* QOM, just enough for one device class */
