@@ -28,18 +28,19 @@
 #include "hv/vmc_hv.h"
 
 /* STATUS layout version (docs/hmc-protocol.md §5, byte 0). */
-#define HMC_LINK_STATUS_VERSION		1
+#define HMC_LINK_STATUS_VERSION 1
 /* Counters STATUS carries today (appended ones included). */
-#define HMC_LINK_STATUS_COUNTERS	31
+#define HMC_LINK_STATUS_COUNTERS 31
 /* Largest STATUS payload: header, one record per index, the counters. */
 #define HMC_LINK_STATUS_MAX \
-	(32u + 4u * VMC_HV_MAX_HMCS + 4u + 8u * HMC_LINK_STATUS_COUNTERS)
+    (32u + 4u * VMC_HV_MAX_HMCS + 4u + 8u * HMC_LINK_STATUS_COUNTERS)
 
 /* Flags word of STATUS (offset 24). */
-#define HMC_LINK_FLAG_CRQ_REGISTERED	0x1u	/* the guest has a CRQ */
-#define HMC_LINK_FLAG_ENGINE_REGISTERED	0x2u	/* the engine was told so */
-#define HMC_LINK_FLAG_CRQ_IRQ		0x4u	/* the CRQ interrupt is enabled */
-#define HMC_LINK_FLAG_SUSPENDED		0x8u	/* partner suspended: H_CLOSED until H_ENABLE_CRQ */
+#define HMC_LINK_FLAG_CRQ_REGISTERED 0x1u    /* the guest has a CRQ */
+#define HMC_LINK_FLAG_ENGINE_REGISTERED 0x2u /* the engine was told so */
+#define HMC_LINK_FLAG_CRQ_IRQ 0x4u           /* the CRQ interrupt is enabled */
+#define HMC_LINK_FLAG_SUSPENDED \
+    0x8u /* partner suspended: H_CLOSED until H_ENABLE_CRQ */
 
 /**
  * struct hmc_link_glue_status - what only the embedder knows, for STATUS.
@@ -53,71 +54,71 @@
  * @out_error_bytes: bytes those errors dropped
  */
 struct hmc_link_glue_status {
-	uint32_t unit_address;
-	uint32_t flags;
-	uint32_t crq_bytes;
-	uint64_t kicks;
-	uint64_t crq_reads;
-	uint64_t out_dropped;
-	uint64_t out_write_errors;
-	uint64_t out_error_bytes;
+    uint32_t unit_address;
+    uint32_t flags;
+    uint32_t crq_bytes;
+    uint64_t kicks;
+    uint64_t crq_reads;
+    uint64_t out_dropped;
+    uint64_t out_write_errors;
+    uint64_t out_error_bytes;
 };
 
 /**
  * struct hmc_link_ops - how the link reaches the world; @opaque is the
  * pointer given to hmc_link_init(). Only @write is mandatory.
  * @write: one whole encoded frame for the peer. Called only while a peer
- *	is open (hmc_link_peer_opened()); the embedder may still drop it
- *	(socket full, connection failed) and count that itself.
+ *      is open (hmc_link_peer_opened()); the embedder may still drop it
+ *      (socket full, connection failed) and count that itself.
  * @now_us: optional; the clock stamped into CALL trace frames (else 0).
  * @kick: optional; a command left the engine with work (queued output or
- *	a deadline): run vmc_hv_kick() now. Called between commands, never
- *	inside an engine call.
+ *      a deadline): run vmc_hv_kick() now. Called between commands, never
+ *      inside an engine call.
  * @glue_status: optional; fill the embedder's part of STATUS (else 0s).
  */
 struct hmc_link_ops {
-	void (*write)(void *opaque, const uint8_t *frame, size_t len);
-	uint64_t (*now_us)(void *opaque);
-	void (*kick)(void *opaque);
-	void (*glue_status)(void *opaque, struct hmc_link_glue_status *st);
+    void (*write)(void *opaque, const uint8_t *frame, size_t len);
+    uint64_t (*now_us)(void *opaque);
+    void (*kick)(void *opaque);
+    void (*glue_status)(void *opaque, struct hmc_link_glue_status *st);
 };
 
 /**
  * struct hmc_link_config - fixed at init.
  * @max_hmcs: HMC indices of the device (1..VMC_HV_MAX_HMCS): BAD_INDEX
- *	above, one STATUS record each
+ *      above, one STATUS record each
  * @pool_size: buffers per index (1..VMC_HV_MAX_POOL), counted for STATUS
  * @remote_liobn: pane-1 LIOBN, reported in STATUS
  * @trace: trace-crq=on: emit CRQ and CALL frames
  * @crq_full_drop: initial value of the FAULT 6 switch
  */
 struct hmc_link_config {
-	uint32_t max_hmcs;
-	uint32_t pool_size;
-	uint32_t remote_liobn;
-	bool trace;
-	bool crq_full_drop;
+    uint32_t max_hmcs;
+    uint32_t pool_size;
+    uint32_t remote_liobn;
+    bool trace;
+    bool crq_full_drop;
 };
 
 /* Counters of the link itself (also in STATUS). */
 struct hmc_link_stats {
-	uint64_t host_frames;	/* well-formed commands taken from the peer */
-	uint64_t host_errors;	/* ERROR frames produced (sent or not) */
-	uint64_t unencodable;	/* frames that could not be encoded (dropped) */
-	uint64_t no_peer_msgs;	/* guest messages dropped: no peer connected */
+    uint64_t host_frames;  /* well-formed commands taken from the peer */
+    uint64_t host_errors;  /* ERROR frames produced (sent or not) */
+    uint64_t unencodable;  /* frames that could not be encoded (dropped) */
+    uint64_t no_peer_msgs; /* guest messages dropped: no peer connected */
 };
 
 /* The context: the embedder allocates it and treats the fields as private. */
 struct hmc_link {
-	struct hmc_link_config cfg;
-	const struct hmc_link_ops *ops;
-	void *opaque;
-	struct vmc_hv *hv;
-	bool peer_open;
-	bool crq_full_drop;
-	struct hmc_link_stats stats;
-	struct hmc_frame_parser parser;
-	uint8_t scratch[HMC_FRAME_MAX_LEN];	/* one encoded frame */
+    struct hmc_link_config cfg;
+    const struct hmc_link_ops *ops;
+    void *opaque;
+    struct vmc_hv *hv;
+    bool peer_open;
+    bool crq_full_drop;
+    struct hmc_link_stats stats;
+    struct hmc_frame_parser parser;
+    uint8_t scratch[HMC_FRAME_MAX_LEN]; /* one encoded frame */
 };
 
 /**
@@ -132,7 +133,8 @@ struct hmc_link {
  * out of range, NULL engine).
  */
 int hmc_link_init(struct hmc_link *link, const struct hmc_link_config *cfg,
-		  const struct hmc_link_ops *ops, void *opaque, struct vmc_hv *hv);
+                  const struct hmc_link_ops *ops, void *opaque,
+                  struct vmc_hv *hv);
 
 /**
  * hmc_link_peer_opened - a peer connected: reset the parser, then
@@ -172,7 +174,8 @@ void hmc_link_feed(struct hmc_link *link, const uint8_t *buf, size_t len);
  * @link: the link
  * @ev: the engine's event
  */
-void hmc_link_engine_event(struct hmc_link *link, const struct vmc_hv_event *ev);
+void hmc_link_engine_event(struct hmc_link *link,
+                           const struct vmc_hv_event *ev);
 
 /**
  * hmc_link_trace_crq - trace one CRQ entry (CRQ frame), if tracing is on.
@@ -181,7 +184,8 @@ void hmc_link_engine_event(struct hmc_link *link, const struct vmc_hv_event *ev)
  * @lo: bytes 8-15
  * @to_guest: false guest->HV (H_SEND_CRQ), true HV->guest
  */
-void hmc_link_trace_crq(struct hmc_link *link, uint64_t hi, uint64_t lo, bool to_guest);
+void hmc_link_trace_crq(struct hmc_link *link, uint64_t hi, uint64_t lo,
+                        bool to_guest);
 
 /**
  * hmc_link_trace_call - trace one other engine input (CALL frame), if
@@ -194,8 +198,9 @@ void hmc_link_trace_crq(struct hmc_link *link, uint64_t hi, uint64_t lo, bool to
  * @data: optional bytes
  * @len: their length
  */
-void hmc_link_trace_call(struct hmc_link *link, uint8_t what, const uint64_t *args,
-			 unsigned int nargs, const uint8_t *data, uint32_t len);
+void hmc_link_trace_call(struct hmc_link *link, uint8_t what,
+                         const uint64_t *args, unsigned int nargs,
+                         const uint8_t *data, uint32_t len);
 
 /*
  * The engine's inputs from the guest, recorded for the peer (CRQ and CALL
@@ -262,7 +267,7 @@ bool hmc_link_crq_full_drop(const struct hmc_link *link);
 /**
  * hmc_link_error_code - the ERROR code (§4) for an engine result.
  * @link: the link (the engine's phase decides between NOT_READY and
- *	NO_SESSION)
+ *      NO_SESSION)
  * @result: an enum vmc_hv_result other than VMC_HV_OK
  * @msg: the command was a MSG (ERR_STATE on a ready link means no session)
  * Return: an enum hmc_err_code; HMC_ERR_INTERNAL for an unknown result.

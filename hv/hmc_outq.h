@@ -28,10 +28,10 @@ typedef long (*hmc_outq_write_fn)(void *opaque, const uint8_t *buf, size_t len);
 
 /* What the embedder has to do after hmc_outq_put() or hmc_outq_flush(). */
 enum hmc_outq_state {
-	HMC_OUTQ_IDLE = 0,	/* nothing waits */
-	HMC_OUTQ_WAITING,	/* a backlog waits: call hmc_outq_flush() when writable */
-	HMC_OUTQ_FAILED,	/* the connection just died: close it (once) */
-	HMC_OUTQ_DEAD,		/* already dead: nothing to do until hmc_outq_reset() */
+    HMC_OUTQ_IDLE = 0, /* nothing waits */
+    HMC_OUTQ_WAITING, /* a backlog waits: call hmc_outq_flush() when writable */
+    HMC_OUTQ_FAILED,  /* the connection just died: close it (once) */
+    HMC_OUTQ_DEAD,    /* already dead: nothing to do until hmc_outq_reset() */
 };
 
 /**
@@ -46,13 +46,13 @@ enum hmc_outq_state {
  * @error_bytes: bytes those errors dropped (backlog and frame being written)
  */
 struct hmc_outq {
-	uint8_t *buf;
-	size_t cap;
-	size_t head, len;
-	bool dead;
-	uint64_t dropped;
-	uint64_t write_errors;
-	uint64_t error_bytes;
+    uint8_t *buf;
+    size_t cap;
+    size_t head, len;
+    bool dead;
+    uint64_t dropped;
+    uint64_t write_errors;
+    uint64_t error_bytes;
 };
 
 /**
@@ -87,8 +87,8 @@ void hmc_outq_drop_backlog(struct hmc_outq *q);
  * @opaque: passed to @write
  * Return: an enum hmc_outq_state.
  */
-int hmc_outq_put(struct hmc_outq *q, const uint8_t *frame, size_t len, hmc_outq_write_fn write,
-		 void *opaque);
+int hmc_outq_put(struct hmc_outq *q, const uint8_t *frame, size_t len,
+                 hmc_outq_write_fn write, void *opaque);
 
 /**
  * hmc_outq_flush - write as much of the backlog as the connection takes.

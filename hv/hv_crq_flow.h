@@ -27,10 +27,10 @@
  * @reads: reads of guest CRQ memory counted so far (the embedder adds its own)
  */
 struct hv_crq_flow {
-	uint64_t qladdr;
-	uint32_t qsize;
-	uint32_t pending;
-	uint64_t reads;
+    uint64_t qladdr;
+    uint32_t qsize;
+    uint32_t pending;
+    uint64_t reads;
 };
 
 /**
@@ -70,8 +70,8 @@ void hv_crq_flow_sent(struct hv_crq_flow *t);
  * when the header could not be read (unknown: the engine then relies on
  * the full-slot check).
  */
-long hv_crq_flow_outstanding(struct hv_crq_flow *t, uint64_t qladdr, uint32_t qsize,
-			     uint32_t qnext, int (*read_hdr)(void *opaque, uint64_t addr,
-							     uint8_t *hdr), void *opaque);
+long hv_crq_flow_outstanding(
+    struct hv_crq_flow *t, uint64_t qladdr, uint32_t qsize, uint32_t qnext,
+    int (*read_hdr)(void *opaque, uint64_t addr, uint8_t *hdr), void *opaque);
 
 #endif /* VMCFW_HV_CRQ_FLOW_H */

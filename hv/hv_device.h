@@ -30,21 +30,21 @@
 #include "hv/vmc_hv.h"
 
 /* Bookkeeping a snapshot may add to the engine's backing store. */
-#define HV_DEVICE_SNAP_SLACK	(1024u * 1024u)
+#define HV_DEVICE_SNAP_SLACK (1024u * 1024u)
 
 /*
  * The device block that opens a migration stream, before the engine's own
  * stream (docs/qemu-device.md §2.5): magic, the CRQ registration the engine
  * was told of, the CRQ flow and the CRQ counters.
  */
-#define HV_DEVICE_SNAP_MAGIC	"VMCHVDEV"
-#define HV_DEVICE_SNAP_DEV_LEN	48u
+#define HV_DEVICE_SNAP_MAGIC "VMCHVDEV"
+#define HV_DEVICE_SNAP_DEV_LEN 48u
 
 /* ibm,loc-code when the embedder gives none */
-#define HV_DEVICE_LOC_CODE	"U8247.22L.VMC-V1-C1"
+#define HV_DEVICE_LOC_CODE "U8247.22L.VMC-V1-C1"
 
 /* The device node's properties (hv_device_dt()). */
-#define HV_DEVICE_DT_PROPS	5
+#define HV_DEVICE_DT_PROPS 5
 
 /**
  * struct hv_device_crq - the guest's CRQ registration as the platform holds it.
@@ -55,15 +55,16 @@
  * @unit_address: the device's VIO unit address
  */
 struct hv_device_crq {
-	uint64_t qladdr;
-	uint32_t qsize;
-	uint32_t qnext;
-	bool irq;
-	uint32_t unit_address;
+    uint64_t qladdr;
+    uint32_t qsize;
+    uint32_t qnext;
+    bool irq;
+    uint32_t unit_address;
 };
 
 /**
- * struct hv_device_tce - the device's pane-0 TCE table as the platform holds it.
+ * struct hv_device_tce - the device's pane-0 TCE table as the platform holds
+ * it.
  * @liobn: its LIOBN
  * @table: its entries (PAPR TCEs, permission bits in the low bits)
  * @nb_table: how many
@@ -72,12 +73,12 @@ struct hv_device_crq {
  * @bypass: the platform maps all guest RAM 1:1 (QEMU's RTAS ibm,set-tce-bypass)
  */
 struct hv_device_tce {
-	uint32_t liobn;
-	const uint64_t *table;
-	uint64_t nb_table;
-	unsigned int page_shift;
-	uint64_t bus_offset;
-	bool bypass;
+    uint32_t liobn;
+    const uint64_t *table;
+    uint64_t nb_table;
+    unsigned int page_shift;
+    uint64_t bus_offset;
+    bool bypass;
 };
 
 /*
@@ -86,8 +87,9 @@ struct hv_device_tce {
  * host-side channel.
  */
 enum hv_device_log {
-	HV_DEVICE_LOG_WARN = -1,	/* host-side trouble, once per cause */
-	HV_DEVICE_LOG_ERROR = -2,	/* an operation refused (a migration load, a save) */
+    HV_DEVICE_LOG_WARN = -1, /* host-side trouble, once per cause */
+    HV_DEVICE_LOG_ERROR =
+        -2, /* an operation refused (a migration load, a save) */
 };
 
 /**
@@ -95,49 +97,50 @@ enum hv_device_log {
  * pointer given to hv_device_init(). All but @chr_write are mandatory.
  * @crq_get: the guest's CRQ registration now
  * @crq_send: put one 16-byte entry into the guest's CRQ the platform's way;
- *	0 written, 1 the slot at the enqueue point is busy, anything else
- *	the queue's page is not writable
+ *      0 written, 1 the slot at the enqueue point is busy, anything else
+ *      the queue's page is not writable
  * @tce_get: the pane-0 TCE table; false when the device has none
  * @dma_valid: the whole range is backed in the device's address space
- *	(after the TCE rule said yes)
+ *      (after the TCE rule said yes)
  * @dma_rw: copy @len bytes between @buf and pane 0 at @ioba (@write: to
- *	the guest) through the platform's IOMMU; 0, or -1 when it failed the
- *	access (also reads the CRQ's headers for flow control)
+ *      the guest) through the platform's IOMMU; 0, or -1 when it failed the
+ *      access (also reads the CRQ's headers for flow control)
  * @chr_write: write to the peer: bytes taken, 0 when the socket is full,
- *	-1 on a hard error (the peer no longer reads); NULL when the device
- *	has no connection at all (frames are then dropped)
+ *      -1 on a hard error (the peer no longer reads); NULL when the device
+ *      has no connection at all (frames are then dropped)
  * @chr_watch: @on: call hv_device_chr_writable() once the connection can
- *	take bytes (false: the backend cannot tell); !@on: cancel that
+ *      take bytes (false: the backend cannot tell); !@on: cancel that
  * @chr_close_later: call hv_device_chr_close_due() soon, outside this call
  * @kick_later: call hv_device_kick() soon, outside this call (bottom half)
  * @timer_set: call hv_device_kick() at virtual time @due_us; UINT64_MAX
- *	cancels. The timer stops with the machine.
+ *      cancels. The timer stops with the machine.
  * @running: the machine runs (its memory may be touched)
  * @now_us: virtual time in microseconds
  * @log: the engine's log (struct vmc_hv_ops), also used for guest errors
- *	here, and for the core's host-side warnings and errors (enum
- *	hv_device_log, negative levels)
+ *      here, and for the core's host-side warnings and errors (enum
+ *      hv_device_log, negative levels)
  * @alloc: @len bytes of zeroed memory, or NULL: the backing store, the
- *	backlog, a migration stream (the embedder's migration code may
- *	allocate an incoming stream the same way)
+ *      backlog, a migration stream (the embedder's migration code may
+ *      allocate an incoming stream the same way)
  * @free: give such memory back
  */
 struct hv_device_ops {
-	void (*crq_get)(void *opaque, struct hv_device_crq *q);
-	int (*crq_send)(void *opaque, const uint8_t entry[16]);
-	bool (*tce_get)(void *opaque, struct hv_device_tce *t);
-	bool (*dma_valid)(void *opaque, uint64_t ioba, uint64_t len, bool write);
-	int (*dma_rw)(void *opaque, uint64_t ioba, void *buf, uint64_t len, bool write);
-	long (*chr_write)(void *opaque, const uint8_t *buf, size_t len);
-	bool (*chr_watch)(void *opaque, bool on);
-	void (*chr_close_later)(void *opaque);
-	void (*kick_later)(void *opaque);
-	void (*timer_set)(void *opaque, uint64_t due_us);
-	bool (*running)(void *opaque);
-	uint64_t (*now_us)(void *opaque);
-	void (*log)(void *opaque, int level, const char *text);
-	void *(*alloc)(size_t len);
-	void (*free)(void *p);
+    void (*crq_get)(void *opaque, struct hv_device_crq *q);
+    int (*crq_send)(void *opaque, const uint8_t entry[16]);
+    bool (*tce_get)(void *opaque, struct hv_device_tce *t);
+    bool (*dma_valid)(void *opaque, uint64_t ioba, uint64_t len, bool write);
+    int (*dma_rw)(void *opaque, uint64_t ioba, void *buf, uint64_t len,
+                  bool write);
+    long (*chr_write)(void *opaque, const uint8_t *buf, size_t len);
+    bool (*chr_watch)(void *opaque, bool on);
+    void (*chr_close_later)(void *opaque);
+    void (*kick_later)(void *opaque);
+    void (*timer_set)(void *opaque, uint64_t due_us);
+    bool (*running)(void *opaque);
+    uint64_t (*now_us)(void *opaque);
+    void (*log)(void *opaque, int level, const char *text);
+    void *(*alloc)(size_t len);
+    void (*free)(void *p);
 };
 
 /**
@@ -156,34 +159,34 @@ struct hv_device_ops {
  * @crq_full_dropped: entries dropped on a full CRQ (crq-full-drop knob)
  * @crq_dma_errors: sends that found the CRQ page not writable
  * @hvmem: the engine's backing store (ops->alloc); NULL before
- *	hv_device_init() succeeded
+ *      hv_device_init() succeeded
  * @hvmem_len: its size
  * @snap: a migration stream between the embedder's save or load steps
- *	(hv_device_snap_*()), allocated with ops->alloc; NULL when none
+ *      (hv_device_snap_*()), allocated with ops->alloc; NULL when none
  * @snap_len: its length; on a load, the length announced before @snap
- *	arrives
+ *      arrives
  */
 struct hv_device {
-	struct vmc_hv hv;
-	struct hmc_link link;
-	struct hmc_outq outq;
-	struct hv_crq_flow flow;
-	struct hv_retry retry;
-	bool mp_registered;
-	bool watching;
-	bool link_error_logged;
-	bool was_stopped;
-	uint64_t crq_full_dropped;
-	uint64_t crq_dma_errors;
-	uint8_t *hvmem;
-	size_t hvmem_len;
-	uint8_t *snap;
-	uint32_t snap_len;
-	/* private */
-	struct vmc_hv_ops hv_ops;
-	struct hmc_link_ops link_ops;
-	const struct hv_device_ops *ops;
-	void *opaque;
+    struct vmc_hv hv;
+    struct hmc_link link;
+    struct hmc_outq outq;
+    struct hv_crq_flow flow;
+    struct hv_retry retry;
+    bool mp_registered;
+    bool watching;
+    bool link_error_logged;
+    bool was_stopped;
+    uint64_t crq_full_dropped;
+    uint64_t crq_dma_errors;
+    uint8_t *hvmem;
+    size_t hvmem_len;
+    uint8_t *snap;
+    uint32_t snap_len;
+    /* private */
+    struct vmc_hv_ops hv_ops;
+    struct hmc_link_ops link_ops;
+    const struct hv_device_ops *ops;
+    void *opaque;
 };
 
 /**
@@ -197,9 +200,10 @@ struct hv_device {
  * @hvmem_len: the engine's backing store size, written
  * Return: NULL, or why the properties are refused.
  */
-const char *hv_device_configure(struct hv_props *p, uint32_t unit_address, uint32_t local_liobn,
-				struct vmc_hv_config *cfg, struct hmc_link_config *link,
-				size_t *hvmem_len);
+const char *hv_device_configure(struct hv_props *p, uint32_t unit_address,
+                                uint32_t local_liobn, struct vmc_hv_config *cfg,
+                                struct hmc_link_config *link,
+                                size_t *hvmem_len);
 
 /**
  * hv_device_init - bring a device core up; nothing is called back yet.
@@ -209,7 +213,7 @@ const char *hv_device_configure(struct hv_props *p, uint32_t unit_address, uint3
  * @ops: the world, kept by pointer
  * @opaque: passed to every @ops call
  * @hvmem_len: the engine's backing store size, vmc_hv_backing_size(@cfg)
- *	(hv_device_configure())
+ *      (hv_device_configure())
  * @outcap: the size of the backlog toward the peer
  *
  * The backing store and the backlog come from ops->alloc; on a refusal
@@ -218,8 +222,9 @@ const char *hv_device_configure(struct hv_props *p, uint32_t unit_address, uint3
  * the engine's/link's VMC_HV_E* refusal.
  */
 int hv_device_init(struct hv_device *d, const struct vmc_hv_config *cfg,
-		   const struct hmc_link_config *link_cfg, const struct hv_device_ops *ops,
-		   void *opaque, size_t hvmem_len, size_t outcap);
+                   const struct hmc_link_config *link_cfg,
+                   const struct hv_device_ops *ops, void *opaque,
+                   size_t hvmem_len, size_t outcap);
 
 /**
  * hv_device_fini - free what hv_device_init() and a migration stream held
@@ -275,7 +280,8 @@ void hv_device_crq_enabled(struct hv_device *d);
  * @running: the machine's new run state
  * @suspend_on_resume: the device's `suspend-on-resume` property
  */
-void hv_device_run_state(struct hv_device *d, bool running, bool suspend_on_resume);
+void hv_device_run_state(struct hv_device *d, bool running,
+                         bool suspend_on_resume);
 
 /**
  * hv_device_guest_crq - the guest's H_SEND_CRQ on the device.
@@ -344,23 +350,23 @@ bool hv_device_chr_close_due(const struct hv_device *d);
  * @len: its length in bytes
  */
 struct hv_device_dt_prop {
-	const char *name;
-	const void *val;
-	int len;
+    const char *name;
+    const void *val;
+    int len;
 };
 
 /**
  * struct hv_device_dt - the device node's properties; @prop points into the
  * struct itself, so it is used where hv_device_dt() filled it.
  * @window: ibm,my-dma-window: two windows of <liobn phys.hi phys.lo size.hi
- *	size.lo>, pane 0 (the TCE table) then pane 1 (the engine's buffers)
+ *      size.lo>, pane 0 (the TCE table) then pane 1 (the engine's buffers)
  * @cells: ibm,#dma-address-cells, ibm,#dma-size-cells, ibm,my-drc-index
  * @prop: the properties, in order
  */
 struct hv_device_dt {
-	uint32_t window[10];
-	uint32_t cells[3];
-	struct hv_device_dt_prop prop[HV_DEVICE_DT_PROPS];
+    uint32_t window[10];
+    uint32_t cells[3];
+    struct hv_device_dt_prop prop[HV_DEVICE_DT_PROPS];
 };
 
 /**
@@ -371,7 +377,8 @@ struct hv_device_dt {
  * @dt: filled
  * Return: true, or false when the device has no TCE table.
  */
-bool hv_device_dt(const struct hv_device *d, const char *loc_code, struct hv_device_dt *dt);
+bool hv_device_dt(const struct hv_device *d, const char *loc_code,
+                  struct hv_device_dt *dt);
 
 /**
  * hv_device_snap_prepare - write the device's state for a migration into
@@ -403,7 +410,7 @@ bool hv_device_snap_len_ok(const struct hv_device *d);
  * already connected never hears of sessions the suspension ends).
  * @d: the core
  * @suspend: post the partner-suspended event after the load (the
- *	suspend-event property: PowerVM after a partition migration)
+ *      suspend-event property: PowerVM after a partition migration)
  * Return: 0, or -1 when refused (reported with the reason; nothing of the
  * stream is applied).
  */

@@ -32,27 +32,27 @@
  * @init_on_register: init-on-register
  * @crq_full_drop: crq-full-drop
  * @suspend_event: suspend-event: post 0xFF 0x06 after a migration loads
- *	(vmc_hv_suspend(); the glue acts on it, the engine's configuration
- *	does not carry it, so both ends of a migration may differ)
+ *      (vmc_hv_suspend(); the glue acts on it, the engine's configuration
+ *      does not carry it, so both ends of a migration may differ)
  * @suspend_on_resume: suspend-on-resume: the same after a stop and continue
  */
 struct hv_props {
-	uint32_t max_mtu;
-	uint32_t pool_size;
-	uint32_t max_hmcs;
-	uint32_t mp_bufs;
-	uint32_t hv_bufs;
-	uint32_t remote_liobn;
-	uint32_t drc_index;
-	uint32_t max_copy;
-	uint32_t crq_entries;
-	bool strict;
-	bool trace_crq;
-	bool debug;
-	bool init_on_register;
-	bool crq_full_drop;
-	bool suspend_event;
-	bool suspend_on_resume;
+    uint32_t max_mtu;
+    uint32_t pool_size;
+    uint32_t max_hmcs;
+    uint32_t mp_bufs;
+    uint32_t hv_bufs;
+    uint32_t remote_liobn;
+    uint32_t drc_index;
+    uint32_t max_copy;
+    uint32_t crq_entries;
+    bool strict;
+    bool trace_crq;
+    bool debug;
+    bool init_on_register;
+    bool crq_full_drop;
+    bool suspend_event;
+    bool suspend_on_resume;
 };
 
 /**
@@ -67,7 +67,8 @@ struct hv_props {
  * @link: receives the link's configuration
  * Return: NULL when valid, else the reason as a constant sentence.
  */
-const char *hv_props_configure(struct hv_props *p, uint32_t unit_address, uint64_t local_liobn,
-			       struct vmc_hv_config *cfg, struct hmc_link_config *link);
+const char *hv_props_configure(struct hv_props *p, uint32_t unit_address,
+                               uint64_t local_liobn, struct vmc_hv_config *cfg,
+                               struct hmc_link_config *link);
 
 #endif /* VMCFW_HV_PROPS_H */

@@ -18,8 +18,8 @@
 
 #include "hv/vmc_hv.h"
 
-#define HV_RETRY_MIN_US		1000
-#define HV_RETRY_MAX_US		64000
+#define HV_RETRY_MIN_US 1000
+#define HV_RETRY_MAX_US 64000
 
 /**
  * struct hv_retry - the backoff and its counter.
@@ -27,8 +27,8 @@
  * @kicks: runs of the engine's deferred work
  */
 struct hv_retry {
-	uint64_t backoff_us;
-	uint64_t kicks;
+    uint64_t backoff_us;
+    uint64_t kicks;
 };
 
 /**
@@ -61,6 +61,7 @@ void hv_retry_kick(struct hv_retry *r, struct vmc_hv *hv);
  * Return: UINT64_MAX when nothing is pending, else the time (at most
  * INT64_MAX) to run vmc_hv_kick() through hv_retry_kick().
  */
-uint64_t hv_retry_next(struct hv_retry *r, const struct vmc_hv *hv, uint64_t now_us);
+uint64_t hv_retry_next(struct hv_retry *r, const struct vmc_hv *hv,
+                       uint64_t now_us);
 
 #endif /* VMCFW_HV_RETRY_H */

@@ -15,9 +15,9 @@
 #include <stdint.h>
 
 /* TCE permission bits (PAPR): the low bits of each entry. */
-#define VMC_HV_TCE_READ		1u	/* the device may read the page */
-#define VMC_HV_TCE_WRITE	2u	/* the device may write the page */
-#define VMC_HV_TCE_PERM		3u
+#define VMC_HV_TCE_READ 1u  /* the device may read the page */
+#define VMC_HV_TCE_WRITE 2u /* the device may write the page */
+#define VMC_HV_TCE_PERM 3u
 
 /**
  * vmc_hv_tce_check - may a device access [@ioba, @ioba + @len) through a
@@ -39,7 +39,8 @@
  * inside the window; HV_H_PERMISSION when a page of the range lacks the
  * needed bit (an unmapped page, TCE 0, has neither bit).
  */
-long vmc_hv_tce_check(const uint64_t *table, uint64_t nb_table, unsigned int page_shift,
-		      uint64_t bus_offset, uint64_t ioba, uint64_t len, bool write);
+long vmc_hv_tce_check(const uint64_t *table, uint64_t nb_table,
+                      unsigned int page_shift, uint64_t bus_offset,
+                      uint64_t ioba, uint64_t len, bool write);
 
 #endif /* VMCFW_HV_TCE_H */

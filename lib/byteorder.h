@@ -23,15 +23,16 @@
  * be32_swap - convert a 32-bit cell between CPU order and big-endian.
  * @v: the value in either order
  *
- * Return: @v byte-swapped on a little-endian CPU, unchanged on a big-endian one.
+ * Return: @v byte-swapped on a little-endian CPU, unchanged on a big-endian
+ * one.
  */
 static inline uint32_t be32_swap(uint32_t v)
 {
 /* GCC on x86 lacks __LITTLE_ENDIAN__ */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap32(v);
+    return __builtin_bswap32(v);
 #else
-	return v;
+    return v;
 #endif
 }
 
@@ -43,7 +44,7 @@ static inline uint32_t be32_swap(uint32_t v)
  */
 static inline uint16_t load_be16(const uint8_t *p)
 {
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+    return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
 }
 
 /**
@@ -54,7 +55,8 @@ static inline uint16_t load_be16(const uint8_t *p)
  */
 static inline uint32_t load_be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
 }
 
 /**
@@ -65,7 +67,7 @@ static inline uint32_t load_be32(const uint8_t *p)
  */
 static inline uint64_t load_be64(const uint8_t *p)
 {
-	return (uint64_t)load_be32(p) << 32 | load_be32(p + 4);
+    return (uint64_t)load_be32(p) << 32 | load_be32(p + 4);
 }
 
 /**
@@ -75,8 +77,8 @@ static inline uint64_t load_be64(const uint8_t *p)
  */
 static inline void store_be16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
 }
 
 /**
@@ -86,10 +88,10 @@ static inline void store_be16(uint8_t *p, uint16_t v)
  */
 static inline void store_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
 }
 
 /**
@@ -99,8 +101,8 @@ static inline void store_be32(uint8_t *p, uint32_t v)
  */
 static inline void store_be64(uint8_t *p, uint64_t v)
 {
-	store_be32(p, (uint32_t)(v >> 32));
-	store_be32(p + 4, (uint32_t)v);
+    store_be32(p, (uint32_t)(v >> 32));
+    store_be32(p + 4, (uint32_t)v);
 }
 
 #endif /* VMCFW_BYTEORDER_H */

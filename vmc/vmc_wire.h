@@ -32,44 +32,44 @@
 /* CRQ_HDR_CMD (0x80), the header byte of every VMC message, and the rest. */
 #include "lib/crq_format.h"
 
-#define VMC_WIRE_SIZE		CRQ_ENTRY_SIZE
+#define VMC_WIRE_SIZE CRQ_ENTRY_SIZE
 
 /* Message types (byte 1). Responses are the command with bit 0x80 set. */
-#define VMC_MSG_CAP		0x01
-#define VMC_MSG_OPEN		0x02
-#define VMC_MSG_CLOSE		0x03
-#define VMC_MSG_ADD_BUF		0x04
-#define VMC_MSG_REM_BUF		0x05
-#define VMC_MSG_SIGNAL		0x06
-#define VMC_MSG_CAP_RESP	0x81
-#define VMC_MSG_OPEN_RESP	0x82
-#define VMC_MSG_CLOSE_RESP	0x83
-#define VMC_MSG_ADD_BUF_RESP	0x84
-#define VMC_MSG_REM_BUF_RESP	0x85
+#define VMC_MSG_CAP 0x01
+#define VMC_MSG_OPEN 0x02
+#define VMC_MSG_CLOSE 0x03
+#define VMC_MSG_ADD_BUF 0x04
+#define VMC_MSG_REM_BUF 0x05
+#define VMC_MSG_SIGNAL 0x06
+#define VMC_MSG_CAP_RESP 0x81
+#define VMC_MSG_OPEN_RESP 0x82
+#define VMC_MSG_CLOSE_RESP 0x83
+#define VMC_MSG_ADD_BUF_RESP 0x84
+#define VMC_MSG_REM_BUF_RESP 0x85
 
 /*
  * Response status (byte 2), Linux numbering (vmc-protocol.md §5.4). We
  * emit these; received statuses are only compared against 0.
  */
-#define VMC_ST_SUCCESS			0
-#define VMC_ST_INVALID_HMC_INDEX	1
-#define VMC_ST_INVALID_BUFFER_ID	2
-#define VMC_ST_CLOSED_HMC		3
-#define VMC_ST_INTERFACE_FAILURE	4
-#define VMC_ST_NO_BUFFER		5
+#define VMC_ST_SUCCESS 0
+#define VMC_ST_INVALID_HMC_INDEX 1
+#define VMC_ST_INVALID_BUFFER_ID 2
+#define VMC_ST_CLOSED_HMC 3
+#define VMC_ST_INTERFACE_FAILURE 4
+#define VMC_ST_NO_BUFFER 5
 /* CAP_RESP, OPEN_RESP, CLOSE_RESP statuses (LoPAR). */
-#define VMC_ST_GENERAL_FAILURE		1
-#define VMC_ST_INVALID_VERSION		2	/* CAP_RESP only */
+#define VMC_ST_GENERAL_FAILURE 1
+#define VMC_ST_INVALID_VERSION 2 /* CAP_RESP only */
 
 /* ADD_BUF owner byte (byte 3). */
-#define VMC_OWNER_MP		0	/* buffer for MP->HV traffic ("ALPHA") */
-#define VMC_OWNER_HV		1	/* buffer for HV->MP traffic */
+#define VMC_OWNER_MP 0 /* buffer for MP->HV traffic ("ALPHA") */
+#define VMC_OWNER_HV 1 /* buffer for HV->MP traffic */
 
-#define VMC_PROTOCOL_VERSION	0x0101	/* major 1, minor 1 */
-#define VMC_VERSION_MAJOR(v)	((uint16_t)(v) >> 8)
-#define VMC_HMC_ID_LEN		32
-#define VMC_INVALID_BUFFER_ID	0xFFFF
-#define VMC_SESSION_MAX		0xFE	/* sessions run 1..254; 0 = wildcard */
+#define VMC_PROTOCOL_VERSION 0x0101 /* major 1, minor 1 */
+#define VMC_VERSION_MAJOR(v) ((uint16_t)(v) >> 8)
+#define VMC_HMC_ID_LEN 32
+#define VMC_INVALID_BUFFER_ID 0xFFFF
+#define VMC_SESSION_MAX 0xFE /* sessions run 1..254; 0 = wildcard */
 
 /**
  * struct vmc_msg - one VMC message in native form.
@@ -87,23 +87,23 @@
  * encoder and zeroed by the decoder.
  */
 struct vmc_msg {
-	uint8_t type;
-	uint8_t status;
-	uint8_t owner;
-	uint8_t session;
-	uint8_t index;
-	uint16_t buffer_id;
-	uint32_t rsvd;
-	union {
-		uint32_t lioba;
-		uint32_t msg_len;
-		uint32_t var3;
-	};
-	uint8_t max_hmc;
-	uint16_t pool_size;
-	uint32_t max_mtu;
-	uint16_t crq_size;
-	uint16_t version;
+    uint8_t type;
+    uint8_t status;
+    uint8_t owner;
+    uint8_t session;
+    uint8_t index;
+    uint16_t buffer_id;
+    uint32_t rsvd;
+    union {
+        uint32_t lioba;
+        uint32_t msg_len;
+        uint32_t var3;
+    };
+    uint8_t max_hmc;
+    uint16_t pool_size;
+    uint32_t max_mtu;
+    uint16_t crq_size;
+    uint16_t version;
 };
 
 /**
@@ -114,7 +114,7 @@ struct vmc_msg {
  */
 static inline bool vmc_msg_is_admin(uint8_t type)
 {
-	return type == VMC_MSG_CAP || type == VMC_MSG_CAP_RESP;
+    return type == VMC_MSG_CAP || type == VMC_MSG_CAP_RESP;
 }
 
 /**
@@ -197,7 +197,8 @@ int vmc_msg_format(const struct vmc_msg *m, char *buf, size_t len);
  *
  * Return: the message.
  */
-struct vmc_msg vmc_msg_hmc(uint8_t type, uint8_t session, uint8_t index, uint16_t buffer_id);
+struct vmc_msg vmc_msg_hmc(uint8_t type, uint8_t session, uint8_t index,
+                           uint16_t buffer_id);
 /**
  * vmc_msg_cap - a CAP or CAP_RESP message; every field not named is zero.
  * @type: VMC_MSG_CAP or VMC_MSG_CAP_RESP
@@ -210,6 +211,7 @@ struct vmc_msg vmc_msg_hmc(uint8_t type, uint8_t session, uint8_t index, uint16_
  * Return: the message.
  */
 struct vmc_msg vmc_msg_cap(uint8_t type, uint8_t max_hmc, uint16_t pool_size,
-			   uint32_t max_mtu, uint16_t crq_size, uint16_t version);
+                           uint32_t max_mtu, uint16_t crq_size,
+                           uint16_t version);
 
 #endif /* VMCFW_VMC_WIRE_H */
