@@ -18,8 +18,10 @@ static void emit(struct hmc_link *link, uint8_t type, uint8_t index,
     size_t n;
 
     if (!link->peer_open) {
-        /* a guest message has nowhere to go (a peer not back yet after a
-         * migration): dropped, but counted so the peer can tell */
+        /*
+         * a guest message has nowhere to go (a peer not back yet after a
+         * migration): dropped, but counted so the peer can tell
+         */
         if (type == HMC_EV_MSG) {
             link->stats.no_peer_msgs++;
         }

@@ -42,8 +42,10 @@ static void dev_out_state(struct hv_device *d, int state)
             d->watching = false;
         }
         if (!d->link_error_logged) {
-            /* QEMU's socket chardev reports every hard error as EINVAL: no
-             * errno */
+            /*
+             * QEMU's socket chardev reports every hard error as EINVAL: no
+             * errno
+             */
             d->link_error_logged = true;
             snprintf(
                 text, sizeof(text),
@@ -139,8 +141,10 @@ static void dev_wake(void *opaque)
     d->ops->kick_later(d->opaque);
 }
 
-/* link ops->kick: a peer command left the engine with work; between commands,
- * safe to run */
+/*
+ * link ops->kick: a peer command left the engine with work; between commands,
+ * safe to run
+ */
 static void dev_link_kick(void *opaque)
 {
     struct hv_device *d = opaque;
@@ -209,8 +213,10 @@ static int dev_crq_read_hdr(void *opaque, uint64_t ioba, uint8_t *hdr)
     return d->ops->dma_rw(d->opaque, ioba, hdr, 1, false) ? -1 : 0;
 }
 
-/* engine ops->mp_outstanding: the PAPR half-queue rule's input
- * (hv/hv_crq_flow.h) */
+/*
+ * engine ops->mp_outstanding: the PAPR half-queue rule's input
+ * (hv/hv_crq_flow.h)
+ */
 static long dev_mp_outstanding(void *opaque)
 {
     struct hv_device *d = opaque;
@@ -365,8 +371,10 @@ static long dev_dma_read(void *opaque, uint64_t liobn, uint64_t ioba, void *buf,
 static long dev_dma_write(void *opaque, uint64_t liobn, uint64_t ioba,
                           const void *buf, uint64_t len)
 {
-    /* the buffer is only read: the platform's one copy routine takes it
-     * non-const */
+    /*
+     * the buffer is only read: the platform's one copy routine takes it
+     * non-const
+     */
     return dev_dma_rw(opaque, liobn, ioba, (void *)buf, len, true);
 }
 
@@ -586,7 +594,8 @@ int hv_device_snap_prepare(struct hv_device *d)
     return 0;
 }
 
-/* The engine's state is its backing store plus well under 1 MiB of bookkeeping.
+/*
+ * The engine's state is its backing store plus well under 1 MiB of bookkeeping.
  */
 bool hv_device_snap_len_ok(const struct hv_device *d)
 {
@@ -636,8 +645,10 @@ static int dev_snap_load(struct hv_device *d)
         dev_snap_refused(d, why);
         return -1;
     }
-    /* the CRQ flow is re-checked against the registration at each use
-     * (hv_crq_flow_sync()) */
+    /*
+     * the CRQ flow is re-checked against the registration at each use
+     * (hv_crq_flow_sync())
+     */
     d->mp_registered = p[8];
     d->flow.qladdr = load_be64(p + 16);
     d->flow.qsize = load_be32(p + 24);

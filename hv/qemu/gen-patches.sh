@@ -100,6 +100,10 @@ code runs in QEMU and in a host-side simulator:
   hv_retry.[ch], hv_tce.[ch]: CRQ message handling, HMC sessions and
   buffer pools, H_COPY_RDMA-style copies, flow control and retries;
 - hv_props.[ch]: the device properties and their bounds;
+- hv_device.[ch]: the device's portable core over the engine and the
+  link (backlog policy, CRQ sends and flow, registration, scheduling
+  decisions, the pane-0 rule, the device tree values, the migration
+  stream), so the QEMU device itself is glue only;
 - hv_snapshot.c: the engine state as a flat, versioned blob for
   migration;
 - hmc_frame.[ch], hmc_link.[ch], hmc_outq.[ch]: the byte-stream framing
