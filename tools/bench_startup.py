@@ -12,16 +12,15 @@ in both runs and outside both figures. The image's "platform ready in N us"
 line (its timebase, entry to ready) says how much of the difference is the
 image's code before the VMC handshake.
 """
-import json
 import os
 import re
 import statistics
-import socket
 import subprocess
 import tempfile
 import time
 
 from tools import qemu_cmd
+from tools.qmp import Qmp, QmpError
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CROSS = {"big": ("powerpc64-linux-gnu-", ["-mbig-endian", "-mabi=elfv1"]),
@@ -47,46 +46,6 @@ def baseline_image(endian="big"):
     subprocess.run([prefix + "ld", "-n", "-nostdlib", "--no-warn-rwx-segments", "-Ttext=0x4000000",
                     "-e", "_start", "-o", elf, obj], check=True)
     return elf
-
-
-class Qmp:
-    """Just enough QMP: negotiate, run a command, wait for an event."""
-
-    def __init__(self, path, timeout=180):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(timeout)
-        self.s.connect(path)
-        self.f = self.s.makefile("r")
-        self.events = []                                # read while waiting for a return
-        self.read()                                     # the greeting
-        self.command("qmp_capabilities")
-
-    def read(self):
-        line = self.f.readline()
-        if not line:
-            raise RuntimeError("QMP closed")
-        return json.loads(line)
-
-    def command(self, name):
-        self.s.sendall(json.dumps({"execute": name}).encode() + b"\n")
-        while True:
-            msg = self.read()
-            if "return" in msg or "error" in msg:
-                return msg
-            if "event" in msg:
-                self.events.append(msg)
-
-    def event(self, name, deadline):
-        """Return: the host time (seconds) QEMU stamped on event @name."""
-        while time.monotonic() < deadline:
-            msg = self.events.pop(0) if self.events else self.read()
-            if msg.get("event") == name:
-                ts = msg["timestamp"]
-                return ts["seconds"] + ts["microseconds"] / 1e6
-        raise RuntimeError("no %s event in time" % name)
-
-    def close(self):
-        self.s.close()
 
 
 def one_start(image, fw, append, until_open):
@@ -116,21 +75,20 @@ def one_start(image, fw, append, until_open):
                 return None, "QEMU did not create its sockets"
             if not c and os.path.exists(sock):
                 c = HmcClient(sock, 60)
-            if not m and os.path.exists(qmp):
+            if c and not m and os.path.exists(qmp):    # QEMU greets once the HMC peer is in
                 try:
-                    m = Qmp(qmp)
+                    m = Qmp(qmp, timeout=180)
                 except (ConnectionRefusedError, FileNotFoundError):
                     m = None
             time.sleep(0.001)
-        deadline = time.monotonic() + 120
-        m.command("cont")
-        start = m.event("RESUME", deadline)
+        m.cmd("cont")
+        start = m.event("RESUME", 120)
         if until_open:
             c.wait(lambda f: f.type == proto.EV_OPEN, 120, "session OPEN")
             took = time.time() - start
         else:
-            took = m.event("SHUTDOWN", deadline) - start
-    except (OSError, RuntimeError, ValueError, KeyError) as e:
+            took = m.event("SHUTDOWN", 120) - start
+    except (OSError, EOFError, RuntimeError, QmpError, ValueError, KeyError) as e:
         return None, "%s: %s" % (type(e).__name__, e)
     finally:
         for x in (c, m):

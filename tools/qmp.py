@@ -53,6 +53,17 @@ class Qmp:
                 raise QmpError("QMP %s: %s" % (name, r["error"]))
             return r.get("return")
 
+    def event(self, name, timeout=60.0):
+        """Wait for event @name (those already kept first). Return: the host
+        time QEMU stamped on it, in seconds; QmpError if none in @timeout."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            msg = self.events.pop(0) if self.events else self._read()
+            if msg.get("event") == name:
+                ts = msg["timestamp"]
+                return ts["seconds"] + ts["microseconds"] / 1e6
+        raise QmpError("no %s event in %.0f s" % (name, timeout))
+
     def hmp(self, line):
         """Return: the output of one human-monitor command."""
         return self.cmd("human-monitor-command", **{"command-line": line})
