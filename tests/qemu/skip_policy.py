@@ -7,6 +7,11 @@ Under `make test` the Makefile sets VMC_NO_SKIPS=1, and then:
 - every skip (pytest.skip, skipif, importorskip, a skipped module, an xfail)
   is reported as a FAILURE carrying the skip's reason, so a green run means
   every collected test ran and passed;
+- except a RECORDED failure: `xfail(strict=True, raises=AssertionError,
+  reason=...)` on a test that ran to its end and failed exactly there. It
+  stays "xfailed" in pytest's closing line (never counted as passed), and
+  its XPASS fails the run. It records what third-party code does (Linux's
+  driver after a partner-suspended event), never a bug of this project;
 - tests marked `by_hand` are not collected at all (shown as deselected):
   the one documented way to keep a variant out of `make test`.
 """
@@ -51,11 +56,21 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def recorded_failure(item):
+    """True for an xfail that records behaviour: strict, one expected
+    exception type (AssertionError) and a reason."""
+    m = item.get_closest_marker("xfail")
+    return bool(m and m.kwargs.get("strict") and m.kwargs.get("raises") is AssertionError
+                and m.kwargs.get("reason"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     if strict() and rep.skipped:
+        if hasattr(rep, "wasxfail") and call.when == "call" and recorded_failure(item):
+            return
         _fail(rep, "skipped" if not hasattr(rep, "wasxfail") else "xfailed")
 
 
