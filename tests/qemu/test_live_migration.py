@@ -295,16 +295,23 @@ def test_savevm_loadvm_mid_session(tmp_path, endian, mode):
     pytest.param("handshake", 0x8081, r"VMC t=\d+ ev=start", id="handshake"),  # CAP_RESP held
     pytest.param("open", 0x8082, r"VMC t=\d+ ev=open-sent", id="open"),        # OPEN_RESP held
 ])
-@pytest.mark.parametrize("endian", ["big", "little"])
-def test_migration_during(tmp_path, endian, phase, match, marker):
+@pytest.mark.parametrize("endian,fw,mode", [
+    ("big", "slof", "poll"), ("big", "slof", "irq"), ("big", "vof", "poll"),
+    ("big", "vof", "irq"), ("little", "vof", "poll"),
+])
+def test_migration_during(tmp_path, endian, fw, mode, phase, match, marker):
     """The device holds back the answer the firmware waits for (a FAULT_MSG
     delay, set while QEMU is paused with -S so it is in place before the
     image starts); the migration starts when the console shows the firmware
     waiting for it. The answer, part of the device's state, arrives on the
-    destination: one handshake, one open, then a soak."""
+    destination: one handshake, one open, then a soak. The delay and the
+    markers do not depend on the firmware or on the mode, so the cut works
+    alike on SLOF and VOF, in poll and irq mode (in irq mode the held answer
+    raises its interrupt on the destination); big-endian runs the four, and
+    little-endian VOF poll stands for the other byte order."""
     mig = str(tmp_path / "mig.sock")
-    with LiveVm(endian, "vof", "echo poll", paused=True) as src, \
-            LiveVm(endian, "vof", "echo poll", incoming=mig) as dst:
+    with LiveVm(endian, fw, "echo " + mode, paused=True) as src, \
+            LiveVm(endian, fw, "echo " + mode, incoming=mig) as dst:
         c = src.connect(T)
         c.fault_msg("to-mp", "delay", match=match, nth=1, count=1, delay_ms=700, timeout=T)
         src.q.cmd("cont")
