@@ -306,8 +306,7 @@ def test_migration_during(tmp_path, endian, fw, mode, phase, match, marker):
     waiting for it. The answer, part of the device's state, arrives on the
     destination: one handshake, one open, then a soak. The delay and the
     markers do not depend on the firmware or on the mode, so the cut works
-    alike on SLOF and VOF, in poll and irq mode (in irq mode the held answer
-    raises its interrupt on the destination); big-endian runs the four, and
+    alike on SLOF and VOF, in poll and irq mode; big-endian runs the four, and
     little-endian VOF poll stands for the other byte order."""
     mig = str(tmp_path / "mig.sock")
     with LiveVm(endian, fw, "echo " + mode, paused=True) as src, \
