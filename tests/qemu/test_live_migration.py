@@ -37,10 +37,11 @@ WINDOW = 4
 class LiveVm(Vm):
     """The patched QEMU with spapr-vmc, a file console, a QMP socket; the
     guest is the image (@append) or the Linux guest (@guest); @incoming: a
-    unix socket path to receive a migration on."""
+    unix socket path to receive a migration on; @device_opts: more spapr-vmc
+    properties."""
 
     def __init__(self, endian="big", fw="slof", append="echo poll", incoming=None,
-                 guest=None, extra=(), paused=False):
+                 guest=None, extra=(), paused=False, device_opts=""):
         self.qmp_path = None
         args = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
         if incoming:
@@ -53,7 +54,7 @@ class LiveVm(Vm):
         else:
             fwargs = ["-kernel", qemu_cmd.image_path(endian), "-append", append]
         fwargs += ["-no-reboot", "-action", "panic=exit-failure"]
-        super().__init__("", extra=args + list(extra), console="file",
+        super().__init__(device_opts, extra=args + list(extra), console="file",
                          firmware_args=fwargs + ["-qmp", "unix:%s,server=on,wait=off"
                                                  % self._qmp_path()], timeout=T)
         self.q = None
@@ -295,16 +296,22 @@ def test_savevm_loadvm_mid_session(tmp_path, endian, mode):
     pytest.param("handshake", 0x8081, r"VMC t=\d+ ev=start", id="handshake"),  # CAP_RESP held
     pytest.param("open", 0x8082, r"VMC t=\d+ ev=open-sent", id="open"),        # OPEN_RESP held
 ])
-@pytest.mark.parametrize("endian", ["big", "little"])
-def test_migration_during(tmp_path, endian, phase, match, marker):
+@pytest.mark.parametrize("endian,fw,mode", [
+    ("big", "slof", "poll"), ("big", "slof", "irq"), ("big", "vof", "poll"),
+    ("big", "vof", "irq"), ("little", "vof", "poll"),
+])
+def test_migration_during(tmp_path, endian, fw, mode, phase, match, marker):
     """The device holds back the answer the firmware waits for (a FAULT_MSG
     delay, set while QEMU is paused with -S so it is in place before the
     image starts); the migration starts when the console shows the firmware
     waiting for it. The answer, part of the device's state, arrives on the
-    destination: one handshake, one open, then a soak."""
+    destination: one handshake, one open, then a soak. The delay and the
+    markers do not depend on the firmware or on the mode, so the cut works
+    alike on SLOF and VOF, in poll and irq mode; big-endian runs the four, and
+    little-endian VOF poll stands for the other byte order."""
     mig = str(tmp_path / "mig.sock")
-    with LiveVm(endian, "vof", "echo poll", paused=True) as src, \
-            LiveVm(endian, "vof", "echo poll", incoming=mig) as dst:
+    with LiveVm(endian, fw, "echo " + mode, paused=True) as src, \
+            LiveVm(endian, fw, "echo " + mode, incoming=mig) as dst:
         c = src.connect(T)
         c.fault_msg("to-mp", "delay", match=match, nth=1, count=1, delay_ms=700, timeout=T)
         src.q.cmd("cont")
@@ -373,3 +380,67 @@ def test_linux_guest_across_live_migration(tmp_path, linux):
         assert served == r.delivered, (served, r.line())
         for bad in ("Oops", "BUG:", "WARNING: CPU", "Call Trace", "Kernel panic"):
             assert bad not in log, bad
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "Linux 6.1's ibmvmc (drivers/misc/ibmvmc.c) treats every 0xFF transport event alike "
+    "('CRQ recv: virtual adapter failed - resetting'): it resets to its initial state and "
+    "waits for the partner's Init, without calling H_ENABLE_CRQ or sending an Init of its "
+    "own; the device, like PowerVM, sends no Init after the event, so the driver never "
+    "becomes READY again and the serving session is gone"))
+def test_linux_guest_across_live_migration_with_suspend_event(tmp_path, linux):
+    """The unmodified Linux driver (vmctest=serve) through a real live
+    migration to a destination with suspend-event=on: the destination posts
+    the partner-suspended event when the state has loaded. Checked as real
+    failures: the echoes before the migration, the event posted once, the
+    driver's reaction logged. The expected failure: the driver would have to
+    call H_ENABLE_CRQ and open a session again (test_suspend_event.py's
+    test_linux_driver_after_suspend_event meets the same event after a stop
+    and continue)."""
+    mig = str(tmp_path / "mig.sock")
+    append = "console=hvc0 vmctest=serve"
+    with LiveVm(fw="vof", append=append, guest=linux) as src, \
+            LiveVm(fw="vof", append=append, guest=linux, incoming=mig,
+                   device_opts="suspend-event=on") as dst:
+        fl = follow.Follower([src.sock], reconnect_timeout=T, out=print)
+        fl.connect(T)
+        src.wait_console(r"vmctest: serving echoes")
+        r = follow.follow_soak(fl, 30, window=WINDOW, drain=0.2, out=print)
+        if not (r.ok(max_lost=0) and r.delivered == 30):
+            pytest.fail("no echoes before the migration: " + r.line(), pytrace=False)
+        fl.close()
+        migrate(src, mig)
+        end_source(src)
+        wait_running(dst)
+        c = dst.connect(T)
+        try:
+            dst.wait_console(r"virtual adapter failed", T)
+        except AssertionError as e:
+            pytest.fail("the driver logged no adapter failure: %s" % e, pytrace=False)
+        # what the driver does next: give it the time it takes to re-enable
+        # the CRQ and for vmctest to report
+        m = None
+        try:
+            m = dst.wait_console(r"vmctest: (PASS|FAIL.*)", 10)
+        except AssertionError:
+            pass
+        time.sleep(1.0)
+        st = c.status(T)
+        log = dst.serial()
+        print(log[-3000:])
+        print("device after the event: suspend_events=%d suspend_refused=%d mp_enables=%d "
+              "suspended=%s; vmctest: %s" % (st["suspend_events"], st["suspend_refused"],
+                                             st["mp_enables"], st["suspended"],
+                                             m.group(1) if m else "no verdict in 10 s"))
+        if st["suspend_events"] != 1:
+            pytest.fail("the device posted no partner-suspended event: %s" % st, pytrace=False)
+        for bad in ("Oops", "BUG:", "WARNING: CPU", "Call Trace", "Kernel panic"):
+            if bad in log:
+                pytest.fail("kernel log: " + bad, pytrace=False)
+        assert st["mp_enables"] >= 1 and not st["suspended"], st
+        # a recovered driver would open a session the peer can follow again
+        fl = follow.Follower([dst.sock], reconnect_timeout=10, out=print)
+        try:
+            fl.connect(10)
+        finally:
+            fl.close()
