@@ -28,7 +28,7 @@ die() { printf 'gen-patches: error: %s\n' "$*" >&2; exit 1; }
 # The hand-kept patches on existing QEMU files, applied first.
 HOOKS="0001-spapr_vio-crq-notify-hook.patch
 0002-spapr-x-vmcfw-tcg-smt.patch
-0003-target-ppc-tcg-decrementer-migration.patch"
+0003-ppc-tcg-interrupt-state-migration.patch"
 # The generated ones, in order (file names are fixed so the series is stable).
 GENERATED="0004-hv-vmc-engine.patch
 0005-hw-ppc-spapr-vmc-device.patch
