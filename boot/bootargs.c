@@ -24,7 +24,7 @@ const char *bootargs_help(void)
 	       "poll-cede=1..100000 | poll-busy=0..10000000 | poll-idle=1..1000000 | "
 	       "console-poll=0..100000 | bench-crq=N | hvfuzz=N | seed=S | "
 	       "fail-check=NAME | "
-	       "crash | hang | script=CMD;CMD | watchdog=0..3600 | nocas | intc=xics|xive | "
+	       "crash | hang | script=CMD;CMD | watchdog=0..3600 | cas=auto|on|off | nocas | intc=xics|xive | "
 	       "dt-fault=no-vty,vty-reg,no-timebase,no-rtas";
 }
 
@@ -86,7 +86,7 @@ static void parse_one(const char *tok, size_t len)
 		boot_config.noopen = true;
 	else if (IS("quiet"))
 		boot_config.quiet = true;
-	else if (IS("nocas") || IS("intc=xics") || IS("intc=xive"))
+	else if (IS("nocas") || IS("cas=auto") || IS("cas=on") || IS("cas=off") || IS("intc=xics") || IS("intc=xive"))
 		;	/* consumed by boot/cas.c during the device-tree walk */
 	else if (number_arg(tok, len, "bench-crq", 1, 1000000, &boot_config.bench_crq) ||
 		 number_arg(tok, len, "hvfuzz", 1, 100000000, &boot_config.hvfuzz) ||

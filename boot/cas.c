@@ -12,6 +12,16 @@
  *    ends the machine), so the offer is read first; byte 24 (MMU) is left
  *    0, hash, which is what real mode needs nothing of.
  *
+ * CAS is not free: QEMU rebuilds its device tree and, under SLOF, the
+ * firmware parses it again (about 5 ms on VOF and 80 ms on SLOF under
+ * TCG). With `cas=auto`, the default, the call is skipped where the
+ * platform's reset state is known to be what the image would ask for:
+ * QEMU's pseries resets to XICS (in its dual mode too), a hash MMU and
+ * the CPU mode of max-cpu-compat, so an image that asks for XICS and fits
+ * in the reset RMA gains nothing from it. Any other platform (PowerVM)
+ * is always asked. `cas=on` negotiates anyway, `cas=off` (or `nocas`)
+ * never does.
+ *
  * The vectors and the PVR list are laid out as LoPAR describes them; the
  * PVR list ends with an entry whose value has bits outside its mask.
  */
@@ -237,6 +247,33 @@ static void read_rma(void)
 		       (unsigned long long)(uintptr_t)_image_end, (unsigned long long)cas.rma_size);
 }
 
+/* cas= (or nocas) from the boot arguments. */
+static enum cas_mode read_mode(void)
+{
+	if (bootarg("nocas") || bootarg("cas=off"))
+		return CAS_OFF;
+	if (bootarg("cas=on"))
+		return CAS_ON;
+	return CAS_AUTO;
+}
+
+/*
+ * Under cas=auto: why the call is needed, or NULL when the platform's
+ * reset state already is what it would negotiate (see the top of the file).
+ */
+static const char *auto_reason(void)
+{
+	if (!strstr(dt.model, "emulated by qemu"))
+		return "the platform is not QEMU: its reset state is not known";
+	if (cas.asked != OV5_INTC_LEGACY)
+		return "XIVE exploitation needs it";
+	if (!cas.rma_size)
+		return "the real-mode area is not known";
+	if ((uint64_t)cas.min_rma_mib << 20 > cas.rma_size)
+		return "the image needs a larger real-mode area";
+	return NULL;
+}
+
 void cas_negotiate(void)
 {
 	static char why[128];
@@ -266,9 +303,24 @@ void cas_negotiate(void)
 		cas.offer_known ? intc_mode_name(cas.offer) : "XICS", cas.offer_known ? "" : "absent, ",
 		cas.offer, cas.pvr, cas.dec_bits);
 
-	if (bootarg("nocas")) {
-		snprintf(why, sizeof(why), "CAS not called (boot argument nocas)");
+	cas.mode = read_mode();
+	if (cas.mode == CAS_OFF) {
+		snprintf(why, sizeof(why), "CAS not called (boot argument %s)",
+			 bootarg("nocas") ? "nocas" : "cas=off");
 		goto no_cas;
+	}
+	if (cas.mode == CAS_AUTO) {
+		const char *need = auto_reason();
+
+		if (!need) {
+			intc_select(INTC_XICS, "XICS, QEMU's reset mode (CAS not needed)");
+			pr_info("cas", "not called: QEMU's reset state is what the image would ask for "
+				"(XICS, real-mode area %llu MiB holds the image's %u MiB); cas=on negotiates",
+				(unsigned long long)(cas.rma_size >> 20), cas.min_rma_mib);
+			pr_info("cas", "interrupt controller %s: %s", intc_name(), intc_why());
+			return;
+		}
+		pr_info("cas", "calling ibm,client-architecture-support: %s", need);
 	}
 	ih = of_call_cells("open", 1, 1, (uint32_t[]){ PTR("/") }, NULL);
 	if (ih == 0 || ih == -1) {

@@ -15,7 +15,15 @@
 #define OV5_INTC_EXPLOIT	0x40	/* XIVE exploitation */
 #define OV5_INTC_EITHER		0x80	/* platform: both offered */
 
+/* The boot argument cas= (nocas is cas=off). */
+enum cas_mode {
+	CAS_AUTO,	/* call it unless the platform's reset state is known to suffice */
+	CAS_ON,		/* always call it */
+	CAS_OFF,	/* never call it */
+};
+
 struct cas_state {
+	enum cas_mode mode;		/* from the boot arguments */
 	uint32_t pvr;			/* processor version register */
 	bool offer_known;		/* /chosen ibm,arch-vec-5-platform-support had byte 23 */
 	uint8_t offer;			/* its value (OV5_INTC_*) */
@@ -33,7 +41,8 @@ extern struct cas_state cas;
 
 /**
  * cas_negotiate - called by of_walk() after /chosen was read: read the
- * platform's offer, call CAS (unless the boot argument `nocas`), and
+ * platform's offer, call CAS when the boot argument cas= (auto, on, off;
+ * `nocas` is off) says so, and
  * select the interrupt controller (intc_select()) and the decrementer
  * width (dec_set_bits()). A failed negotiation is logged, never fatal:
  * the platform's pre-CAS defaults are kept.

@@ -784,6 +784,9 @@ if __name__ == "__main__":
     elif sys.argv[1:] == ["migration"]:     # the migration downtime figures alone
         print("vmcfw migration downtime (printed, never asserted)")
         migration_bench()
+    elif sys.argv[1:] == ["startup"]:     # the start-up figures alone
+        print("vmcfw start-up (printed, never asserted)")
+        bench_startup.startup_bench(put)
     elif sys.argv[1:] == ["suspend"]:     # the partner-suspended recovery figure alone
         suspend_bench()
     else:
