@@ -108,6 +108,7 @@ help:
 	@echo '  make bench            print size (per folder, newlib, symbol table; both images), hcalls per echo and speed figures (never asserted)'
 	@echo '  make bench-echo       only the like-for-like echo table of make bench (image poll/irq, Linux, floors)'
 	@echo '  make bench-migration  only the migration downtime figures of make bench (peer gap, QEMU downtime)'
+	@echo '  make bench-startup    only the start-up figures of make bench (guest start to OPEN against a power-off image)'
 	@echo '  make fuzz [FUZZ_SECONDS=N]  run the libFuzzer targets, then make hvfuzz'
 	@echo '  make hvfuzz [HVFUZZ_OPS=N HVFUZZ_SEED=S]  the image throws N hostile hcalls at spapr-vmc (BE and LE, ASan+UBSan QEMU)'
 	@echo '  make fuzz-corpus-e2e  re-record the fuzz seeds of tests/host/hv/corpus-e2e from end-to-end runs'
@@ -301,6 +302,10 @@ bench-echo: images qemu-setup linux
 .PHONY: bench-migration
 bench-migration: images qemu-setup
 	$(Q)$(PYTHON) tools/bench.py migration
+
+.PHONY: bench-startup
+bench-startup: images qemu-setup
+	$(Q)$(PYTHON) tools/bench.py startup
 
 .PHONY: clean
 clean:

@@ -10,7 +10,7 @@
  */
 #include "lib/asm.h"
 
-	.section .text.head,"ax"
+	.section .head.text,"ax"	/* not .text.*, which -ffunction-sections uses */
 	.globl _start
 _start:
 	FIXUP_ENDIAN

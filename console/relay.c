@@ -8,7 +8,7 @@
 #include "lib/log.h"
 #include "lib/time.h"
 
-static int head(char *buf, size_t len, const char *name, int index, int session)
+static int event_prefix(char *buf, size_t len, const char *name, int index, int session)
 {
 	int n = snprintf(buf, len, "VMC t=%llu ev=", (unsigned long long)time_since_boot_us());
 
@@ -26,7 +26,7 @@ static int head(char *buf, size_t len, const char *name, int index, int session)
 void relay_event(const char *name, int index, int session, const char *extra)
 {
 	char line[256];
-	int n = head(line, sizeof(line), name, index, session);
+	int n = event_prefix(line, sizeof(line), name, index, session);
 
 	if (extra && *extra)
 		snprintf(line + n, sizeof(line) - n, " %s", extra);
@@ -45,7 +45,7 @@ void relay_message(const char *name, int index, int session, const uint8_t *data
 {
 	char line[160];
 	uint32_t show = len, chunk;
-	int n = head(line, sizeof(line), name, index, session);
+	int n = event_prefix(line, sizeof(line), name, index, session);
 
 	if (log_level < LOG_DEBUG && show > RELAY_PREVIEW_BYTES)
 		show = RELAY_PREVIEW_BYTES;
