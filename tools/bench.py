@@ -21,6 +21,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 import qemu_cmd  # noqa: E402
 import bench_startup  # noqa: E402
+from tools.qmp import hmp  # noqa: E402
 
 REPO = qemu_cmd.REPO
 RESULTS = []
@@ -178,23 +179,6 @@ def vmc_bench(count=500):
             finally:
                 q.kill()
                 q.wait()
-
-
-def hmp(path, cmd, timeout=10.0):
-    """One HMP command on a `-monitor unix:` socket; its output."""
-    import socket
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(path)
-    buf = b""
-    while b"(qemu) " not in buf:
-        buf += s.recv(65536)
-    s.sendall(cmd.encode() + b"\n")
-    buf = b""
-    while b"(qemu) " not in buf:
-        buf += s.recv(65536)
-    s.close()
-    return buf.decode(errors="replace")
 
 
 def suspend_bench():

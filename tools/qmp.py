@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A minimal QMP client on a unix socket (stdlib only), for the migration
-tests (tests/qemu/test_live_migration.py) and `make bench` (tools/bench.py)."""
+tests (tests/qemu/migration_common.py) and `make bench` (tools/bench.py),
+and one-command use of the human monitor (hmp())."""
 import json
-import socket
+import re
 import time
+
+from tools.hmc.unixsock import connect_unix
 
 
 class Qmp:
@@ -13,17 +16,7 @@ class Qmp:
     connection retries early)."""
 
     def __init__(self, path, timeout=30.0, alive=lambda: True):
-        end = time.monotonic() + timeout
-        while True:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                s.close()
-                if time.monotonic() > end or not alive():
-                    raise
-                time.sleep(0.05)
+        s = connect_unix(path, timeout, alive)
         s.settimeout(timeout)
         self.s = s
         self.f = s.makefile("rb")
@@ -105,3 +98,29 @@ class Qmp:
 
 class QmpError(Exception):
     pass
+
+
+def hmp(path, cmd, timeout=10.0, alive=lambda: True):
+    """Run the human-monitor command @cmd on QEMU's
+    `-monitor unix:PATH,server=on,wait=off` socket @path (retried until it
+    exists, for @timeout seconds or while @alive()).
+    Return: its output up to the next prompt, terminal escapes removed."""
+    s = connect_unix(path, timeout, alive)
+    try:
+        s.settimeout(timeout)
+        buf = b""
+        while b"(qemu) " not in buf:
+            chunk = s.recv(65536)
+            if not chunk:
+                raise EOFError("the monitor closed before its prompt")
+            buf += chunk
+        s.sendall(cmd.encode() + b"\n")
+        buf = b""
+        while b"(qemu) " not in buf:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    finally:
+        s.close()
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", buf.decode("latin-1"))

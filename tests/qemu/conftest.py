@@ -11,6 +11,7 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "tools"))
+sys.path.insert(1, REPO)        # the tools package (tools.qmp, tools.hmc) for every suite
 import qemu_cmd  # noqa: E402
 # the skip policy (VMC_NO_SKIPS=1 under make test): hooks live in skip_policy.py
 from skip_policy import (pytest_collection_modifyitems, pytest_make_collect_report,  # noqa: E402,F401

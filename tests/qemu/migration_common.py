@@ -1,59 +1,100 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""What the migration tests share: the image on the patched QEMU with the
-spapr-vmc device, migrated to a file by the source's monitor and loaded by a
-second QEMU started with -incoming (tests/qemu/test_migration.py,
-tests/qemu/test_suspend_event.py)."""
+"""What the migration tests share (tests/qemu/test_migration.py,
+tests/qemu/test_suspend_event.py, tests/qemu/test_live_migration.py): the
+image or the Linux guest on the patched QEMU with the spapr-vmc device and
+a QMP socket, migrated by QMP `migrate` to a file (`exec:cat>FILE`) or to a
+destination QEMU started with `-incoming` (`exec:cat FILE`, `unix:SOCKET`)."""
+import os
 import re
+import tempfile
 import time
 
 import qemu_cmd  # tools/, put on the path by conftest.py
 from test_vmc_device_common import Vm
+from tools.qmp import Qmp
 
 T = 90
 
 
 class MigVm(Vm):
-    """The image on the patched QEMU with the device. @append: the boot
-    arguments; @incoming: a migration source URI for -incoming;
-    @device_opts: more spapr-vmc properties; @console: "file" (nobody
-    types) or True (pexpect on stdio, for a test that reads and types)."""
+    """The patched QEMU with spapr-vmc and a QMP socket (.q); the guest is
+    the image (@append: its boot arguments) or the Linux guest (@guest:
+    (vmlinux, initramfs)); @incoming: a migration URI for -incoming;
+    @paused: start with -S; @device_opts: more spapr-vmc properties;
+    @console: "file" (nobody types) or True (pexpect on stdio, for a test
+    that reads and types)."""
 
-    def __init__(self, endian, fw, mode, incoming=None, append="echo", device_opts="",
-                 console="file", timeout=T):
-        extra = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
+    def __init__(self, endian="big", fw="slof", append="echo poll", incoming=None,
+                 guest=None, extra=(), paused=False, device_opts="", console="file"):
+        self.qmp_path = None
+        args = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
         if incoming:
-            extra += ["-incoming", incoming]
-        super().__init__(device_opts, extra=extra, console=console,
-                         firmware_args=["-kernel", qemu_cmd.image_path(endian),
-                                        "-append", append + " " + mode,
-                                        "-no-reboot", "-action", "panic=exit-failure"],
-                         timeout=timeout)
+            args += ["-incoming", incoming]
+        if paused:
+            args += ["-S"]
+        if guest:
+            vmlinux, initramfs = guest
+            fwargs = ["-kernel", vmlinux, "-initrd", initramfs, "-append", append]
+        else:
+            fwargs = ["-kernel", qemu_cmd.image_path(endian), "-append", append]
+        fwargs += ["-no-reboot", "-action", "panic=exit-failure"]
+        super().__init__(device_opts, extra=args + list(extra), console=console,
+                         firmware_args=fwargs + ["-qmp", "unix:%s,server=on,wait=off"
+                                                 % self._qmp_path()], timeout=T)
+        self._q = None
+
+    @property
+    def q(self):
+        """The QMP connection, made on first use: a destination that refuses
+        its incoming state ends before anyone could talk to it."""
+        if self._q is None:
+            self._q = Qmp(self.qmp_path, T, self.alive)
+        return self._q
+
+    def _qmp_path(self):
+        d = tempfile.mkdtemp(prefix="vmcqmp-")
+        self.qmp_path = os.path.join(d, "qmp.sock")
+        return self.qmp_path
+
+    def wait_console(self, pattern, timeout=T, start=0):
+        """Wait for a regular expression in the guest console (console="file").
+        Return: the match."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            m = re.search(pattern, self.serial()[start:], re.M)
+            if m:
+                return m
+            assert self.alive(), "QEMU ended waiting for %r:\n%s" % (pattern, self.serial()[-2000:])
+            time.sleep(0.02)
+        raise AssertionError("no %r on the console in %d s:\n%s" % (
+            pattern, timeout, self.serial()[-2000:]))
+
+    def close(self):
+        try:
+            if self._q:
+                self._q.close()
+        except OSError:
+            pass
+        super().close()
+        if self.qmp_path:
+            d = os.path.dirname(self.qmp_path)
+            for f in os.listdir(d):
+                os.unlink(os.path.join(d, f))
+            os.rmdir(d)
 
 
-def wait_migrated(vm, timeout=60):
-    """Poll `info migrate` until the outgoing migration completed."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        out = vm.monitor("info migrate")
-        if re.search(r"Migration status: completed", out):
-            return
-        assert not re.search(r"Migration status: failed", out), out
-        time.sleep(0.2)
-    raise AssertionError("migration did not complete in %d s" % timeout)
+def migrate(src, uri, timeout=T):
+    """QMP migrate @src to @uri and wait for "completed".
+    Return: the migration's own figures (total and downtime, ms)."""
+    return src.q.migrate(uri, timeout)
 
 
-def wait_running(vm, timeout=60):
-    """Poll `info status` until the (incoming) partition runs."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if "running" in vm.monitor("info status"):
-            return
-        assert vm.alive(), "the destination QEMU ended"
-        time.sleep(0.2)
-    raise AssertionError("destination not running after %d s" % timeout)
+def migrate_to_file(vm, path, timeout=T):
+    """Migrate @vm into the file @path and wait for the end (the source stops).
+    Return: the migration's own figures."""
+    return migrate(vm, "exec:cat>" + path, timeout)
 
 
-def migrate_to_file(vm, path):
-    """Migrate @vm into the file @path and wait for the end (the source stops)."""
-    vm.monitor("migrate exec:cat>" + path)
-    wait_migrated(vm)
+def wait_running(vm, timeout=T):
+    """Wait until the (incoming) partition runs."""
+    vm.q.wait_running(timeout)

@@ -14,10 +14,8 @@ LINK up and OPEN; one test has it reconnect only after the source's socket
 closed instead.
 docs/qemu-device.md §2.5 says what travels; docs/bring-up.md §9 how to run it.
 """
-import os
 import re
 import subprocess
-import tempfile
 import threading
 import time
 
@@ -25,84 +23,12 @@ import pexpect
 import pytest
 
 import qemu_cmd  # tools/, put on the path by conftest.py
-from test_vmc_device_common import Vm, proto, sanitizer_qemu
+from migration_common import T, MigVm, migrate, wait_running
+from test_vmc_device_common import proto, sanitizer_qemu
 from tools.hmc import follow
-from tools.qmp import Qmp
 
-T = 90
 # messages in flight at once: more than one, so the migration cuts a window
 WINDOW = 4
-
-
-class LiveVm(Vm):
-    """The patched QEMU with spapr-vmc, a file console, a QMP socket; the
-    guest is the image (@append) or the Linux guest (@guest); @incoming: a
-    unix socket path to receive a migration on; @device_opts: more spapr-vmc
-    properties."""
-
-    def __init__(self, endian="big", fw="slof", append="echo poll", incoming=None,
-                 guest=None, extra=(), paused=False, device_opts=""):
-        self.qmp_path = None
-        args = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
-        if incoming:
-            args += ["-incoming", "unix:" + incoming]
-        if paused:
-            args += ["-S"]
-        if guest:
-            vmlinux, initramfs = guest
-            fwargs = ["-kernel", vmlinux, "-initrd", initramfs, "-append", append]
-        else:
-            fwargs = ["-kernel", qemu_cmd.image_path(endian), "-append", append]
-        fwargs += ["-no-reboot", "-action", "panic=exit-failure"]
-        super().__init__(device_opts, extra=args + list(extra), console="file",
-                         firmware_args=fwargs + ["-qmp", "unix:%s,server=on,wait=off"
-                                                 % self._qmp_path()], timeout=T)
-        self.q = None
-        try:
-            self.q = Qmp(self.qmp_path, T, self.alive)
-        except BaseException:
-            self.close()
-            raise
-
-    def _qmp_path(self):
-        d = tempfile.mkdtemp(prefix="vmcqmp-")
-        self.qmp_path = os.path.join(d, "qmp.sock")
-        return self.qmp_path
-
-    def wait_console(self, pattern, timeout=T, start=0):
-        """Wait for a regular expression in the guest console; return the match."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            m = re.search(pattern, self.serial()[start:], re.M)
-            if m:
-                return m
-            assert self.alive(), "QEMU ended waiting for %r:\n%s" % (pattern, self.serial()[-2000:])
-            time.sleep(0.02)
-        raise AssertionError("no %r on the console in %d s:\n%s" % (
-            pattern, timeout, self.serial()[-2000:]))
-
-    def close(self):
-        try:
-            if self.q:
-                self.q.close()
-        except OSError:
-            pass
-        super().close()
-        if self.qmp_path:
-            d = os.path.dirname(self.qmp_path)
-            for f in os.listdir(d):
-                os.unlink(os.path.join(d, f))
-            os.rmdir(d)
-
-
-def migrate(src, dst_socket, timeout=T):
-    """QMP migrate to the destination; wait for "completed"; return the
-    migration's own figures (total and downtime, ms)."""
-    return src.q.migrate("unix:" + dst_socket, timeout)
-
-
-def wait_running(vm, timeout=T):
-    vm.q.wait_running(timeout)
 
 
 def end_source(src):
@@ -174,9 +100,9 @@ def live_migration(tmp_path, endian, fw, mode, before=40, after=40, extra_src=()
     @standby: the peer is connected to the destination ahead and switches
     when it announces the session; else it reconnects once the source's
     socket closes."""
-    mig = str(tmp_path / "mig.sock")
-    with LiveVm(endian, fw, "echo " + mode, extra=extra_src) as src, \
-            LiveVm(endian, fw, "echo " + mode, incoming=mig) as dst:
+    mig = "unix:" + str(tmp_path / "mig.sock")
+    with MigVm(endian, fw, "echo " + mode, extra=extra_src) as src, \
+            MigVm(endian, fw, "echo " + mode, incoming=mig) as dst:
         fl = follow.Follower([src.sock, dst.sock], reconnect_timeout=T, out=print,
                              standby=standby)
         fl.connect(T)
@@ -257,7 +183,7 @@ def test_savevm_loadvm_mid_session(tmp_path, endian, mode):
     disk = str(tmp_path / "disk.qcow2")
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "16M"], check=True)
     drive = ["-drive", "if=none,id=d0,format=qcow2,file=" + disk]
-    with LiveVm(endian, "vof", "echo " + mode, extra=drive) as vm:
+    with MigVm(endian, "vof", "echo " + mode, extra=drive) as vm:
         fl = follow.Follower([vm.sock], reconnect_timeout=T, out=print)
         op = fl.connect(T)
         r1 = follow.follow_soak(fl, 30, window=WINDOW, drain=0.2, first_seq=0, out=print)
@@ -309,9 +235,9 @@ def test_migration_during(tmp_path, endian, fw, mode, phase, match, marker):
     markers do not depend on the firmware or on the mode, so the cut works
     alike on SLOF and VOF, in poll and irq mode; big-endian runs the four, and
     little-endian VOF poll stands for the other byte order."""
-    mig = str(tmp_path / "mig.sock")
-    with LiveVm(endian, fw, "echo " + mode, paused=True) as src, \
-            LiveVm(endian, fw, "echo " + mode, incoming=mig) as dst:
+    mig = "unix:" + str(tmp_path / "mig.sock")
+    with MigVm(endian, fw, "echo " + mode, paused=True) as src, \
+            MigVm(endian, fw, "echo " + mode, incoming=mig) as dst:
         c = src.connect(T)
         c.fault_msg("to-mp", "delay", match=match, nth=1, count=1, delay_ms=700, timeout=T)
         src.q.cmd("cont")
@@ -352,10 +278,10 @@ def test_linux_guest_across_live_migration(tmp_path, linux):
     """Linux's own ibmvmc driver (vmctest=serve: the guest echoes) through a
     transparent live migration with the soak in flight: the driver sees no
     reset, its echo works after, and it ends with PASS on the destination."""
-    mig = str(tmp_path / "mig.sock")
+    mig = "unix:" + str(tmp_path / "mig.sock")
     append = "console=hvc0 vmctest=serve"
-    with LiveVm(fw="vof", append=append, guest=linux) as src, \
-            LiveVm(fw="vof", append=append, guest=linux, incoming=mig) as dst:
+    with MigVm(fw="vof", append=append, guest=linux) as src, \
+            MigVm(fw="vof", append=append, guest=linux, incoming=mig) as dst:
         fl = follow.Follower([src.sock, dst.sock], reconnect_timeout=T, out=print,
                              standby=True)
         fl.connect(T)
@@ -399,9 +325,9 @@ def test_linux_guest_across_repeated_migrations(ic, tmp_path, linux):
     append = "console=hvc0 vmctest=serve"
     machine = ["-M", "ic-mode=" + ic]
     for i in range(REPEATS):
-        mig = str(tmp_path / ("mig%d.sock" % i))
-        with LiveVm(fw="vof", append=append, guest=linux, extra=machine) as src, \
-                LiveVm(fw="vof", append=append, guest=linux, incoming=mig, extra=machine) as dst:
+        mig = "unix:" + str(tmp_path / ("mig%d.sock" % i))
+        with MigVm(fw="vof", append=append, guest=linux, extra=machine) as src, \
+                MigVm(fw="vof", append=append, guest=linux, incoming=mig, extra=machine) as dst:
             fl = follow.Follower([src.sock, dst.sock], reconnect_timeout=T, out=print,
                                  standby=True)
             fl.connect(T)
@@ -436,10 +362,10 @@ def test_linux_guest_across_live_migration_with_suspend_event(tmp_path, linux):
     call H_ENABLE_CRQ and open a session again (test_suspend_event.py's
     test_linux_driver_after_suspend_event meets the same event after a stop
     and continue)."""
-    mig = str(tmp_path / "mig.sock")
+    mig = "unix:" + str(tmp_path / "mig.sock")
     append = "console=hvc0 vmctest=serve"
-    with LiveVm(fw="vof", append=append, guest=linux) as src, \
-            LiveVm(fw="vof", append=append, guest=linux, incoming=mig,
+    with MigVm(fw="vof", append=append, guest=linux) as src, \
+            MigVm(fw="vof", append=append, guest=linux, incoming=mig,
                    device_opts="suspend-event=on") as dst:
         fl = follow.Follower([src.sock], reconnect_timeout=T, out=print)
         fl.connect(T)

@@ -11,7 +11,7 @@ import pexpect
 import pytest
 
 from test_vmc_device_common import sanitizer_qemu
-from migration_common import T, MigVm, wait_migrated, wait_running
+from migration_common import T, MigVm, migrate_to_file, wait_running
 from tools.hmc import scenarios
 
 @pytest.mark.parametrize("mode", ["poll", "irq"])
@@ -19,16 +19,15 @@ from tools.hmc import scenarios
 @pytest.mark.parametrize("endian", ["big", "little"])
 def test_session_survives_migration(tmp_path, endian, fw, mode):
     state = str(tmp_path / "state")
-    with MigVm(endian, fw, mode) as src:
+    with MigVm(endian, fw, "echo " + mode) as src:
         c = src.connect(T)
         op = scenarios.wait_session(c, T)
         assert scenarios.soak_host_driven(c, op.index, op.session, count=100, out=print) == 100
-        src.monitor("migrate exec:cat>" + state)
-        wait_migrated(src)
+        migrate_to_file(src, state)
         assert os.path.getsize(state) > 0
         c.close()
         src.hmc = None
-    with MigVm(endian, fw, mode, incoming="exec:cat " + state) as dst:
+    with MigVm(endian, fw, "echo " + mode, incoming="exec:cat " + state) as dst:
         c = dst.connect(T)
         wait_running(dst)
         # a new connection is told the link state and the open session (a
@@ -70,11 +69,10 @@ def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
     older format (version 1): the destination says why and refuses the whole
     load (QEMU ends), never runs half-loaded."""
     state = str(tmp_path / "state")
-    with MigVm("big", "vof", "poll") as src:
+    with MigVm("big", "vof", "echo poll") as src:
         c = src.connect(T)
         scenarios.wait_session(c, T)
-        src.monitor("migrate exec:cat>" + state)
-        wait_migrated(src)
+        migrate_to_file(src, state)
     data = bytearray(open(state, "rb").read())
     at = data.find(b"VMCHVSNP")
     assert at > 0 and data.find(b"VMCHVSNP", at + 1) < 0, "one engine stream in the file"
@@ -92,7 +90,7 @@ def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
     else:
         data[sec + 16] = 1          # the section's version_id, low byte
     open(state, "wb").write(bytes(data))
-    with MigVm("big", "vof", "poll", incoming="exec:cat " + state) as dst:
+    with MigVm("big", "vof", "echo poll", incoming="exec:cat " + state) as dst:
         dst.p.expect(pexpect.EOF, timeout=T)
         out = open(os.path.join(dst.dir, "console.log"), errors="replace").read()
         assert re.search(reason, out), out[-2000:]

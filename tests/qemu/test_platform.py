@@ -16,10 +16,8 @@ patched QEMU (`make qemu`).
 import itertools
 import os
 import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 import pexpect
@@ -27,6 +25,7 @@ import pytest
 
 import qemu_cmd  # tools/, put on the path by conftest.py
 from conftest import run_argv
+from tools.qmp import hmp
 
 REPO = qemu_cmd.REPO
 PY = "/usr/bin/python3"
@@ -205,26 +204,6 @@ def test_rma_note_check_rejects_short_note(tmp_path):
 
 
 # --- system reset (NMI) ------------------------------------------------------
-def hmp(path, cmd, timeout=10.0):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    end = time.monotonic() + timeout
-    while True:
-        try:
-            s.connect(path)
-            break
-        except (FileNotFoundError, ConnectionRefusedError):
-            if time.monotonic() > end:
-                raise
-            time.sleep(0.05)
-    buf = b""
-    while b"(qemu) " not in buf:
-        buf += s.recv(4096)
-    s.sendall(cmd.encode() + b"\n")
-    time.sleep(0.3)
-    s.close()
-
-
 @pytest.mark.parametrize("fw", ["vof", "slof"])
 @pytest.mark.parametrize("endian", ["big", "little"])
 def test_system_reset_reported_and_resumed(endian, fw, tmp_path):

@@ -57,7 +57,7 @@ def assert_recovered(log, status, events=1):
 def test_recovers_after_migration(tmp_path, endian, fw, mode):
     state = str(tmp_path / "state")
     opts = "suspend-event=on"
-    with MigVm(endian, fw, mode, device_opts=opts) as src:
+    with MigVm(endian, fw, "echo " + mode, device_opts=opts) as src:
         c = src.connect(T)
         op = scenarios.wait_session(c, T)
         assert scenarios.soak_host_driven(c, op.index, op.session, count=SOAK, out=print) == SOAK
@@ -65,7 +65,7 @@ def test_recovers_after_migration(tmp_path, endian, fw, mode):
         assert os.path.getsize(state) > 0
         c.close()
         src.hmc = None
-    with MigVm(endian, fw, mode, incoming="exec:cat " + state, device_opts=opts) as dst:
+    with MigVm(endian, fw, "echo " + mode, incoming="exec:cat " + state, device_opts=opts) as dst:
         c = dst.connect(T)
         wait_running(dst)
         op2 = session_after_recovery(c)
@@ -79,13 +79,13 @@ def test_recovers_after_migration(tmp_path, endian, fw, mode):
 def test_without_the_property_nothing_changes(tmp_path):
     """suspend-event is opt-in: the default device migrates transparently."""
     state = str(tmp_path / "state")
-    with MigVm("big", "vof", "poll") as src:
+    with MigVm("big", "vof", "echo poll") as src:
         c = src.connect(T)
         op = scenarios.wait_session(c, T)
         migrate_to_file(src, state)
         c.close()
         src.hmc = None
-    with MigVm("big", "vof", "poll", incoming="exec:cat " + state) as dst:
+    with MigVm("big", "vof", "echo poll", incoming="exec:cat " + state) as dst:
         c = dst.connect(T)
         wait_running(dst)
         op2 = scenarios.wait_session(c, T)
@@ -98,7 +98,7 @@ def test_without_the_property_nothing_changes(tmp_path):
 
 @pytest.mark.parametrize("endian,fw,mode", [("big", "slof", "irq"), ("little", "vof", "poll")])
 def test_recovers_after_stop_and_cont(endian, fw, mode):
-    with MigVm(endian, fw, mode, device_opts="suspend-on-resume=on") as vm:
+    with MigVm(endian, fw, "echo " + mode, device_opts="suspend-on-resume=on") as vm:
         c = vm.connect(T)
         op = scenarios.wait_session(c, T)
         assert scenarios.soak_host_driven(c, op.index, op.session, count=SOAK, out=print) == SOAK
@@ -151,7 +151,7 @@ def test_migrate_mode(tmp_path, endian, fw, mode, opts):
     the test migrates it, types a key on the destination, and the image's TAP
     says the channel recovered (with the event) or carried on (without)."""
     state = str(tmp_path / "state")
-    with MigVm(endian, fw, mode, append="migrate quiet", device_opts=opts, console=True) as src:
+    with MigVm(endian, fw, "migrate quiet " + mode, device_opts=opts, console=True) as src:
         c = src.connect(T)
         echo = Echoer(c)
         echo.start()
@@ -162,7 +162,7 @@ def test_migrate_mode(tmp_path, endian, fw, mode, opts):
         assert echo.n > 0, "no message to echo on the source: " + src.p.before[-3000:]
         c.close()
         src.hmc = None
-    with MigVm(endian, fw, mode, incoming="exec:cat " + state, append="migrate quiet",
+    with MigVm(endian, fw, "migrate quiet " + mode, incoming="exec:cat " + state,
                device_opts=opts, console=True) as dst:
         c = dst.connect(T)
         echo = Echoer(c)

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import pexpect
 import pytest
@@ -24,6 +23,7 @@ if ROOT not in sys.path:
 from tools import qemu_cmd  # noqa: E402
 from tools.hmc import proto  # noqa: E402
 from tools.hmc.client import HmcClient  # noqa: E402
+from tools.qmp import hmp  # noqa: E402
 
 VMC_REG = 0x71000010            # explicit unit address used by these suites
 VMC_RIOBN = 0x7F000010          # default remote LIOBN for that reg
@@ -115,34 +115,8 @@ class Vm:
         return self.p.isalive()
 
     def monitor(self, cmd, timeout=10.0):
-        """Run one HMP command on the monitor socket; return its output."""
-        import socket
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                s.connect(self.qmp)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                if time.monotonic() > end or not self.p.isalive():
-                    raise
-                time.sleep(0.05)
-        buf = b""
-        while b"(qemu) " not in buf:
-            buf += s.recv(65536)
-        s.sendall(cmd.encode() + b"\n")
-        buf = b""
-        end = time.monotonic() + timeout
-        while buf.count(b"(qemu) ") < 1 and time.monotonic() < end:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-        s.close()
-        text = buf.decode("latin-1")
-        text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
-        return text
+        """Run one HMP command on the monitor socket. Return: its output."""
+        return hmp(self.qmp, cmd, timeout, self.p.isalive)
 
     def close(self):
         if self.hmc:

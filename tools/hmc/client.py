@@ -2,11 +2,11 @@
 """A blocking client for the spapr-vmc HMC peer socket."""
 import os
 import select
-import socket
 import struct
 import time
 
 from . import proto
+from .unixsock import connect_unix
 from .proto import Frame, ProtocolError  # noqa: F401 (re-exported)
 
 
@@ -33,17 +33,7 @@ class HmcClient:
         self.parser = proto.Parser()
         self.backlog = []
         self.closed = False
-        deadline = time.monotonic() + connect_timeout
-        while True:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                s.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        s = connect_unix(path, connect_timeout)
         self.sock = s
 
     def close(self):
