@@ -70,37 +70,40 @@ void xics_detach(uint32_t irq)
 
 void xics_external_interrupt(void)
 {
-	xics_stats.interrupts++;
-	/* Accept until nothing is pending: an edge seen while we were busy
-	 * is presented again after the EOI. Bounded, in case of a storm. */
-	for (int n = 0; n < 64; n++) {
-		uint64_t xirr = 0;
-		uint32_t src;
-		long rc = h_xirr(0xFF, &xirr);
+	uint64_t xirr = 0;
+	uint32_t src;
+	long rc;
 
-		if (rc != H_SUCCESS) {
-			xics_stats.errors++;
-			return;
-		}
-		src = (uint32_t)(xirr & 0xFFFFFF);
-		if (src == XICS_IRQ_SPURIOUS) {
-			if (n == 0)
-				xics_stats.spurious++;
-			return;
-		}
-		if (src == XICS_IRQ_IPI) {
-			xics_stats.ipis++;
-			h_ipi(xics_server, 0xFF);
-		} else if (irq_handler_dispatch(src)) {
-			xics_stats.dispatched++;
-		} else {
-			xics_stats.unknown++;
-			pr_warn("xics", "interrupt from unknown source 0x%x (xirr 0x%llx)", src,
-				(unsigned long long)xirr);
-		}
-		if (h_eoi(xirr) != H_SUCCESS)
-			xics_stats.errors++;
+	xics_stats.interrupts++;
+	/*
+	 * One accept per exception: after the EOI the presentation layer
+	 * presents the next pending source (or one rejected while this one
+	 * was held) again, and it is taken as a new exception once MSR[EE] is
+	 * back on. Asking again here would cost a second H_XIRR on every
+	 * interrupt only to read "nothing pending".
+	 */
+	rc = h_xirr(0xFF, &xirr);
+	if (rc != H_SUCCESS) {
+		xics_stats.errors++;
+		return;
 	}
+	src = (uint32_t)(xirr & 0xFFFFFF);
+	if (src == XICS_IRQ_SPURIOUS) {
+		xics_stats.spurious++;
+		return;
+	}
+	if (src == XICS_IRQ_IPI) {
+		xics_stats.ipis++;
+		h_ipi(xics_server, 0xFF);
+	} else if (irq_handler_dispatch(src)) {
+		xics_stats.dispatched++;
+	} else {
+		xics_stats.unknown++;
+		pr_warn("xics", "interrupt from unknown source 0x%x (xirr 0x%llx)", src,
+			(unsigned long long)xirr);
+	}
+	if (h_eoi(xirr) != H_SUCCESS)
+		xics_stats.errors++;
 }
 
 /* --- the selected controller ------------------------------------------ */

@@ -673,15 +673,23 @@ def image_hcalls(p):
     return {m.group(1): int(m.group(2)) for m in STATS_LINE.finditer(p.match.group(1).replace("\r", ""))}
 
 
-def echo_hcalls(count=1000, size=64):
-    """Hypervisor calls the image makes per echo round trip in poll mode, per
-    call, counted by the image itself (the monitor's `stats`, before and
+def echo_hcalls(count=1000, size=64, modes=("poll", "irq")):
+    """Hypervisor calls the image makes per echo round trip in each of
+    @modes, per call, counted by the image itself (the monitor's `stats`, before and
     after `count` round trips of `size` bytes, one in flight). The floor is
     2 H_COPY_RDMA (the message in, the echo out) + 1 H_SEND_CRQ (the
     echo's MSG entry) and no other. H_CEDE and H_GET_TERM_CHAR are the
     poll loop waiting for the peer's next message (5 us cedes, the console
     read every 10 ms): they grow with the peer's latency, not with the work
-    per message."""
+    per message. In irq mode the interrupt adds its own: H_XIRR (accept),
+    H_EOI, the H_VIO_SIGNAL pair that masks the CRQ's interrupt while the
+    ring is drained, and one H_CEDE per wait."""
+    for mode in modes:
+        echo_hcalls_mode(mode, count, size)
+
+
+def echo_hcalls_mode(mode, count, size):
+    """echo_hcalls() for one service @mode ("poll" or "irq")."""
     import pexpect
     from tools.hmc import proto
     qemu = qemu_cmd.patched_qemu()
@@ -690,7 +698,7 @@ def echo_hcalls(count=1000, size=64):
         return
     tmp = tempfile.mkdtemp(prefix="vmchcalls-")
     sock = os.path.join(tmp, "hmc.sock")
-    argv = qemu_cmd.qemu_args(qemu_cmd.image_path(), "vof", "echo quiet poll", qemu=qemu,
+    argv = qemu_cmd.qemu_args(qemu_cmd.image_path(), "vof", "echo quiet " + mode, qemu=qemu,
                               extra=["-chardev", "socket,id=hmc0,path=%s,server=on,wait=on" % sock,
                                      "-device", "spapr-vmc,chardev=hmc0,max-mtu=4096"])
     p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace", timeout=60)
@@ -720,8 +728,8 @@ def echo_hcalls(count=1000, size=64):
             n = (after.get(name, 0) - before.get(name, 0) - stats_cost) / count
             if n > 0:
                 total += n
-                put("hcalls.echo_%dB_poll.%s" % (size, name), "%.3f" % n, "per round trip")
-        put("hcalls.echo_%dB_poll.total" % size, "%.3f" % total,
+                put("hcalls.echo_%dB_%s.%s" % (size, mode, name), "%.3f" % n, "per round trip")
+        put("hcalls.echo_%dB_%s.total" % (size, mode), "%.3f" % total,
             "per round trip; floor 3 (2 H_COPY_RDMA + 1 H_SEND_CRQ)")
     finally:
         if c:
