@@ -609,6 +609,14 @@ int vmc_hv_suspend(struct vmc_hv *hv)
         return VMC_HV_OK; /* the MP has not re-enabled since the last event */
     }
     rc = vmc_hv_reset(hv, CRQ_XPORT_PARTNER_SUSPENDED, UINT64_MAX);
+    if (rc == VMC_HV_OK && hv->phase == VMC_HV_PHASE_DOWN) {
+        /*
+         * Posting the event found the MP's queue gone: the engine is down
+         * as after H_FREE_CRQ, and the MP's next registration starts anew.
+         * There is no suspension left to end with H_ENABLE_CRQ.
+         */
+        return VMC_HV_ERR_STATE;
+    }
     if (rc == VMC_HV_OK) {
         hv->suspended = true;
         hv->stats.suspend_events++;

@@ -680,7 +680,9 @@ int vmc_hv_reset(struct vmc_hv *hv, uint8_t code, uint64_t reinit_delay_us);
  * second call while still suspended posts nothing more.
  * @hv: the engine
  *
- * Return: VMC_HV_OK; VMC_HV_ERR_STATE when the MP is not registered.
+ * Return: VMC_HV_OK; VMC_HV_ERR_STATE when the MP is not registered, or
+ * its queue turned out to be gone when the event was posted (the engine is
+ * then down, as after vmc_hv_mp_freed(), and not suspended).
  */
 int vmc_hv_suspend(struct vmc_hv *hv);
 

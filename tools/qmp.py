@@ -76,14 +76,20 @@ class Qmp:
             time.sleep(0.02)
         raise QmpError("migration not completed in %.0f s" % timeout)
 
-    def wait_running(self, timeout=120.0):
-        """Wait until the guest runs (a destination after its load); QmpError if not."""
+    def wait_status(self, status, timeout=120.0):
+        """Wait until query-status says @status ("running"; "paused": a
+        destination started with -S once its state has loaded); QmpError if
+        it does not within @timeout."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if self.cmd("query-status").get("status") == "running":
+            if self.cmd("query-status").get("status") == status:
                 return
             time.sleep(0.02)
-        raise QmpError("not running after %.0f s" % timeout)
+        raise QmpError("not %s after %.0f s" % (status, timeout))
+
+    def wait_running(self, timeout=120.0):
+        """Wait until the guest runs (a destination after its load); QmpError if not."""
+        self.wait_status("running", timeout)
 
     def quit(self):
         """End QEMU; its sockets close."""

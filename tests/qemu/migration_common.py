@@ -22,10 +22,11 @@ class MigVm(Vm):
     (vmlinux, initramfs)); @incoming: a migration URI for -incoming;
     @paused: start with -S; @device_opts: more spapr-vmc properties;
     @console: "file" (nobody types) or True (pexpect on stdio, for a test
-    that reads and types)."""
+    that reads and types); @qmp_now: connect QMP before returning."""
 
     def __init__(self, endian="big", fw="slof", append="echo poll", incoming=None,
-                 guest=None, extra=(), paused=False, device_opts="", console="file"):
+                 guest=None, extra=(), paused=False, device_opts="", console="file",
+                 qmp_now=True):
         self.qmp_path = None
         args = ["-M", "pseries,x-vof=on"] if fw == "vof" else []
         if incoming:
@@ -42,11 +43,20 @@ class MigVm(Vm):
                          firmware_args=fwargs + ["-qmp", "unix:%s,server=on,wait=off"
                                                  % self._qmp_path()], timeout=T)
         self._q = None
+        if qmp_now:
+            # QMP answers once QEMU's main loop runs: by then an -incoming
+            # unix: socket listens, so a source may migrate to it at once
+            try:
+                self.q
+            except BaseException:
+                self.close()
+                raise
 
     @property
     def q(self):
-        """The QMP connection, made on first use: a destination that refuses
-        its incoming state ends before anyone could talk to it."""
+        """The QMP connection; made at start unless @qmp_now was False (a
+        destination that refuses its incoming state ends before anyone
+        could talk to it), else on first use."""
         if self._q is None:
             self._q = Qmp(self.qmp_path, T, self.alive)
         return self._q

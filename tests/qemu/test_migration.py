@@ -90,7 +90,7 @@ def test_corrupt_incoming_state_is_refused(tmp_path, damage, reason):
     else:
         data[sec + 16] = 1          # the section's version_id, low byte
     open(state, "wb").write(bytes(data))
-    with MigVm("big", "vof", "echo poll", incoming="exec:cat " + state) as dst:
+    with MigVm("big", "vof", "echo poll", incoming="exec:cat " + state, qmp_now=False) as dst:
         dst.p.expect(pexpect.EOF, timeout=T)
         out = open(os.path.join(dst.dir, "console.log"), errors="replace").read()
         assert re.search(reason, out), out[-2000:]

@@ -151,10 +151,14 @@ def test_migrate_mode(tmp_path, endian, fw, mode, opts):
     the test migrates it, types a key on the destination, and the image's TAP
     says the channel recovered (with the event) or carried on (without)."""
     state = str(tmp_path / "state")
-    with MigVm(endian, fw, "migrate quiet " + mode, device_opts=opts, console=True) as src:
+    # paused until the peer is in: the image sends first, and what it sends
+    # while no peer is connected is dropped (no_peer_msgs), never answered
+    with MigVm(endian, fw, "migrate quiet " + mode, device_opts=opts, console=True,
+               paused=True) as src:
         c = src.connect(T)
         echo = Echoer(c)
         echo.start()
+        src.q.cmd("cont")
         src.p.expect(r"MIGRATE: migrate now, then press a key", timeout=T)
         time.sleep(0.3)     # a few busy round trips before the migration
         migrate_to_file(src, state)
@@ -163,10 +167,12 @@ def test_migrate_mode(tmp_path, endian, fw, mode, opts):
         c.close()
         src.hmc = None
     with MigVm(endian, fw, "migrate quiet " + mode, incoming="exec:cat " + state,
-               device_opts=opts, console=True) as dst:
+               device_opts=opts, console=True, paused=True) as dst:
         c = dst.connect(T)
         echo = Echoer(c)
         echo.start()
+        dst.q.wait_status("paused", T)      # loaded, stopped by -S
+        dst.q.cmd("cont")
         wait_running(dst)
         dst.p.send("m")
         dst.p.expect(r"EXIT: STATUS=(\d+)", timeout=T)

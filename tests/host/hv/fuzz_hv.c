@@ -301,7 +301,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 14:
-			vmc_hv_send_init(hv);
+			/* op 43: a partition suspension (a migration loaded, stop and
+			 * cont); op 72: the MP's H_ENABLE_CRQ; any other: an Init */
+			if (op / 29 == 1)
+				vmc_hv_suspend(hv);
+			else if (op / 29 == 2)
+				vmc_hv_mp_enabled(hv);
+			else
+				vmc_hv_send_init(hv);
 			break;
 		case 15:
 			x = u64(&in);

@@ -3,7 +3,9 @@
  * fuzz_hv_lifecycle.c - libFuzzer target: a CORRECT management partition
  * and a correct HMC peer drive the HV engine in an order chosen by the
  * input (which index opens, sends, closes; how much of its queue the MP
- * consumes and when; queue size; deferred sends; time; HV and MP resets).
+ * consumes and when; queue size; deferred sends; time; HV and MP resets;
+ * partition suspensions, after which the MP re-enables its CRQ with
+ * H_ENABLE_CRQ and sends Init, as it does after a migration).
  *
  * Where fuzz_hv checks that a hostile guest cannot break the engine, this
  * one checks that a well-behaved guest is served correctly:
@@ -50,6 +52,13 @@ struct mindex {
 
 static struct {
 	int link;
+	/*
+	 * From a suspension until the MP's CAP is answered: no HV failure is
+	 * injected then. An HV Init crossing the MP's own would have this MP
+	 * answer both with a CAP and get two CAP_RESPs, an order this strict
+	 * model does not accept; fuzz_hv drives that race for robustness.
+	 */
+	enum { RESYNC_NONE, RESYNC_SUSPENDED, RESYNC_INIT_SENT } resync;
 	uint32_t mtu;
 	struct mindex x[NIDX];
 	uint32_t seq;
@@ -166,8 +175,15 @@ static int free_mp_buf(const struct mindex *x)
 	return -1;
 }
 
+/*
+ * Send one entry. Between a suspension and the MP's H_ENABLE_CRQ every
+ * send is refused with H_CLOSED: the MP has not read the partner-suspended
+ * event yet, and forgets what it sent when it does.
+ */
 static void send_msg(struct vmc_msg *m)
 {
+	long rc;
+
 	if (!env->quiet) {
 		uint64_t hi, lo;
 
@@ -175,7 +191,10 @@ static void send_msg(struct vmc_msg *m)
 		fprintf(stderr, "MP -> %016llx %016llx\n", (unsigned long long)hi,
 			(unsigned long long)lo);
 	}
-	CHECK(fake_send(env, m) == HV_H_SUCCESS);
+	rc = fake_send(env, m);
+	if (rc == HV_H_CLOSED && vmc_hv_is_suspended(&env->hv))
+		return;
+	CHECK(rc == HV_H_SUCCESS);
 }
 
 /* The MP consumes one entry of its queue. */
@@ -197,11 +216,22 @@ static bool mp_consume_one(void)
 			mp.x[i].to_hmc_n = 0;
 		}
 		mp_reset_all();
+		if (((hi >> 48) & 0xFF) == 0x06) {
+			/* partner suspended: no Init comes; re-enable, then send ours */
+			vmc_hv_mp_enabled(&env->hv);
+			CHECK(!vmc_hv_is_suspended(&env->hv));
+			CHECK(vmc_hv_receive(&env->hv, 0xC001000000000000ULL, 0) == HV_H_SUCCESS);
+			mp.resync = RESYNC_INIT_SENT;
+		}
 		return true;
 	}
 	if (hi == 0xC001000000000000ULL) {
+		long rc;
+
 		mp_reset_all();
-		CHECK(vmc_hv_receive(&env->hv, 0xC002000000000000ULL, 0) == HV_H_SUCCESS);
+		rc = vmc_hv_receive(&env->hv, 0xC002000000000000ULL, 0);
+		/* an Init queued before a suspension: the answer is refused too */
+		CHECK(rc == HV_H_SUCCESS || (rc == HV_H_CLOSED && vmc_hv_is_suspended(&env->hv)));
 		m = vmc_msg_cap(VMC_MSG_CAP, NIDX, POOL, 4096, 256, 0x0101);
 		send_msg(&m);
 		mp.link = LINK_WAIT_CAP;
@@ -218,6 +248,8 @@ static bool mp_consume_one(void)
 	CHECK(vmc_msg_decode(&m, hi, lo));
 	if (m.type == VMC_MSG_CAP_RESP) {
 		CHECK(mp.link == LINK_WAIT_CAP && m.status == 0);
+		if (mp.resync == RESYNC_INIT_SENT)	/* not one read before the event */
+			mp.resync = RESYNC_NONE;
 		mp.mtu = m.max_mtu < 4096 ? m.max_mtu : 4096;
 		mp.link = LINK_READY;
 		return true;
@@ -462,9 +494,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				vmc_hv_hmc_remove_buffer(&env->hv, i);
 			break;
 		case 12:
-			if ((op & 0xE0) == 0xE0) {
+			if ((op & 0xE0) == 0xE0 && mp.resync == RESYNC_NONE) {
 				/* HV failure; the MP learns from the 0xFF event */
 				vmc_hv_reset(&env->hv, 0x01, op & 0x10 ? 0 : 5);
+			} else if ((op & 0xE0) == 0xC0) {
+				/* suspended and resumed; the MP learns from 0xFF 0x06 */
+				CHECK(vmc_hv_suspend(&env->hv) == VMC_HV_OK);
+				CHECK(vmc_hv_is_suspended(&env->hv));
+				mp.resync = RESYNC_SUSPENDED;
 			}
 			break;
 		case 13:
@@ -477,6 +514,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				mp_reset_all();
 				vmc_hv_mp_registered(&env->hv, 64);
 				CHECK(vmc_hv_receive(&env->hv, 0xC001000000000000ULL, 0) == HV_H_SUCCESS);
+				if (mp.resync != RESYNC_NONE)	/* the registration ended it */
+					mp.resync = RESYNC_INIT_SENT;
 			}
 			break;
 		case 14:

@@ -125,6 +125,24 @@ static void test_registration_ends_suspension(void **state)
 	assert_int_equal(vmc_hv_receive(&f->hv, INIT_HI, 0), HV_H_SUCCESS);
 }
 
+/* Found by fuzz_hv: the event's post finds the MP's queue gone (H_CLOSED). */
+static void test_suspend_with_the_queue_gone(void **state)
+{
+	struct fake_env *f = *state;
+
+	f->mp_closed = true;
+	assert_int_equal(vmc_hv_suspend(&f->hv), VMC_HV_ERR_STATE);
+	assert_int_equal(vmc_hv_phase(&f->hv), VMC_HV_PHASE_DOWN);
+	assert_false(vmc_hv_is_suspended(&f->hv));
+	assert_int_equal(vmc_hv_get_stats(&f->hv)->suspend_events, 0);
+	assert_int_equal(vmc_hv_check_invariants(&f->hv), 0);
+	/* the MP registers again: an ordinary start, nothing refused */
+	f->mp_closed = false;
+	f->ring_head = f->ring_count = 0;
+	vmc_hv_mp_registered(&f->hv, 256);
+	mp_handshake(f);
+}
+
 static void test_suspension_survives_a_snapshot(void **state)
 {
 	struct fake_env *f = *state, *t = fake_new(&f->cfg);
@@ -160,6 +178,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_suspend_posts_once, setup_open,
 						fake_teardown),
 		cmocka_unit_test_setup_teardown(test_registration_ends_suspension, setup_open,
+						fake_teardown),
+		cmocka_unit_test_setup_teardown(test_suspend_with_the_queue_gone, setup_open,
 						fake_teardown),
 		cmocka_unit_test_setup_teardown(test_suspension_survives_a_snapshot, setup_open,
 						fake_teardown),
