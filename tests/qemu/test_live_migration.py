@@ -14,6 +14,7 @@ LINK up and OPEN; one test has it reconnect only after the source's socket
 closed instead.
 docs/qemu-device.md §2.5 says what travels; docs/bring-up.md §9 how to run it.
 """
+import contextlib
 import re
 import subprocess
 import threading
@@ -274,30 +275,45 @@ def linux():
         pytest.fail(str(e), pytrace=False)
 
 
+@contextlib.contextmanager
+def linux_live_migration(tmp_path, linux, name="mig.sock", extra=(), before=30, after=30):
+    """The Linux guest (vmctest=serve: it echoes) as source and destination
+    with the follow-mode soak in flight: @before answers, a live migration,
+    the source ended, @after more answers, every message accounted for.
+    Yields: (the destination, the Follower on it, the SoakResult)."""
+    mig = "unix:" + str(tmp_path / name)
+    append = "console=hvc0 vmctest=serve"
+    with MigVm(fw="vof", append=append, guest=linux, extra=extra) as src, \
+            MigVm(fw="vof", append=append, guest=linux, incoming=mig, extra=extra) as dst:
+        fl = follow.Follower([src.sock, dst.sock], reconnect_timeout=T, out=print,
+                             standby=True)
+        try:
+            fl.connect(T)
+            src.wait_console(r"vmctest: serving echoes")
+            soak = SoakThread(fl)
+            soak.start()
+            soak.wait_delivered(before)
+            migrate(src, mig)
+            end_source(src)
+            wait_running(dst)
+            try:
+                soak.wait_delivered(soak.delivered + after)
+            except AssertionError as e:
+                raise AssertionError("%s\n%s" % (e, dst.serial()[-1500:])) from None
+            r = soak.finish()
+            assert_accounted(r)
+            yield dst, fl, r
+        finally:
+            fl.close()
+
+
 def test_linux_guest_across_live_migration(tmp_path, linux):
     """Linux's own ibmvmc driver (vmctest=serve: the guest echoes) through a
     transparent live migration with the soak in flight: the driver sees no
     reset, its echo works after, and it ends with PASS on the destination."""
-    mig = "unix:" + str(tmp_path / "mig.sock")
-    append = "console=hvc0 vmctest=serve"
-    with MigVm(fw="vof", append=append, guest=linux) as src, \
-            MigVm(fw="vof", append=append, guest=linux, incoming=mig) as dst:
-        fl = follow.Follower([src.sock, dst.sock], reconnect_timeout=T, out=print,
-                             standby=True)
-        fl.connect(T)
-        src.wait_console(r"vmctest: serving echoes")
-        soak = SoakThread(fl)
-        soak.start()
-        soak.wait_delivered(30)
-        migrate(src, mig)
-        end_source(src)
-        wait_running(dst)
-        soak.wait_delivered(soak.delivered + 30)
-        r = soak.finish()
-        assert_accounted(r)
+    with linux_live_migration(tmp_path, linux) as (dst, fl, r):
         fl.c.msg(b"vmctest-serve-done", fl.index, fl.session)
         m = dst.wait_console(r"vmctest: (PASS|FAIL.*)", T)
-        fl.close()
         log = dst.serial()
         print(log[-3000:])
         assert m.group(1) == "PASS", m.group(1)
@@ -322,29 +338,14 @@ def test_linux_guest_across_repeated_migrations(ic, tmp_path, linux):
     ends with the echo working on the destination and every message
     accounted for. An interrupt presented on the source and not taken
     before it stopped must reach the guest on the destination."""
-    append = "console=hvc0 vmctest=serve"
-    machine = ["-M", "ic-mode=" + ic]
     for i in range(REPEATS):
-        mig = "unix:" + str(tmp_path / ("mig%d.sock" % i))
-        with MigVm(fw="vof", append=append, guest=linux, extra=machine) as src, \
-                MigVm(fw="vof", append=append, guest=linux, incoming=mig, extra=machine) as dst:
-            fl = follow.Follower([src.sock, dst.sock], reconnect_timeout=T, out=print,
-                                 standby=True)
-            fl.connect(T)
-            src.wait_console(r"vmctest: serving echoes")
-            soak = SoakThread(fl)
-            soak.start()
-            soak.wait_delivered(20)
-            migrate(src, mig)
-            end_source(src)
-            wait_running(dst)
-            try:
-                soak.wait_delivered(soak.delivered + 20)
-            except AssertionError as e:
-                raise AssertionError("migration %d of %d (ic-mode=%s): %s\n%s" % (
-                    i + 1, REPEATS, ic, e, dst.serial()[-1500:])) from None
-            assert_accounted(soak.finish())
-            fl.close()
+        try:
+            with linux_live_migration(tmp_path, linux, "mig%d.sock" % i,
+                                      extra=["-M", "ic-mode=" + ic], before=20, after=20):
+                pass
+        except AssertionError as e:
+            raise AssertionError("migration %d of %d (ic-mode=%s): %s" % (
+                i + 1, REPEATS, ic, e)) from None
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
