@@ -118,6 +118,14 @@ def one_start(image, fw, append, until_open):
     return took, text
 
 
+def grab(pattern, text, into):
+    """Append the first group of @pattern in @text, as an int, to the list
+    @into (nothing when it does not match)."""
+    m = re.search(pattern, text)
+    if m:
+        into.append(int(m.group(1)))
+
+
 def span(seconds):
     """Return: "min-max ms" of @seconds."""
     return "%.1f-%.1f ms" % (min(seconds) * 1000, max(seconds) * 1000)
@@ -138,32 +146,26 @@ def startup_bench(put, runs=5):
     for fw in ("vof", "slof"):
         base, own, ready, cas, own_cas, opened = [], [], [], [], [], []
         skipped = 0
-        for _ in range(runs):         # interleaved, so a load change hits both alike
-            took, text = one_start(base_image, fw, "", until_open=False)
-            if took is None:
-                put("startup.%s.baseline_error" % fw, text)
+        boots = (("baseline", base_image, "", False, base),
+                 ("vmcfw", qemu_cmd.image_path(), IMAGE_APPEND, True, own),
+                 ("vmcfw_cas_on", qemu_cmd.image_path(), IMAGE_APPEND + " cas=on", True, own_cas))
+        failed = False
+        for _ in range(runs):         # interleaved, so a load change hits all alike
+            for name, image, append, until_open, into in boots:
+                took, text = one_start(image, fw, append, until_open)
+                if took is None:
+                    put("startup.%s.%s_error" % (fw, name), text)
+                    failed = True
+                    break
+                into.append(took)
+                if name == "vmcfw":
+                    grab(r"platform ready in (\d+) us", text, ready)
+                    grab(r"VMC t=(\d+) ev=opened", text, opened)
+                    skipped += "cas: not called" in text
+                elif name == "vmcfw_cas_on":
+                    grab(r"cas: negotiated in (\d+) us", text, cas)
+            if failed:
                 break
-            base.append(took)
-            took, text = one_start(qemu_cmd.image_path(), fw, IMAGE_APPEND, until_open=True)
-            if took is None:
-                put("startup.%s.vmcfw_error" % fw, text)
-                break
-            own.append(took)
-            m = re.search(r"platform ready in (\d+) us", text)
-            if m:
-                ready.append(int(m.group(1)))
-            m = re.search(r"VMC t=(\d+) ev=opened", text)
-            if m:
-                opened.append(int(m.group(1)))
-            skipped += "cas: not called" in text
-            took, text = one_start(qemu_cmd.image_path(), fw, IMAGE_APPEND + " cas=on", until_open=True)
-            if took is None:
-                put("startup.%s.vmcfw_cas_on_error" % fw, text)
-                break
-            own_cas.append(took)
-            m = re.search(r"cas: negotiated in (\d+) us", text)
-            if m:
-                cas.append(int(m.group(1)))
         if not (base and own):
             continue
         b, v = statistics.median(base) * 1000, statistics.median(own) * 1000
